@@ -1,0 +1,115 @@
+package herald;
+
+import herald.account.Bootstrap;
+import herald.auth.Passwords;
+import herald.auth.Tokens;
+import herald.platform.HousekeepingVerticle;
+import herald.platform.Platform;
+import herald.platform.config.HeraldConfig;
+import herald.platform.database.Database;
+import herald.platform.database.SettingsStore;
+import herald.platform.http.HttpVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Herald: the database (embedded or external), the shared services, and every verticle group
+ * deployed with its configured instance count. {@link Main} runs one per process; tests start one per
+ * test class against their own database.
+ */
+public final class Herald {
+  private static final Logger LOG = LoggerFactory.getLogger(Herald.class);
+
+  private final Vertx vertx;
+  private final Database database;
+  private final Platform platform;
+  private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private Herald(Vertx vertx, Database database, Platform platform) {
+    this.vertx = vertx;
+    this.database = database;
+    this.platform = platform;
+  }
+
+  /** Opens the database, bootstraps the first admin, and deploys the verticles. */
+  public static Future<Herald> start(Vertx vertx, HeraldConfig config) {
+    return Database.open(vertx, config.database(), config.dataDir()).compose(database -> {
+      var pool = database.pool();
+      Passwords passwords = new Passwords(vertx, config.passwords().bcryptCost());
+      Future<String> secret = config.jwt().secret() != null
+          ? Future.succeededFuture(config.jwt().secret())
+          : new SettingsStore(pool).getOrCreate("jwt_secret", Herald::randomSecret);
+      return secret
+          .map(key -> Platform.create(config, pool, new Tokens(vertx, config.jwt(), key), passwords))
+          .compose(platform -> Bootstrap.ensurePlatformAccount(pool, passwords, config.admin())
+              .map(v -> new Herald(vertx, database, platform)))
+          .compose(Herald::deploy)
+          .recover(err -> database.close().transform(x -> Future.failedFuture(err)));
+    });
+  }
+
+  private Future<Herald> deploy() {
+    int httpInstances = platform.config().http().instances();
+    return deploy(HousekeepingVerticle.GROUP, 1, () -> new HousekeepingVerticle(platform))
+        .compose(v -> deploy(HttpVerticle.GROUP, httpInstances, () -> new HttpVerticle(platform)))
+        .map(this);
+  }
+
+  private Future<Void> deploy(String group, int instances, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
+    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances))
+        .onSuccess(id -> {
+          deployments.add(id);
+          platform.groups().put(group, instances);
+          LOG.info("Deployed {} x{}", group, instances);
+        })
+        .mapEmpty();
+  }
+
+  /** The port the HTTP ingress listens on. */
+  public int port() {
+    return platform.httpPort().get();
+  }
+
+  public Platform platform() {
+    return platform;
+  }
+
+  /**
+   * Graceful stop: readiness turns 503, ingress stops accepting and lets in-flight requests finish
+   * (bounded by {@code http.shutdown_timeout_seconds}), then the other verticles stop, the pool closes
+   * and the embedded PostgreSQL shuts down. Safe to call more than once.
+   */
+  public Future<Void> stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    platform.draining().set(true);
+    List<String> reversed = new ArrayList<>(deployments);
+    Collections.reverse(reversed);
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : reversed) {
+      chain = chain.compose(v -> vertx.undeploy(id)
+          .recover(err -> {
+            LOG.warn("Undeploying {} failed: {}", id, err.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    return chain.eventually(database::close);
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[48];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,98 @@
+package herald;
+
+import herald.platform.Platform;
+import herald.platform.config.ConfigException;
+import herald.platform.config.ConfigLoader;
+import herald.platform.config.HeraldConfig;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import sun.misc.Signal;
+
+/**
+ * {@code java -jar herald.jar [--config path]}: loads the configuration ({@code --config}, else
+ * {@code HERALD_CONFIG}, else {@code config/herald.yaml} if present), starts Herald, and on SIGTERM or
+ * SIGINT stops it gracefully and exits 0. Exits 2 on a configuration error and 1 if start-up fails.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final Path DEFAULT_CONFIG = Path.of("config", "herald.yaml");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    long started = System.nanoTime();
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    Path configPath = DEFAULT_CONFIG;
+    boolean required = false;
+    String fromEnv = System.getenv("HERALD_CONFIG");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      configPath = Path.of(fromEnv);
+      required = true;
+    }
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        configPath = Path.of(args[++i]);
+        required = true;
+      } else if (args[i].startsWith("--config=")) {
+        configPath = Path.of(args[i].substring("--config=".length()));
+        required = true;
+      } else {
+        System.err.println("Usage: java -jar herald.jar [--config path/to/herald.yaml]");
+        System.exit(2);
+      }
+    }
+
+    Vertx vertx = Vertx.vertx();
+    HeraldConfig config;
+    try {
+      config = ConfigLoader.load(vertx, configPath, required, System.getenv()).await();
+    } catch (ConfigException e) {
+      System.err.println("Herald cannot start: " + e.getMessage());
+      vertx.close();
+      System.exit(2);
+      return;
+    }
+
+    Herald herald;
+    try {
+      herald = Herald.start(vertx, config).await();
+    } catch (RuntimeException e) {
+      LOG.error("Herald failed to start", e);
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    LOG.info("Herald {} ready on port {} in {} ms (data in {})", Platform.currentVersion(), herald.port(),
+        (System.nanoTime() - started) / 1_000_000, config.dataDir());
+
+    Runnable shutdown = () -> {
+      LOG.info("Shutting down");
+      int code = 0;
+      try {
+        herald.stop().await(config.http().shutdownTimeoutSeconds() + 30L, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.error("Unclean shutdown", e);
+        code = 1;
+      }
+      LOG.info("Stopped");
+      System.exit(code);
+    };
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> new Thread(shutdown, "herald-shutdown").start());
+    }
+    // Last resort if the JVM exits some other way: still stop the embedded PostgreSQL.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        herald.stop().await(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // exiting anyway
+      }
+    }, "herald-exit"));
+  }
+}

@@ -1,0 +1,119 @@
+package herald.auth;
+
+import herald.audit.Actor;
+import herald.audit.AuditStore;
+import herald.platform.Ids;
+import herald.platform.http.ApiException;
+import herald.platform.http.JsonInput;
+import herald.platform.http.PageRequest;
+import herald.platform.http.Requests;
+import herald.platform.http.Responses;
+import herald.platform.http.Scoped;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/api-keys}: create (the key is shown once), list, show and revoke. A key never carries a
+ * scope its creator lacks. Admins see and revoke every key of the account; others only their own.
+ */
+public final class ApiKeyRoutes {
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "scopes", "expires_at");
+
+  private final Pool pool;
+  private final ApiKeyStore keys;
+
+  public ApiKeyRoutes(Pool pool, ApiKeyStore keys) {
+    this.pool = pool;
+    this.keys = keys;
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.post("/").handler(Scoped.require("api_keys:write")).handler(Responses.status(201, this::create));
+    router.get("/").handler(Scoped.require("api_keys:read")).respond(this::list);
+    router.get("/:id").handler(Scoped.require("api_keys:read")).respond(this::get);
+    router.delete("/:id").handler(Scoped.require("api_keys:write")).handler(Responses.noContent(this::revoke));
+    return router;
+  }
+
+  private Future<JsonObject> create(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    JsonInput in = JsonInput.of(ctx, CREATE_FIELDS);
+    String name = in.requiredString("name", 1, 200);
+    List<String> scopes = in.optionalStringList("scopes", 64, 64);
+    if (scopes == null && !in.has("scopes")) {
+      in.error("scopes", "required", "'scopes' is required");
+    } else if (scopes != null && scopes.isEmpty()) {
+      in.error("scopes", "required", "'scopes' must name at least one scope");
+    } else if (scopes != null) {
+      for (int i = 0; i < scopes.size(); i++) {
+        if (!Scopes.isValid(scopes.get(i))) {
+          in.error("scopes[" + i + "]", "unknown_scope", "'" + scopes.get(i) + "' is not a Herald scope");
+        }
+      }
+    }
+    Instant expiresAt = in.optionalInstant("expires_at");
+    if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+      in.error("expires_at", "in_the_past", "expires_at must be in the future");
+    }
+    in.check();
+    List<String> beyond = scopes.stream().filter(s -> !principal.can(s)).toList();
+    if (!beyond.isEmpty()) {
+      throw ApiException.forbidden("A key cannot have scopes you do not have: " + String.join(", ", beyond));
+    }
+    ApiKeys.Generated generated = ApiKeys.generate();
+    Actor actor = Actor.of(ctx);
+    return pool.withTransaction(tx ->
+            ApiKeyStore.insert(tx, Ids.newId(), principal.accountId(), principal.userId(), name,
+                    generated.prefix(), generated.hash(), Scopes.normalize(scopes), expiresAt)
+                .compose(key -> AuditStore.record(tx, actor, "create", "api_key", key.id(), null, key.toJson())
+                    .map(key)))
+        .map(key -> key.toJson().put("key", generated.key()));
+  }
+
+  private Future<JsonObject> list(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    PageRequest page = PageRequest.from(ctx);
+    return keys.list(principal.accountId(), ownerFilter(principal), page)
+        .map(rows -> page.page(rows, ApiKey::id, ApiKey::toJson));
+  }
+
+  private Future<JsonObject> get(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    UUID id = Requests.pathId(ctx, "id", "API key");
+    return keys.get(principal.accountId(), id).map(key -> visible(principal, key).toJson());
+  }
+
+  private Future<Void> revoke(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    UUID id = Requests.pathId(ctx, "id", "API key");
+    Actor actor = Actor.of(ctx);
+    return pool.withTransaction(tx -> ApiKeyStore.getForUpdate(tx, principal.accountId(), id)
+        .compose(before -> {
+          visible(principal, before);
+          return ApiKeyStore.revoke(tx, principal.accountId(), id).compose(after ->
+              AuditStore.record(tx, actor, "delete", "api_key", id, before.toJson(), after.toJson()));
+        }));
+  }
+
+  /** Admins manage every key of the account; anyone else only their own. */
+  private static UUID ownerFilter(Principal principal) {
+    return principal.can(Scopes.ADMIN) ? null : principal.userId();
+  }
+
+  private static ApiKey visible(Principal principal, ApiKey key) {
+    UUID owner = ownerFilter(principal);
+    if (key == null || (owner != null && !owner.equals(key.userId()))) {
+      throw ApiException.notFound("API key not found");
+    }
+    return key;
+  }
+}

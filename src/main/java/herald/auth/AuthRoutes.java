@@ -1,0 +1,87 @@
+package herald.auth;
+
+import herald.audit.Actor;
+import herald.audit.AuditStore;
+import herald.platform.http.ApiException;
+import herald.platform.http.JsonInput;
+import herald.platform.http.Requests;
+import herald.platform.http.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.Set;
+
+/** {@code /api/v1/auth}: login (public), logout and the caller's identity. */
+public final class AuthRoutes {
+  private static final String BAD_LOGIN = "Invalid username or password";
+
+  private final Pool pool;
+  private final UserStore users;
+  private final Passwords passwords;
+  private final Tokens tokens;
+
+  public AuthRoutes(Pool pool, UserStore users, Passwords passwords, Tokens tokens) {
+    this.pool = pool;
+    this.users = users;
+    this.passwords = passwords;
+    this.tokens = tokens;
+  }
+
+  /** Mounts login, which needs no authentication, on {@code api} at {@code /auth/login}. */
+  public void mountPublic(Router api) {
+    api.post("/auth/login").respond(this::login);
+  }
+
+  /** Mounts the authenticated routes on {@code api}. */
+  public void mountAuthenticated(Router api) {
+    api.post("/auth/logout").handler(Responses.noContent(this::logout));
+    api.get("/auth/me").respond(this::me);
+  }
+
+  private Future<JsonObject> login(RoutingContext ctx) {
+    JsonInput in = JsonInput.of(ctx, Set.of("username", "password"));
+    String username = in.requiredString("username", 1, 200);
+    String password = in.requiredString("password", 1, 1024);
+    in.check();
+    return users.credentials(username).compose(found ->
+        passwords.verify(password, found == null ? null : found.passwordHash()).map(ok -> {
+          if (!ok || !found.user().active() || !found.accountActive()) {
+            throw ApiException.unauthorized(BAD_LOGIN);
+          }
+          return found.user();
+        }))
+        .compose(user -> {
+          Tokens.Issued issued = tokens.issue(user.id(), user.accountId());
+          return users.touchLogin(user.id()).map(v -> new JsonObject()
+              .put("token", issued.token())
+              .put("token_type", "Bearer")
+              .put("expires_in", issued.expiresIn())
+              .put("user", user.toJson()));
+        });
+  }
+
+  private Future<Void> logout(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    if (principal.tokenId() == null) {
+      throw ApiException.badRequest("Logout ends login tokens; to stop an API key, delete it");
+    }
+    Actor actor = Actor.of(ctx);
+    return pool.withTransaction(tx ->
+        UserStore.revokeToken(tx, principal.tokenId(), principal.tokenExpiresAtEpochSeconds())
+            .compose(v -> AuditStore.record(tx, actor, "logout", "session", principal.tokenId(), null, null)));
+  }
+
+  private Future<JsonObject> me(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    return users.get(principal.accountId(), principal.userId()).map(user -> new JsonObject()
+        .put("user", Responses.found(user, "User").toJson())
+        .put("account_id", principal.accountId().toString())
+        .put("platform_admin", principal.platformAdmin())
+        .put("auth", principal.apiKeyId() != null ? "api_key" : "token")
+        .put("api_key_id", principal.apiKeyId() == null ? null : principal.apiKeyId().toString())
+        .put("scopes", new JsonArray(Scopes.normalize(principal.scopes()))));
+  }
+}

@@ -1,0 +1,33 @@
+package herald.platform;
+
+import herald.auth.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Periodic clean-up that needs one owner per process: forgetting idle rate-limit windows and purging
+ * revocations of login tokens that have expired anyway.
+ */
+public final class HousekeepingVerticle extends VerticleBase {
+  public static final String GROUP = "housekeeping";
+  private static final Logger LOG = LoggerFactory.getLogger(HousekeepingVerticle.class);
+
+  private final Platform platform;
+
+  public HousekeepingVerticle(Platform platform) {
+    this.platform = platform;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
+    UserStore users = new UserStore(platform.pool());
+    vertx.setPeriodic(60_000, id -> platform.rateLimits().sweep());
+    vertx.setPeriodic(10_000, 3_600_000, id -> users.purgeExpiredRevocations()
+        .onSuccess(n -> LOG.debug("Purged {} expired token revocations", n))
+        .onFailure(err -> LOG.warn("Purging token revocations failed: {}", err.getMessage())));
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,41 @@
+package herald.platform;
+
+import herald.auth.Passwords;
+import herald.auth.Tokens;
+import herald.platform.config.HeraldConfig;
+import herald.platform.http.RateLimits;
+import io.vertx.sqlclient.Pool;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Process-wide services shared by every verticle instance: the configuration, the one database pool,
+ * token and password services, the rate limiter, and the lifecycle state health reports on. All members
+ * are thread-safe.
+ *
+ * @param groups verticle groups deployed, by name, with their instance counts (for readiness)
+ */
+public record Platform(
+    HeraldConfig config,
+    Pool pool,
+    Tokens tokens,
+    Passwords passwords,
+    RateLimits rateLimits,
+    String version,
+    Map<String, Integer> groups,
+    AtomicBoolean draining,
+    AtomicInteger httpPort) {
+
+  public static Platform create(HeraldConfig config, Pool pool, Tokens tokens, Passwords passwords) {
+    return new Platform(config, pool, tokens, passwords, new RateLimits(config.rateLimits()), currentVersion(),
+        new ConcurrentHashMap<>(), new AtomicBoolean(), new AtomicInteger());
+  }
+
+  /** Herald's version from the jar manifest, or {@code dev} when run from classes. */
+  public static String currentVersion() {
+    String version = Platform.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+}

@@ -1,0 +1,34 @@
+package herald.platform.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/**
+ * The whole validated configuration. Built once at start-up from {@code config/herald.yaml} merged
+ * over the built-in defaults, with {@code HERALD_*} environment overrides; handlers receive these
+ * records, never raw JSON.
+ *
+ * @param dataDir where Herald keeps local state (embedded PostgreSQL under {@code pg/})
+ */
+public record HeraldConfig(
+    Path dataDir,
+    HttpConfig http,
+    DatabaseConfig database,
+    AdminConfig admin,
+    JwtConfig jwt,
+    PasswordConfig passwords,
+    RateLimitConfig rateLimits) {
+
+  /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
+  public static HeraldConfig from(JsonObject json) {
+    ConfigNode root = new ConfigNode(json, "");
+    return new HeraldConfig(
+        Path.of(root.string("data_dir", "./data")).toAbsolutePath().normalize(),
+        HttpConfig.from(root.child("http")),
+        DatabaseConfig.from(root.child("database")),
+        AdminConfig.from(root.child("admin")),
+        JwtConfig.from(root.child("jwt")),
+        PasswordConfig.from(root.child("passwords")),
+        RateLimitConfig.from(root.child("rate_limits")));
+  }
+}

@@ -1,0 +1,59 @@
+package herald.platform.http;
+
+import herald.account.AccountRoutes;
+import herald.account.AccountStore;
+import herald.audit.AuditRoutes;
+import herald.audit.AuditStore;
+import herald.auth.ApiKeyRoutes;
+import herald.auth.ApiKeyStore;
+import herald.auth.AuthRoutes;
+import herald.auth.Authenticator;
+import herald.auth.UserRoutes;
+import herald.auth.UserStore;
+import herald.platform.Platform;
+import herald.platform.health.HealthRoutes;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Builds Herald's HTTP surface: request ids and access log, problem+json errors, health, the OpenAPI
+ * document, and {@code /api/v1} with login, authentication, rate limits and one sub-router per domain.
+ */
+public final class ApiRouter {
+  private ApiRouter() {}
+
+  public static Router build(Vertx vertx, Platform platform) {
+    ProblemHandler problems = new ProblemHandler();
+    Router root = Router.router(vertx);
+    root.route().handler(new RequestIds());
+    root.route().failureHandler(problems);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      root.errorHandler(status, problems);
+    }
+    new HealthRoutes(vertx, platform).mount(root);
+    OpenApi.mount(root);
+
+    var pool = platform.pool();
+    UserStore users = new UserStore(pool);
+    ApiKeyStore keys = new ApiKeyStore(pool);
+    AuthRoutes auth = new AuthRoutes(pool, users, platform.passwords(), platform.tokens());
+    UserRoutes userRoutes = new UserRoutes(pool, users, platform.passwords());
+
+    Router api = Router.router(vertx);
+    api.route().handler(BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes()));
+    api.post("/auth/login").handler(platform.rateLimits().handler());
+    auth.mountPublic(api);
+    api.route().handler(new Authenticator(platform.tokens(), users, keys));
+    api.route().handler(platform.rateLimits().handler());
+    auth.mountAuthenticated(api);
+    api.route("/accounts*").subRouter(
+        new AccountRoutes(pool, new AccountStore(pool), userRoutes, platform.passwords()).router(vertx));
+    api.route("/users*").subRouter(userRoutes.router(vertx));
+    api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx));
+    api.route("/audit-logs*").subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx));
+
+    root.route("/api/v1*").subRouter(api);
+    return root;
+  }
+}

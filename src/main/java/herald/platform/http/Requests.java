@@ -1,0 +1,55 @@
+package herald.platform.http;
+
+import herald.auth.Principal;
+import herald.platform.Ids;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/** Per-request values that handlers need: the caller, the request id, the client's address. */
+public final class Requests {
+  static final String PRINCIPAL = "herald.principal";
+  static final String REQUEST_ID = "herald.request_id";
+
+  private Requests() {}
+
+  /** The authenticated caller; only valid behind the authentication handler. */
+  public static Principal principal(RoutingContext ctx) {
+    Principal principal = ctx.get(PRINCIPAL);
+    if (principal == null) {
+      throw ApiException.unauthorized("Authentication required");
+    }
+    return principal;
+  }
+
+  /** The caller if the request was authenticated, else null. */
+  public static Principal principalOrNull(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
+  public static void setPrincipal(RoutingContext ctx, Principal principal) {
+    ctx.put(PRINCIPAL, principal);
+  }
+
+  public static String requestId(RoutingContext ctx) {
+    return ctx.get(REQUEST_ID);
+  }
+
+  public static String clientIp(RoutingContext ctx) {
+    var address = ctx.request().remoteAddress();
+    return address == null ? "unknown" : address.hostAddress();
+  }
+
+  public static String userAgent(RoutingContext ctx) {
+    String agent = ctx.request().getHeader("User-Agent");
+    return agent == null || agent.length() <= 512 ? agent : agent.substring(0, 512);
+  }
+
+  /** The UUID in path parameter {@code name}; a malformed id cannot exist, so it answers 404. */
+  public static UUID pathId(RoutingContext ctx, String name, String resource) {
+    UUID id = Ids.parse(ctx.pathParam(name));
+    if (id == null) {
+      throw ApiException.notFound(resource + " not found");
+    }
+    return id;
+  }
+}
