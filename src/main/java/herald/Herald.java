@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ public final class Herald {
   private final Database database;
   private final Platform platform;
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  private Future<Void> stopping;
 
   private Herald(Vertx vertx, Database database, Platform platform) {
     this.vertx = vertx;
@@ -43,16 +42,19 @@ public final class Herald {
 
   /** Opens the database, bootstraps the first admin, and deploys the verticles. */
   public static Future<Herald> start(Vertx vertx, HeraldConfig config) {
+    long began = System.nanoTime();
     return Database.open(vertx, config.database(), config.dataDir()).compose(database -> {
+      LOG.debug("database open after {} ms", (System.nanoTime() - began) / 1_000_000);
       var pool = database.pool();
       Passwords passwords = new Passwords(vertx, config.passwords().bcryptCost());
       Future<String> secret = config.jwt().secret() != null
           ? Future.succeededFuture(config.jwt().secret())
           : new SettingsStore(pool).getOrCreate("jwt_secret", Herald::randomSecret);
-      return secret
-          .map(key -> Platform.create(config, pool, new Tokens(vertx, config.jwt(), key), passwords))
-          .compose(platform -> Bootstrap.ensurePlatformAccount(pool, passwords, config.admin())
-              .map(v -> new Herald(vertx, database, platform)))
+      Future<Void> bootstrapped = Bootstrap.ensurePlatformAccount(pool, passwords, config.admin());
+      return Future.all(secret, bootstrapped)
+          .map(v -> Platform.create(config, pool, new Tokens(vertx, config.jwt(), secret.result()), passwords))
+          .onSuccess(p -> LOG.debug("secret and bootstrap after {} ms", (System.nanoTime() - began) / 1_000_000))
+          .map(platform -> new Herald(vertx, database, platform))
           .compose(Herald::deploy)
           .recover(err -> database.close().transform(x -> Future.failedFuture(err)));
     });
@@ -89,10 +91,14 @@ public final class Herald {
    * (bounded by {@code http.shutdown_timeout_seconds}), then the other verticles stop, the pool closes
    * and the embedded PostgreSQL shuts down. Safe to call more than once.
    */
-  public Future<Void> stop() {
-    if (!stopped.compareAndSet(false, true)) {
-      return Future.succeededFuture();
+  public synchronized Future<Void> stop() {
+    if (stopping == null) {
+      stopping = doStop();
     }
+    return stopping;
+  }
+
+  private Future<Void> doStop() {
     platform.draining().set(true);
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);

@@ -28,6 +28,12 @@ public final class Bootstrap {
 
   /** Creates the platform account and admin if missing; does nothing otherwise. */
   public static Future<Void> ensurePlatformAccount(Pool pool, Passwords passwords, AdminConfig admin) {
+    return AccountStore.platform(pool).compose(existing -> existing != null
+        ? Future.succeededFuture()
+        : create(pool, passwords, admin));
+  }
+
+  private static Future<Void> create(Pool pool, Passwords passwords, AdminConfig admin) {
     String password = admin.password() != null ? admin.password() : generatePassword();
     return pool.withTransaction(tx -> tx.query("SELECT pg_advisory_xact_lock(" + LOCK_ID + ")").execute()
         .compose(v -> AccountStore.platform(tx))

@@ -19,7 +19,8 @@ public final class TestClient {
 
   TestClient(Vertx vertx, int port) {
     this.web = WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false));
+        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false)
+        .setUserAgentEnabled(false));
   }
 
   /** Logs in and returns the bearer token; fails the test if login fails. */
@@ -51,6 +52,9 @@ public final class TestClient {
   public HttpResponse<Buffer> send(HttpMethod method, String path, MultiMap headers, Buffer body,
       String contentType) {
     HttpRequest<Buffer> request = web.request(method, path);
+    if (!headers.contains("User-Agent")) {
+      request.putHeader("User-Agent", "herald-tests");
+    }
     request.putHeaders(headers);
     if (contentType != null) {
       request.putHeader("Content-Type", contentType);

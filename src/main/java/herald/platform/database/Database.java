@@ -31,36 +31,34 @@ public final class Database {
     this.embedded = embedded;
   }
 
-  /** Starts (if embedded), migrates and connects. Blocking steps run on a worker thread. */
+  /**
+   * Starts (if embedded), migrates and connects. Blocking steps run on worker threads; the pool opens
+   * its first connection while Flyway runs, so start-up pays for the two only once.
+   */
   public static Future<Database> open(Vertx vertx, DatabaseConfig config, Path dataDir) {
-    return vertx.executeBlocking(() -> {
-      EmbeddedPostgres embedded = null;
-      PgConnectOptions options;
-      if (config.embedded()) {
-        embedded = EmbeddedPostgres.start(dataDir);
-        options = new PgConnectOptions()
-            .setHost(embedded.host()).setPort(embedded.port()).setDatabase(embedded.database())
-            .setUser(embedded.user()).setPassword(embedded.password());
-      } else {
-        options = PgConnectOptions.fromUri(config.url());
-      }
-      options.setCachePreparedStatements(true);
-      try {
-        migrate(options);
-      } catch (RuntimeException e) {
-        if (embedded != null) {
-          embedded.close();
-        }
-        throw e;
-      }
-      Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(config.poolSize()).setName("herald").setShared(true))
-          .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
-          .connectingTo(options)
-          .using(vertx)
-          .build();
-      return new Database(vertx, pool, embedded);
-    });
+    return vertx.executeBlocking(() -> config.embedded() ? EmbeddedPostgres.start(dataDir) : null)
+        .compose(embedded -> {
+          PgConnectOptions options = embedded == null
+              ? PgConnectOptions.fromUri(config.url())
+              : new PgConnectOptions().setHost(embedded.host()).setPort(embedded.port())
+                  .setDatabase(embedded.database()).setUser(embedded.user()).setPassword(embedded.password());
+          options.setCachePreparedStatements(true);
+          Pool pool = PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(config.poolSize()).setName("herald").setShared(true))
+              .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
+              .connectingTo(options)
+              .using(vertx)
+              .build();
+          Database database = new Database(vertx, pool, embedded);
+          Future<Void> migrated = vertx.executeBlocking(() -> {
+            migrate(options);
+            return null;
+          }, false);
+          Future<Void> connected = pool.query("SELECT 1").execute().mapEmpty();
+          return Future.all(migrated, connected)
+              .map(database)
+              .recover(err -> database.close().transform(x -> Future.failedFuture(err)));
+        });
   }
 
   /** Applies pending migrations from {@code db/migration}. */

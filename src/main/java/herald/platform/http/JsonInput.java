@@ -1,5 +1,6 @@
 package herald.platform.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,12 +30,13 @@ public final class JsonInput {
     if (type == null || !isJson(type)) {
       throw ApiException.unsupportedMediaType("Expected Content-Type: application/json");
     }
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    if (body == null || body.length() == 0) {
       throw ApiException.badRequest("Request body is empty; a JSON object is expected");
     }
     Object parsed;
     try {
-      parsed = ctx.body().buffer().toJsonValue();
+      parsed = body.toJsonValue();
     } catch (DecodeException e) {
       throw ApiException.badRequest("Request body is not valid JSON");
     }
