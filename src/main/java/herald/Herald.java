@@ -40,31 +40,38 @@ public final class Herald {
     this.platform = platform;
   }
 
-  /** Opens the database, bootstraps the first admin, and deploys the verticles. */
+  /**
+   * Opens the database, bootstraps the first admin, and deploys the verticles. The verticles deploy
+   * while PostgreSQL starts; the API answers 503 until the database is ready and bootstrapped.
+   */
   public static Future<Herald> start(Vertx vertx, HeraldConfig config) {
     long began = System.nanoTime();
-    return Database.open(vertx, config.database(), config.dataDir()).compose(database -> {
-      LOG.debug("database open after {} ms", (System.nanoTime() - began) / 1_000_000);
-      var pool = database.pool();
-      Passwords passwords = new Passwords(vertx, config.passwords().bcryptCost());
-      Future<String> secret = config.jwt().secret() != null
-          ? Future.succeededFuture(config.jwt().secret())
-          : new SettingsStore(pool).getOrCreate("jwt_secret", Herald::randomSecret);
-      Future<Void> bootstrapped = Bootstrap.ensurePlatformAccount(pool, passwords, config.admin());
-      return Future.all(secret, bootstrapped)
-          .map(v -> Platform.create(config, pool, new Tokens(vertx, config.jwt(), secret.result()), passwords))
-          .onSuccess(p -> LOG.debug("secret and bootstrap after {} ms", (System.nanoTime() - began) / 1_000_000))
-          .map(platform -> new Herald(vertx, database, platform))
-          .compose(Herald::deploy)
-          .recover(err -> database.close().transform(x -> Future.failedFuture(err)));
-    });
+    Database database = Database.open(vertx, config.database(), config.dataDir());
+    Passwords passwords = new Passwords(vertx, config.passwords().bcryptCost());
+    Tokens tokens = new Tokens(vertx, config.jwt());
+    Platform platform = Platform.create(config, database.pool(), tokens, passwords);
+    Herald herald = new Herald(vertx, database, platform);
+    Future<Void> prepared = database.ready()
+        .compose(v -> config.jwt().secret() != null
+            ? Future.succeededFuture(config.jwt().secret())
+            : new SettingsStore(database.pool()).getOrCreate("jwt_secret", Herald::randomSecret))
+        .compose(key -> {
+          tokens.useKey(key);
+          return Bootstrap.ensurePlatformAccount(database.pool(), passwords, config.admin());
+        });
+    return Future.all(herald.deploy(), prepared)
+        .map(v -> {
+          platform.started().set(true);
+          LOG.debug("started in {} ms", (System.nanoTime() - began) / 1_000_000);
+          return herald;
+        })
+        .recover(err -> herald.stop().transform(x -> Future.failedFuture(err)));
   }
 
-  private Future<Herald> deploy() {
+  private Future<Void> deploy() {
     int httpInstances = platform.config().http().instances();
     return deploy(HousekeepingVerticle.GROUP, 1, () -> new HousekeepingVerticle(platform))
-        .compose(v -> deploy(HttpVerticle.GROUP, httpInstances, () -> new HttpVerticle(platform)))
-        .map(this);
+        .compose(v -> deploy(HttpVerticle.GROUP, httpInstances, () -> new HttpVerticle(platform)));
   }
 
   private Future<Void> deploy(String group, int instances, java.util.function.Supplier<io.vertx.core.Deployable> factory) {

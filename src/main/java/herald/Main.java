@@ -67,8 +67,11 @@ public final class Main {
       System.exit(1);
       return;
     }
-    LOG.info("Herald {} ready on port {} in {} ms (data in {})", Platform.currentVersion(), herald.port(),
-        (System.nanoTime() - started) / 1_000_000, config.dataDir());
+    long sinceProcessStart = ProcessHandle.current().info().startInstant()
+        .map(t -> System.currentTimeMillis() - t.toEpochMilli()).orElse(-1L);
+    LOG.info("Herald {} ready on port {} in {} ms ({} ms since the process started; data in {})",
+        Platform.currentVersion(), herald.port(), (System.nanoTime() - started) / 1_000_000,
+        sinceProcessStart, config.dataDir());
 
     Runnable shutdown = () -> {
       LOG.info("Shutting down");

@@ -1,6 +1,7 @@
 package herald.auth;
 
 import herald.platform.config.JwtConfig;
+import herald.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -24,19 +25,34 @@ public final class Tokens {
   /** A freshly issued token. */
   public record Issued(String token, UUID tokenId, int expiresIn) {}
 
-  private final JWTAuth jwt;
+  private final Vertx vertx;
   private final JwtConfig config;
+  private volatile JWTAuth jwt;
 
-  public Tokens(Vertx vertx, JwtConfig config, String secret) {
+  /** Tokens can be issued and verified once {@link #useKey} has been called. */
+  public Tokens(Vertx vertx, JwtConfig config) {
+    this.vertx = vertx;
     this.config = config;
+  }
+
+  /** Sets the signing key (from config, or generated and kept in the database). */
+  public void useKey(String secret) {
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
         .setJWTOptions(new JWTOptions().setIssuer(config.issuer()).setLeeway(5)));
   }
 
+  private JWTAuth jwt() {
+    JWTAuth current = jwt;
+    if (current == null) {
+      throw ApiException.unavailable("Herald is starting");
+    }
+    return current;
+  }
+
   public Issued issue(UUID userId, UUID accountId) {
     UUID tokenId = UUID.randomUUID();
-    String token = jwt.generateToken(
+    String token = jwt().generateToken(
         new JsonObject().put("acc", accountId.toString()).put("jti", tokenId.toString()),
         new JWTOptions()
             .setAlgorithm("HS256")
@@ -48,7 +64,7 @@ public final class Tokens {
 
   /** Fails when the signature, issuer or expiry is wrong or a claim is missing. */
   public Future<Claims> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token)).map(user -> {
+    return jwt().authenticate(new TokenCredentials(token)).map(user -> {
       JsonObject p = user.principal();
       UUID userId = UUID.fromString(p.getString("sub"));
       UUID accountId = UUID.fromString(p.getString("acc"));

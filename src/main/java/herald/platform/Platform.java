@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are thread-safe.
  *
  * @param groups verticle groups deployed, by name, with their instance counts (for readiness)
+ * @param started set once the database is ready and the first admin exists; until then the API
+ *     answers 503
+ * @param draining set when shutdown begins; readiness then answers 503
  */
 public record Platform(
     HeraldConfig config,
@@ -25,12 +28,13 @@ public record Platform(
     RateLimits rateLimits,
     String version,
     Map<String, Integer> groups,
+    AtomicBoolean started,
     AtomicBoolean draining,
     AtomicInteger httpPort) {
 
   public static Platform create(HeraldConfig config, Pool pool, Tokens tokens, Passwords passwords) {
     return new Platform(config, pool, tokens, passwords, new RateLimits(config.rateLimits()), currentVersion(),
-        new ConcurrentHashMap<>(), new AtomicBoolean(), new AtomicInteger());
+        new ConcurrentHashMap<>(), new AtomicBoolean(), new AtomicBoolean(), new AtomicInteger());
   }
 
   /** Herald's version from the jar manifest, or {@code dev} when run from classes. */

@@ -2,7 +2,7 @@ package herald.testing;
 
 import herald.Herald;
 import herald.platform.config.HeraldConfig;
-import herald.platform.database.Database;
+import herald.platform.database.Migrations;
 import herald.platform.database.EmbeddedPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +70,7 @@ public final class TestHerald implements AutoCloseable {
     if (!templateReady) {
       String name = TEMPLATE + "_" + ProcessHandle.current().pid();
       pg.createDatabase(name, null);
-      Database.migrate(new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(name)
+      Migrations.migrate(new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(name)
           .setUser(pg.user()).setPassword(pg.password()));
       templateName = name;
       templateReady = true;

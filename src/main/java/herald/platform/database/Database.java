@@ -8,10 +8,8 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
 import java.nio.file.Path;
-import org.flywaydb.core.Flyway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The system of record: starts the embedded PostgreSQL when no URL is configured, migrates the schema
@@ -19,59 +17,48 @@ import org.slf4j.LoggerFactory;
  * uses.
  */
 public final class Database {
-  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-
   private final Vertx vertx;
   private final Pool pool;
-  private final EmbeddedPostgres embedded;
+  private final Future<EmbeddedPostgres> embedded;
+  private final Future<Void> ready;
 
-  private Database(Vertx vertx, Pool pool, EmbeddedPostgres embedded) {
+  private Database(Vertx vertx, Pool pool, Future<EmbeddedPostgres> embedded, Future<Void> ready) {
     this.vertx = vertx;
     this.pool = pool;
     this.embedded = embedded;
+    this.ready = ready;
   }
 
   /**
-   * Starts (if embedded), migrates and connects. Blocking steps run on worker threads; the pool opens
-   * its first connection while Flyway runs, so start-up pays for the two only once.
+   * Starts the embedded server if no URL is configured, and returns at once with a pool whose
+   * connections wait for it, so the rest of Herald can deploy while PostgreSQL starts. Blocking steps
+   * (process control, Flyway's JDBC) run on worker threads. {@link #ready()} completes once the schema
+   * is current.
    */
-  public static Future<Database> open(Vertx vertx, DatabaseConfig config, Path dataDir) {
-    return vertx.executeBlocking(() -> config.embedded() ? EmbeddedPostgres.start(dataDir) : null)
-        .compose(embedded -> {
-          PgConnectOptions options = embedded == null
-              ? PgConnectOptions.fromUri(config.url())
-              : new PgConnectOptions().setHost(embedded.host()).setPort(embedded.port())
-                  .setDatabase(embedded.database()).setUser(embedded.user()).setPassword(embedded.password());
-          options.setCachePreparedStatements(true);
-          Pool pool = PgBuilder.pool()
-              .with(new PoolOptions().setMaxSize(config.poolSize()).setName("herald").setShared(true))
-              .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
-              .connectingTo(options)
-              .using(vertx)
-              .build();
-          Database database = new Database(vertx, pool, embedded);
-          Future<Void> migrated = vertx.executeBlocking(() -> {
-            migrate(options);
-            return null;
-          }, false);
-          Future<Void> connected = pool.query("SELECT 1").execute().mapEmpty();
-          return Future.all(migrated, connected)
-              .map(database)
-              .recover(err -> database.close().transform(x -> Future.failedFuture(err)));
-        });
+  public static Database open(Vertx vertx, DatabaseConfig config, Path dataDir) {
+    Future<EmbeddedPostgres> embedded = config.embedded()
+        ? vertx.executeBlocking(() -> EmbeddedPostgres.start(dataDir))
+        : Future.succeededFuture();
+    Future<PgConnectOptions> options = embedded.map(pg -> {
+      PgConnectOptions connect = pg == null
+          ? PgConnectOptions.fromUri(config.url())
+          : new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
+              .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password());
+      return connect.setCachePreparedStatements(true);
+    });
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.poolSize()).setName("herald").setShared(true))
+        .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
+        .connectingTo(() -> options.map(connect -> (SqlConnectOptions) connect))
+        .using(vertx)
+        .build();
+    Future<Void> ready = options.compose(connect -> Migrations.ensure(vertx, pool, connect));
+    return new Database(vertx, pool, embedded, ready);
   }
 
-  /** Applies pending migrations from {@code db/migration}. */
-  public static void migrate(PgConnectOptions options) {
-    String url = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
-    long started = System.nanoTime();
-    var result = Flyway.configure()
-        .dataSource(url, options.getUser(), options.getPassword())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
-    LOG.info("Schema at version {} ({} migrations applied) in {} ms", result.targetSchemaVersion,
-        result.migrationsExecuted, (System.nanoTime() - started) / 1_000_000);
+  /** Completes when the server is up and the schema current; fails if either cannot be done. */
+  public Future<Void> ready() {
+    return ready;
   }
 
   public Pool pool() {
@@ -80,11 +67,12 @@ public final class Database {
 
   /** Closes the pool, then stops the embedded server if Herald started one. */
   public Future<Void> close() {
-    return pool.close().eventually(() -> embedded == null
-        ? Future.succeededFuture()
-        : vertx.executeBlocking(() -> {
-          embedded.close();
-          return null;
-        }));
+    return pool.close().eventually(() -> embedded
+        .transform(started -> started.succeeded() && started.result() != null
+            ? vertx.executeBlocking(() -> {
+              started.result().close();
+              return null;
+            })
+            : Future.succeededFuture()));
   }
 }

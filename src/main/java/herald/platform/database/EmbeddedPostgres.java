@@ -56,7 +56,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(45); // pg_ctl -t 30, plus slack
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
   private static final int START_ATTEMPTS = 3;
-  private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
+  /** Written once the {@code herald} database exists; until then each start checks by logging in. */
+  private static final String DATABASE_MARKER = "pg-database-created";
+
+  /** Loaded on first use: a warm start never needs JDBC here, and the driver is slow to load. */
+  private static final class Jdbc {
+    static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
+  }
 
   private final Path dataDir;
   private final Path pgDir;
@@ -160,8 +166,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
         throw new IOException(e.getMessage() + "\n--- " + logFile + " ---\n" + logged, e);
       }
     }
+    // pg_ctl -w returned only once the server accepts connections; a login is needed just to finish a
+    // first start that died before the herald database was created.
+    Path marker = dataDir.resolve(DATABASE_MARKER);
+    if (Files.exists(marker)) {
+      return;
+    }
     try {
       awaitLogin();
+      Files.writeString(marker, "herald database created\n");
     } catch (IOException | RuntimeException e) {
       close(); // the caller never gets an instance to close, so the server must not outlive this
       throw e;
@@ -300,7 +313,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "5");
     props.setProperty("sslmode", "disable"); // loopback: saves a round trip and TLS class loading
-    return DRIVER.connect(jdbcUrl(database), props);
+    return Jdbc.DRIVER.connect(jdbcUrl(database), props);
   }
 
   private void pgCtl(List<String> args) throws IOException {

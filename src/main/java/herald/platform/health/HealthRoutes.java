@@ -50,14 +50,15 @@ public final class HealthRoutes {
     }
     Future.join(checks).onComplete(done -> {
       JsonObject components = new JsonObject();
-      boolean up = !platform.draining().get();
+      boolean up = platform.started().get() && !platform.draining().get();
       for (int i = 0; i < checks.size(); i++) {
         JsonObject result = checks.get(i).result();
         components.put(names.get(i), result);
         up &= "up".equals(result.getString("status"));
       }
       JsonObject body = new JsonObject()
-          .put("status", platform.draining().get() ? "draining" : up ? "ready" : "not_ready")
+          .put("status", platform.draining().get() ? "draining"
+              : !platform.started().get() ? "starting" : up ? "ready" : "not_ready")
           .put("version", platform.version())
           .put("components", components);
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")

@@ -41,6 +41,14 @@ public final class ApiRouter {
     UserRoutes userRoutes = new UserRoutes(pool, users, platform.passwords());
 
     Router api = Router.router(vertx);
+    api.route().handler(ctx -> {
+      if (platform.started().get()) {
+        ctx.next();
+      } else {
+        ctx.fail(new ApiException(503, "starting", "Starting", "Herald is starting; retry shortly",
+            java.util.List.of(), 1L));
+      }
+    });
     api.route().handler(BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes()));
     api.post("/auth/login").handler(platform.rateLimits().handler());
     auth.mountPublic(api);

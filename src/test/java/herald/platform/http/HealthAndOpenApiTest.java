@@ -64,6 +64,24 @@ class HealthAndOpenApiTest {
   }
 
   @Test
+  void whileStartingReadinessSaysSoAndTheApiAnswers503() {
+    herald.herald().platform().started().set(false);
+    try {
+      HttpResponse<Buffer> ready = client.get("/health/ready", null);
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("starting");
+      HttpResponse<Buffer> api = client.post("/api/v1/auth/login", null,
+          new JsonObject().put("username", "admin").put("password", TestHerald.ADMIN_PASSWORD));
+      assertThat(api.statusCode()).isEqualTo(503);
+      assertThat(api.getHeader("Retry-After")).isEqualTo("1");
+      assertThat(client.get("/health", null).statusCode()).isEqualTo(200);
+    } finally {
+      herald.herald().platform().started().set(true);
+    }
+    assertThat(client.get("/health/ready", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void requestIdIsEchoedOrMade() {
     HttpResponse<Buffer> given = client.send(HttpMethod.GET, "/health",
         io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Request-Id", "abc-123"), null, null);
