@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Herald: the database (embedded or external), the shared services, and every verticle group
- * deployed with its configured instance count. {@link Main} runs one per process; tests start one per
- * test class against their own database.
+ * A running Herald: the database (embedded or external), the shared services, and every verticle
+ * group deployed with its configured instance count. {@link Main} runs one per process; tests start
+ * one per test class against their own database.
  */
 public final class Herald {
   private static final Logger LOG = LoggerFactory.getLogger(Herald.class);
@@ -51,20 +51,28 @@ public final class Herald {
     Tokens tokens = new Tokens(vertx, config.jwt());
     Platform platform = Platform.create(config, database.pool(), tokens, passwords);
     Herald herald = new Herald(vertx, database, platform);
-    Future<Void> prepared = database.ready()
-        .compose(v -> config.jwt().secret() != null
-            ? Future.succeededFuture(config.jwt().secret())
-            : new SettingsStore(database.pool()).getOrCreate("jwt_secret", Herald::randomSecret))
-        .compose(key -> {
-          tokens.useKey(key);
-          return Bootstrap.ensurePlatformAccount(database.pool(), passwords, config.admin());
-        });
+    Future<Void> prepared =
+        database
+            .ready()
+            .compose(
+                v ->
+                    config.jwt().secret() != null
+                        ? Future.succeededFuture(config.jwt().secret())
+                        : new SettingsStore(database.pool())
+                            .getOrCreate("jwt_secret", Herald::randomSecret))
+            .compose(
+                key -> {
+                  tokens.useKey(key);
+                  return Bootstrap.ensurePlatformAccount(
+                      database.pool(), passwords, config.admin());
+                });
     return Future.all(herald.deploy(), prepared)
-        .map(v -> {
-          platform.started().set(true);
-          LOG.debug("started in {} ms", (System.nanoTime() - began) / 1_000_000);
-          return herald;
-        })
+        .map(
+            v -> {
+              platform.started().set(true);
+              LOG.debug("started in {} ms", (System.nanoTime() - began) / 1_000_000);
+              return herald;
+            })
         .recover(err -> herald.stop().transform(x -> Future.failedFuture(err)));
   }
 
@@ -74,13 +82,16 @@ public final class Herald {
         .compose(v -> deploy(HttpVerticle.GROUP, httpInstances, () -> new HttpVerticle(platform)));
   }
 
-  private Future<Void> deploy(String group, int instances, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
-    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances))
-        .onSuccess(id -> {
-          deployments.add(id);
-          platform.groups().put(group, instances);
-          LOG.info("Deployed {} x{}", group, instances);
-        })
+  private Future<Void> deploy(
+      String group, int instances, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
+    return vertx
+        .deployVerticle(factory, new DeploymentOptions().setInstances(instances))
+        .onSuccess(
+            id -> {
+              deployments.add(id);
+              platform.groups().put(group, instances);
+              LOG.info("Deployed {} x{}", group, instances);
+            })
         .mapEmpty();
   }
 
@@ -95,8 +106,8 @@ public final class Herald {
 
   /**
    * Graceful stop: readiness turns 503, ingress stops accepting and lets in-flight requests finish
-   * (bounded by {@code http.shutdown_timeout_seconds}), then the other verticles stop, the pool closes
-   * and the embedded PostgreSQL shuts down. Safe to call more than once.
+   * (bounded by {@code http.shutdown_timeout_seconds}), then the other verticles stop, the pool
+   * closes and the embedded PostgreSQL shuts down. Safe to call more than once.
    */
   public synchronized Future<Void> stop() {
     if (stopping == null) {
@@ -111,11 +122,16 @@ public final class Herald {
     Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
     for (String id : reversed) {
-      chain = chain.compose(v -> vertx.undeploy(id)
-          .recover(err -> {
-            LOG.warn("Undeploying {} failed: {}", id, err.getMessage());
-            return Future.succeededFuture();
-          }));
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .undeploy(id)
+                      .recover(
+                          err -> {
+                            LOG.warn("Undeploying {} failed: {}", id, err.getMessage());
+                            return Future.succeededFuture();
+                          }));
     }
     return chain.eventually(database::close);
   }

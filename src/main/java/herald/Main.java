@@ -14,8 +14,9 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar herald.jar [--config path]}: loads the configuration ({@code --config}, else
- * {@code HERALD_CONFIG}, else {@code config/herald.yaml} if present), starts Herald, and on SIGTERM or
- * SIGINT stops it gracefully and exits 0. Exits 2 on a configuration error and 1 if start-up fails.
+ * {@code HERALD_CONFIG}, else {@code config/herald.yaml} if present), starts Herald, and on SIGTERM
+ * or SIGINT stops it gracefully and exits 0. Exits 2 on a configuration error and 1 if start-up
+ * fails.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -67,35 +68,48 @@ public final class Main {
       System.exit(1);
       return;
     }
-    long sinceProcessStart = ProcessHandle.current().info().startInstant()
-        .map(t -> System.currentTimeMillis() - t.toEpochMilli()).orElse(-1L);
-    LOG.info("Herald {} ready on port {} in {} ms ({} ms since the process started; data in {})",
-        Platform.currentVersion(), herald.port(), (System.nanoTime() - started) / 1_000_000,
-        sinceProcessStart, config.dataDir());
+    long sinceProcessStart =
+        ProcessHandle.current()
+            .info()
+            .startInstant()
+            .map(t -> System.currentTimeMillis() - t.toEpochMilli())
+            .orElse(-1L);
+    LOG.info(
+        "Herald {} ready on port {} in {} ms ({} ms since the process started; data in {})",
+        Platform.currentVersion(),
+        herald.port(),
+        (System.nanoTime() - started) / 1_000_000,
+        sinceProcessStart,
+        config.dataDir());
 
-    Runnable shutdown = () -> {
-      LOG.info("Shutting down");
-      int code = 0;
-      try {
-        herald.stop().await(config.http().shutdownTimeoutSeconds() + 30L, TimeUnit.SECONDS);
-        vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.error("Unclean shutdown", e);
-        code = 1;
-      }
-      LOG.info("Stopped");
-      System.exit(code);
-    };
+    Runnable shutdown =
+        () -> {
+          LOG.info("Shutting down");
+          int code = 0;
+          try {
+            herald.stop().await(config.http().shutdownTimeoutSeconds() + 30L, TimeUnit.SECONDS);
+            vertx.close().await(10, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            LOG.error("Unclean shutdown", e);
+            code = 1;
+          }
+          LOG.info("Stopped");
+          System.exit(code);
+        };
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> new Thread(shutdown, "herald-shutdown").start());
     }
     // Last resort if the JVM exits some other way: still stop the embedded PostgreSQL.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        herald.stop().await(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // exiting anyway
-      }
-    }, "herald-exit"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    herald.stop().await(20, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    // exiting anyway
+                  }
+                },
+                "herald-exit"));
   }
 }

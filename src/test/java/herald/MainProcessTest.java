@@ -21,19 +21,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@code herald.Main} as a separate JVM with the embedded PostgreSQL, exactly as the README's run
- * command does, then kills it with SIGKILL, restarts it, and stops it with SIGTERM: data survives, the
- * postmaster orphaned by the kill is taken care of, and a graceful stop exits 0 leaving no PostgreSQL.
+ * Runs {@code herald.Main} as a separate JVM with the embedded PostgreSQL, exactly as the README's
+ * run command does, then kills it with SIGKILL, restarts it, and stops it with SIGTERM: data
+ * survives, the postmaster orphaned by the kill is taken care of, and a graceful stop exits 0
+ * leaving no PostgreSQL.
  */
 class MainProcessTest {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static Path dataDir;
   private static int port;
   private static final List<Process> started = new ArrayList<>();
 
   @BeforeAll
   static void prepare() throws IOException {
-    dataDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "herald-main-");
+    dataDir =
+        Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "herald-main-");
     dataDir.toFile().setExecutable(true, false);
     dataDir.toFile().setReadable(true, false);
     port = TestHerald.freePort();
@@ -53,16 +56,22 @@ class MainProcessTest {
   }
 
   private static Process launch() throws IOException {
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", classpath,
-        "herald.Main");
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            classpath,
+            "herald.Main");
     builder.environment().put("HERALD_DATA_DIR", dataDir.toString());
     builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
     builder.environment().put("HERALD_ADMIN_PASSWORD", "main-process-pw");
     builder.environment().put("HERALD_PASSWORDS_BCRYPT_COST", "4");
     builder.redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("herald.out").toFile()));
+    builder.redirectOutput(
+        ProcessBuilder.Redirect.appendTo(dataDir.resolve("herald.out").toFile()));
     Process process = builder.start();
     started.add(process);
     return process;
@@ -84,10 +93,16 @@ class MainProcessTest {
     throw new AssertionError("Herald was not ready in 90 s: " + log());
   }
 
-  private static HttpResponse<String> call(String method, String path, String token, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+  private static HttpResponse<String> call(String method, String path, String token, String json)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) {
       request.header("Content-Type", "application/json");
     }
@@ -98,8 +113,12 @@ class MainProcessTest {
   }
 
   private static String login() throws Exception {
-    HttpResponse<String> response = call("POST", "/api/v1/auth/login", null,
-        "{\"username\":\"admin\",\"password\":\"main-process-pw\"}");
+    HttpResponse<String> response =
+        call(
+            "POST",
+            "/api/v1/auth/login",
+            null,
+            "{\"username\":\"admin\",\"password\":\"main-process-pw\"}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     String body = response.body();
     int start = body.indexOf("\"token\":\"") + 9;
@@ -117,9 +136,12 @@ class MainProcessTest {
           continue;
         }
         try {
-          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-              .replace('\0', ' ');
-          if (cmdline.contains("postgres") && cmdline.contains(marker) && !cmdline.contains("pg_ctl")) {
+          String cmdline =
+              new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                  .replace('\0', ' ');
+          if (cmdline.contains("postgres")
+              && cmdline.contains(marker)
+              && !cmdline.contains("pg_ctl")) {
             pids.add(Long.parseLong(name));
           }
         } catch (IOException gone) {
@@ -154,20 +176,28 @@ class MainProcessTest {
     Process first = launch();
     long coldMillis = awaitReady(first);
     String token = login();
-    HttpResponse<String> created = call("POST", "/api/v1/users", token,
-        "{\"username\":\"survivor\",\"password\":\"survivor-pw\",\"role\":\"viewer\"}");
+    HttpResponse<String> created =
+        call(
+            "POST",
+            "/api/v1/users",
+            token,
+            "{\"username\":\"survivor\",\"password\":\"survivor-pw\",\"role\":\"viewer\"}");
     assertThat(created.statusCode()).isEqualTo(201);
     List<Long> before = postmasters();
     assertThat(before).hasSize(1);
 
     first.destroyForcibly().waitFor();
-    // pg_ctl daemonised the postmaster, so it outlives the killed JVM until the next start handles it.
+    // pg_ctl daemonised the postmaster, so it outlives the killed JVM until the next start handles
+    // it.
     assertThat(running(before.get(0))).isTrue();
 
     Process second = launch();
     long warmMillis = awaitReady(second);
     List<Long> after = postmasters();
-    assertThat(after).as("exactly one postmaster after restart").hasSize(1).doesNotContain(before.get(0));
+    assertThat(after)
+        .as("exactly one postmaster after restart")
+        .hasSize(1)
+        .doesNotContain(before.get(0));
     assertThat(running(before.get(0))).isFalse();
     String again = login();
     assertThat(call("GET", "/api/v1/users?limit=200", again, null).body()).contains("\"survivor\"");
@@ -177,7 +207,8 @@ class MainProcessTest {
     assertThat(postmasters()).as("no PostgreSQL left after SIGTERM").isEmpty();
     assertThat(dataDir.resolve("pg").resolve("postmaster.pid")).doesNotExist();
     assertThat(log()).contains("Shutting down").contains("Stopped");
-    System.out.printf("MainProcessTest: cold start to ready %d ms, warm restart after kill -9 %d ms%n",
+    System.out.printf(
+        "MainProcessTest: cold start to ready %d ms, warm restart after kill -9 %d ms%n",
         coldMillis, warmMillis);
   }
 }

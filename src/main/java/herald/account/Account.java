@@ -8,16 +8,29 @@ import java.util.UUID;
 /**
  * A tenant. Every other resource belongs to exactly one account.
  *
- * @param settings account-wide defaults: {@code default_region} (ISO 3166 code used to read national
- *     phone numbers) and {@code timezone}
+ * @param settings account-wide defaults: {@code default_region} (ISO 3166 code used to read
+ *     national phone numbers) and {@code timezone}
  */
-public record Account(UUID id, String name, UUID parentId, boolean platform, String status,
-    JsonObject settings, String createdAt, String updatedAt) {
+public record Account(
+    UUID id,
+    String name,
+    UUID parentId,
+    boolean platform,
+    String status,
+    JsonObject settings,
+    String createdAt,
+    String updatedAt) {
 
   static Account from(Row row) {
-    return new Account(row.getUUID("id"), row.getString("name"), row.getUUID("parent_id"),
-        row.getBoolean("is_platform"), row.getString("status"), row.getJsonObject("settings"),
-        Rows.iso(row, "created_at"), Rows.iso(row, "updated_at"));
+    return new Account(
+        row.getUUID("id"),
+        row.getString("name"),
+        row.getUUID("parent_id"),
+        row.getBoolean("is_platform"),
+        row.getString("status"),
+        row.getJsonObject("settings"),
+        Rows.iso(row, "created_at"),
+        Rows.iso(row, "updated_at"));
   }
 
   public JsonObject toJson() {

@@ -27,8 +27,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code /api/v1/accounts}: tenants, managed by platform administrators only. Creating an account also
- * creates its first admin user, in the same transaction.
+ * {@code /api/v1/accounts}: tenants, managed by platform administrators only. Creating an account
+ * also creates its first admin user, in the same transaction.
  */
 public final class AccountRoutes {
   private static final Set<String> CREATE_FIELDS =
@@ -68,13 +68,37 @@ public final class AccountRoutes {
     in.check();
     Actor actor = Actor.of(ctx);
     UUID accountId = Ids.newId();
-    return passwords.hash(admin.password()).compose(hash -> pool.withTransaction(tx ->
-        AccountStore.insert(tx, accountId, name, false, settings)
-            .recover(err -> Future.failedFuture(Rows.isUniqueViolation(err)
-                ? ApiException.conflict("An account named '" + name + "' exists") : err))
-            .compose(account -> AuditStore.record(tx, actor, "create", "account", accountId, null, account.toJson())
-                .compose(v -> users.insert(tx, actor, accountId, admin, hash))
-                .map(user -> account.toJson().put("admin_user", user.toJson())))));
+    return passwords
+        .hash(admin.password())
+        .compose(
+            hash ->
+                pool.withTransaction(
+                    tx ->
+                        AccountStore.insert(tx, accountId, name, false, settings)
+                            .recover(
+                                err ->
+                                    Future.failedFuture(
+                                        Rows.isUniqueViolation(err)
+                                            ? ApiException.conflict(
+                                                "An account named '" + name + "' exists")
+                                            : err))
+                            .compose(
+                                account ->
+                                    AuditStore.record(
+                                            tx,
+                                            actor,
+                                            "create",
+                                            "account",
+                                            accountId,
+                                            null,
+                                            account.toJson())
+                                        .compose(
+                                            v -> users.insert(tx, actor, accountId, admin, hash))
+                                        .map(
+                                            user ->
+                                                account
+                                                    .toJson()
+                                                    .put("admin_user", user.toJson())))));
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -97,25 +121,52 @@ public final class AccountRoutes {
     String status = in.optionalEnum("status", STATUSES);
     in.check();
     Actor actor = Actor.of(ctx);
-    return pool.withTransaction(tx -> AccountStore.getForUpdate(tx, id).compose(before -> {
-      Responses.found(before, "Account");
-      JsonObject settings = readSettings(in, before.settings().copy());
-      in.check();
-      if (before.platform() && "suspended".equals(status)) {
-        throw ApiException.conflict("The platform account cannot be suspended");
-      }
-      Account after = new Account(before.id(), name != null ? name : before.name(), before.parentId(),
-          before.platform(), status != null ? status : before.status(), settings, before.createdAt(),
-          before.updatedAt());
-      return AccountStore.update(tx, after)
-          .recover(err -> Future.failedFuture(Rows.isUniqueViolation(err)
-              ? ApiException.conflict("An account named '" + after.name() + "' exists") : err))
-          .compose(saved -> AuditStore.record(tx, actor, "update", "account", id, before.toJson(), saved.toJson())
-              .map(saved.toJson()));
-    }));
+    return pool.withTransaction(
+        tx ->
+            AccountStore.getForUpdate(tx, id)
+                .compose(
+                    before -> {
+                      Responses.found(before, "Account");
+                      JsonObject settings = readSettings(in, before.settings().copy());
+                      in.check();
+                      if (before.platform() && "suspended".equals(status)) {
+                        throw ApiException.conflict("The platform account cannot be suspended");
+                      }
+                      Account after =
+                          new Account(
+                              before.id(),
+                              name != null ? name : before.name(),
+                              before.parentId(),
+                              before.platform(),
+                              status != null ? status : before.status(),
+                              settings,
+                              before.createdAt(),
+                              before.updatedAt());
+                      return AccountStore.update(tx, after)
+                          .recover(
+                              err ->
+                                  Future.failedFuture(
+                                      Rows.isUniqueViolation(err)
+                                          ? ApiException.conflict(
+                                              "An account named '" + after.name() + "' exists")
+                                          : err))
+                          .compose(
+                              saved ->
+                                  AuditStore.record(
+                                          tx,
+                                          actor,
+                                          "update",
+                                          "account",
+                                          id,
+                                          before.toJson(),
+                                          saved.toJson())
+                                      .map(saved.toJson()));
+                    }));
   }
 
-  /** Merges a {@code settings} object from the body into {@code base}, validating each known key. */
+  /**
+   * Merges a {@code settings} object from the body into {@code base}, validating each known key.
+   */
   private static JsonObject readSettings(JsonInput in, JsonObject base) {
     if (!in.has("settings")) {
       return base;
@@ -132,7 +183,10 @@ public final class AccountRoutes {
       } else if (value != null && !(value instanceof String)) {
         in.error(field, "invalid_type", "'" + field + "' must be a string");
       } else if (key.equals("default_region") && value != null && !REGIONS.contains(value)) {
-        in.error(field, "invalid_value", "default_region must be an ISO 3166 country code such as US or FR");
+        in.error(
+            field,
+            "invalid_value",
+            "default_region must be an ISO 3166 country code such as US or FR");
       } else if (key.equals("timezone") && value != null && !validZone((String) value)) {
         in.error(field, "invalid_value", "timezone must be an IANA zone such as Europe/Paris");
       } else if (value == null) {

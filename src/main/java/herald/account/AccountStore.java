@@ -22,9 +22,12 @@ public final class AccountStore {
   }
 
   /** Inserts an account; a taken name fails with SQLSTATE 23505. */
-  public static Future<Account> insert(SqlClient tx, UUID id, String name, boolean platform, JsonObject settings) {
-    return tx.preparedQuery("INSERT INTO accounts (id, name, is_platform, settings) VALUES ($1, $2, $3, $4)"
-            + " RETURNING " + COLUMNS)
+  public static Future<Account> insert(
+      SqlClient tx, UUID id, String name, boolean platform, JsonObject settings) {
+    return tx.preparedQuery(
+            "INSERT INTO accounts (id, name, is_platform, settings) VALUES ($1, $2, $3, $4)"
+                + " RETURNING "
+                + COLUMNS)
         .execute(Tuple.of(id, name, platform, settings))
         .map(rows -> Rows.first(rows, Account::from));
   }
@@ -42,23 +45,29 @@ public final class AccountStore {
   }
 
   public Future<List<Account>> list(PageRequest page, String status) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM accounts"
-            + " WHERE ($1::uuid IS NULL OR id < $1) AND ($2::text IS NULL OR status = $2)"
-            + " ORDER BY id DESC LIMIT $3")
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM accounts"
+                + " WHERE ($1::uuid IS NULL OR id < $1) AND ($2::text IS NULL OR status = $2)"
+                + " ORDER BY id DESC LIMIT $3")
         .execute(Tuple.of(page.after(), status, page.limit() + 1))
         .map(rows -> Rows.map(rows, Account::from));
   }
 
   public static Future<Account> update(SqlClient tx, Account account) {
-    return tx.preparedQuery("UPDATE accounts SET name = $2, status = $3, settings = $4, updated_at = now()"
-            + " WHERE id = $1 RETURNING " + COLUMNS)
+    return tx.preparedQuery(
+            "UPDATE accounts SET name = $2, status = $3, settings = $4, updated_at = now()"
+                + " WHERE id = $1 RETURNING "
+                + COLUMNS)
         .execute(Tuple.of(account.id(), account.name(), account.status(), account.settings()))
         .map(rows -> Rows.first(rows, Account::from));
   }
 
   /** The platform (operator) account, or null on an empty database. */
   public static Future<Account> platform(SqlClient client) {
-    return client.query("SELECT " + COLUMNS + " FROM accounts WHERE is_platform")
+    return client
+        .query("SELECT " + COLUMNS + " FROM accounts WHERE is_platform")
         .execute()
         .map(rows -> Rows.first(rows, Account::from));
   }

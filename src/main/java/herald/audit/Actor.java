@@ -19,14 +19,25 @@ public record Actor(
   public static Actor of(RoutingContext ctx) {
     Principal p = Requests.principal(ctx);
     return new Actor(
-        p.accountId(), p.userId(), p.apiKeyId(), p.username(),
-        Requests.clientIp(ctx), Requests.userAgent(ctx), Requests.requestId(ctx));
+        p.accountId(),
+        p.userId(),
+        p.apiKeyId(),
+        p.username(),
+        Requests.clientIp(ctx),
+        Requests.userAgent(ctx),
+        Requests.requestId(ctx));
   }
 
   /** A user acting on their own behalf before a principal exists (login). */
   public static Actor of(RoutingContext ctx, UUID accountId, UUID userId, String username) {
-    return new Actor(accountId, userId, null, username,
-        Requests.clientIp(ctx), Requests.userAgent(ctx), Requests.requestId(ctx));
+    return new Actor(
+        accountId,
+        userId,
+        null,
+        username,
+        Requests.clientIp(ctx),
+        Requests.userAgent(ctx),
+        Requests.requestId(ctx));
   }
 
   /** Herald itself (first-start bootstrap). */

@@ -27,11 +27,17 @@ public final class AuditRoutes {
   private Future<JsonObject> list(RoutingContext ctx) {
     PageRequest page = PageRequest.from(ctx);
     QueryParams q = new QueryParams(ctx);
-    AuditStore.Filter filter = new AuditStore.Filter(
-        q.string("action", 64), q.string("resource_type", 64), q.string("resource_id", 128),
-        q.uuid("user_id"), q.instant("from"), q.instant("to"));
+    AuditStore.Filter filter =
+        new AuditStore.Filter(
+            q.string("action", 64),
+            q.string("resource_type", 64),
+            q.string("resource_id", 128),
+            q.uuid("user_id"),
+            q.instant("from"),
+            q.instant("to"));
     q.check();
-    return store.list(Requests.principal(ctx).accountId(), filter, page)
+    return store
+        .list(Requests.principal(ctx).accountId(), filter, page)
         .map(rows -> page.page(rows, row -> row.getUUID("id"), AuditStore::toJson));
   }
 }

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The audit log. {@link #record} is always called with the connection of the transaction that makes the
- * change, so a change and its audit entry commit or roll back together.
+ * The audit log. {@link #record} is always called with the connection of the transaction that makes
+ * the change, so a change and its audit entry commit or roll back together.
  */
 public final class AuditStore {
   private static final String INSERT =
@@ -40,19 +40,42 @@ public final class AuditStore {
    * @param after the resource's public JSON after the change, or null; never secrets
    */
   public static Future<Void> record(
-      SqlClient tx, Actor actor, String action, String resourceType, Object resourceId,
-      JsonObject before, JsonObject after) {
+      SqlClient tx,
+      Actor actor,
+      String action,
+      String resourceType,
+      Object resourceId,
+      JsonObject before,
+      JsonObject after) {
     return tx.preparedQuery(INSERT)
-        .execute(Tuple.from(new Object[] {
-            Ids.newId(), actor.accountId(), actor.userId(), actor.apiKeyId(), actor.username(),
-            action, resourceType, resourceId == null ? null : resourceId.toString(),
-            before, after, actor.ip(), actor.userAgent(), actor.requestId()}))
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  Ids.newId(),
+                  actor.accountId(),
+                  actor.userId(),
+                  actor.apiKeyId(),
+                  actor.username(),
+                  action,
+                  resourceType,
+                  resourceId == null ? null : resourceId.toString(),
+                  before,
+                  after,
+                  actor.ip(),
+                  actor.userAgent(),
+                  actor.requestId()
+                }))
         .mapEmpty();
   }
 
   /** Filters for listing; null fields do not filter. */
-  public record Filter(String action, String resourceType, String resourceId, UUID userId,
-      Instant from, Instant to) {}
+  public record Filter(
+      String action,
+      String resourceType,
+      String resourceId,
+      UUID userId,
+      Instant from,
+      Instant to) {}
 
   /** One page of the account's entries, newest first. */
   public Future<List<Row>> list(UUID accountId, Filter filter, PageRequest page) {
@@ -67,7 +90,8 @@ public final class AuditStore {
     condition(sql, args, "created_at < ", time(filter.to()));
     condition(sql, args, "id < ", page.after());
     sql.append(" ORDER BY id DESC LIMIT ").append(page.limit() + 1);
-    return pool.preparedQuery(sql.toString()).execute(Tuple.from(args))
+    return pool.preparedQuery(sql.toString())
+        .execute(Tuple.from(args))
         .map(rows -> Rows.map(rows, row -> row));
   }
 

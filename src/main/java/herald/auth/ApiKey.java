@@ -9,14 +9,28 @@ import java.util.UUID;
 
 /** An API key as lists show it: never the key itself, only its prefix. */
 public record ApiKey(
-    UUID id, UUID accountId, UUID userId, String name, String prefix, List<String> scopes,
-    String expiresAt, String lastUsedAt, String revokedAt, String createdAt) {
+    UUID id,
+    UUID accountId,
+    UUID userId,
+    String name,
+    String prefix,
+    List<String> scopes,
+    String expiresAt,
+    String lastUsedAt,
+    String revokedAt,
+    String createdAt) {
 
   static ApiKey from(Row row) {
     return new ApiKey(
-        row.getUUID("id"), row.getUUID("account_id"), row.getUUID("user_id"), row.getString("name"),
-        row.getString("prefix"), List.of(row.getArrayOfStrings("scopes")),
-        Rows.iso(row, "expires_at"), Rows.iso(row, "last_used_at"), Rows.iso(row, "revoked_at"),
+        row.getUUID("id"),
+        row.getUUID("account_id"),
+        row.getUUID("user_id"),
+        row.getString("name"),
+        row.getString("prefix"),
+        List.of(row.getArrayOfStrings("scopes")),
+        Rows.iso(row, "expires_at"),
+        Rows.iso(row, "last_used_at"),
+        Rows.iso(row, "revoked_at"),
         Rows.iso(row, "created_at"));
   }
 

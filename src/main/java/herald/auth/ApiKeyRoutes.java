@@ -21,8 +21,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code /api/v1/api-keys}: create (the key is shown once), list, show and revoke. A key never carries a
- * scope its creator lacks. Admins see and revoke every key of the account; others only their own.
+ * {@code /api/v1/api-keys}: create (the key is shown once), list, show and revoke. A key never
+ * carries a scope its creator lacks. Admins see and revoke every key of the account; others only
+ * their own.
  */
 public final class ApiKeyRoutes {
   private static final Set<String> CREATE_FIELDS = Set.of("name", "scopes", "expires_at");
@@ -37,10 +38,16 @@ public final class ApiKeyRoutes {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.post("/").handler(Scoped.require("api_keys:write")).handler(Responses.status(201, this::create));
+    router
+        .post("/")
+        .handler(Scoped.require("api_keys:write"))
+        .handler(Responses.status(201, this::create));
     router.get("/").handler(Scoped.require("api_keys:read")).respond(this::list);
     router.get("/:id").handler(Scoped.require("api_keys:read")).respond(this::get);
-    router.delete("/:id").handler(Scoped.require("api_keys:write")).handler(Responses.noContent(this::revoke));
+    router
+        .delete("/:id")
+        .handler(Scoped.require("api_keys:write"))
+        .handler(Responses.noContent(this::revoke));
     return router;
   }
 
@@ -56,7 +63,10 @@ public final class ApiKeyRoutes {
     } else if (scopes != null) {
       for (int i = 0; i < scopes.size(); i++) {
         if (!Scopes.isValid(scopes.get(i))) {
-          in.error("scopes[" + i + "]", "unknown_scope", "'" + scopes.get(i) + "' is not a Herald scope");
+          in.error(
+              "scopes[" + i + "]",
+              "unknown_scope",
+              "'" + scopes.get(i) + "' is not a Herald scope");
         }
       }
     }
@@ -67,15 +77,28 @@ public final class ApiKeyRoutes {
     in.check();
     List<String> beyond = scopes.stream().filter(s -> !principal.can(s)).toList();
     if (!beyond.isEmpty()) {
-      throw ApiException.forbidden("A key cannot have scopes you do not have: " + String.join(", ", beyond));
+      throw ApiException.forbidden(
+          "A key cannot have scopes you do not have: " + String.join(", ", beyond));
     }
     ApiKeys.Generated generated = ApiKeys.generate();
     Actor actor = Actor.of(ctx);
-    return pool.withTransaction(tx ->
-            ApiKeyStore.insert(tx, Ids.newId(), principal.accountId(), principal.userId(), name,
-                    generated.prefix(), generated.hash(), Scopes.normalize(scopes), expiresAt)
-                .compose(key -> AuditStore.record(tx, actor, "create", "api_key", key.id(), null, key.toJson())
-                    .map(key)))
+    return pool.withTransaction(
+            tx ->
+                ApiKeyStore.insert(
+                        tx,
+                        Ids.newId(),
+                        principal.accountId(),
+                        principal.userId(),
+                        name,
+                        generated.prefix(),
+                        generated.hash(),
+                        Scopes.normalize(scopes),
+                        expiresAt)
+                    .compose(
+                        key ->
+                            AuditStore.record(
+                                    tx, actor, "create", "api_key", key.id(), null, key.toJson())
+                                .map(key)))
         .map(key -> key.toJson().put("key", generated.key()));
   }
 
@@ -96,12 +119,24 @@ public final class ApiKeyRoutes {
     Principal principal = Requests.principal(ctx);
     UUID id = Requests.pathId(ctx, "id", "API key");
     Actor actor = Actor.of(ctx);
-    return pool.withTransaction(tx -> ApiKeyStore.getForUpdate(tx, principal.accountId(), id)
-        .compose(before -> {
-          visible(principal, before);
-          return ApiKeyStore.revoke(tx, principal.accountId(), id).compose(after ->
-              AuditStore.record(tx, actor, "delete", "api_key", id, before.toJson(), after.toJson()));
-        }));
+    return pool.withTransaction(
+        tx ->
+            ApiKeyStore.getForUpdate(tx, principal.accountId(), id)
+                .compose(
+                    before -> {
+                      visible(principal, before);
+                      return ApiKeyStore.revoke(tx, principal.accountId(), id)
+                          .compose(
+                              after ->
+                                  AuditStore.record(
+                                      tx,
+                                      actor,
+                                      "delete",
+                                      "api_key",
+                                      id,
+                                      before.toJson(),
+                                      after.toJson()));
+                    }));
   }
 
   /** Admins manage every key of the account; anyone else only their own. */

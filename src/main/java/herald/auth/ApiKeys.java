@@ -7,9 +7,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * API key material. A key is {@code hk_<prefix>_<secret>}: the prefix (12 characters) finds the row and
- * is shown in lists; the whole key is stored only as its SHA-256 hash. Keys carry 192 random bits, so a
- * fast hash is safe here, unlike passwords, and keeps per-request authentication cheap.
+ * API key material. A key is {@code hk_<prefix>_<secret>}: the prefix (12 characters) finds the row
+ * and is shown in lists; the whole key is stored only as its SHA-256 hash. Keys carry 192 random
+ * bits, so a fast hash is safe here, unlike passwords, and keeps per-request authentication cheap.
  */
 public final class ApiKeys {
   public static final String MARK = "hk_";
@@ -34,7 +34,8 @@ public final class ApiKeys {
 
   /** The prefix of a presented key, or null when it is not shaped like one of ours. */
   public static String prefixOf(String key) {
-    if (key.length() < MARK.length() + PREFIX_LENGTH + 2 || !key.startsWith(MARK)
+    if (key.length() < MARK.length() + PREFIX_LENGTH + 2
+        || !key.startsWith(MARK)
         || key.charAt(MARK.length() + PREFIX_LENGTH) != '_') {
       return null;
     }

@@ -46,21 +46,32 @@ public final class AuthRoutes {
     String username = in.requiredString("username", 1, 200);
     String password = in.requiredString("password", 1, 1024);
     in.check();
-    return users.credentials(username).compose(found ->
-        passwords.verify(password, found == null ? null : found.passwordHash()).map(ok -> {
-          if (!ok || !found.user().active() || !found.accountActive()) {
-            throw ApiException.unauthorized(BAD_LOGIN);
-          }
-          return found.user();
-        }))
-        .compose(user -> {
-          Tokens.Issued issued = tokens.issue(user.id(), user.accountId());
-          return users.touchLogin(user.id()).map(v -> new JsonObject()
-              .put("token", issued.token())
-              .put("token_type", "Bearer")
-              .put("expires_in", issued.expiresIn())
-              .put("user", user.toJson()));
-        });
+    return users
+        .credentials(username)
+        .compose(
+            found ->
+                passwords
+                    .verify(password, found == null ? null : found.passwordHash())
+                    .map(
+                        ok -> {
+                          if (!ok || !found.user().active() || !found.accountActive()) {
+                            throw ApiException.unauthorized(BAD_LOGIN);
+                          }
+                          return found.user();
+                        }))
+        .compose(
+            user -> {
+              Tokens.Issued issued = tokens.issue(user.id(), user.accountId());
+              return users
+                  .touchLogin(user.id())
+                  .map(
+                      v ->
+                          new JsonObject()
+                              .put("token", issued.token())
+                              .put("token_type", "Bearer")
+                              .put("expires_in", issued.expiresIn())
+                              .put("user", user.toJson()));
+            });
   }
 
   private Future<Void> logout(RoutingContext ctx) {
@@ -69,19 +80,29 @@ public final class AuthRoutes {
       throw ApiException.badRequest("Logout ends login tokens; to stop an API key, delete it");
     }
     Actor actor = Actor.of(ctx);
-    return pool.withTransaction(tx ->
-        UserStore.revokeToken(tx, principal.tokenId(), principal.tokenExpiresAtEpochSeconds())
-            .compose(v -> AuditStore.record(tx, actor, "logout", "session", principal.tokenId(), null, null)));
+    return pool.withTransaction(
+        tx ->
+            UserStore.revokeToken(tx, principal.tokenId(), principal.tokenExpiresAtEpochSeconds())
+                .compose(
+                    v ->
+                        AuditStore.record(
+                            tx, actor, "logout", "session", principal.tokenId(), null, null)));
   }
 
   private Future<JsonObject> me(RoutingContext ctx) {
     Principal principal = Requests.principal(ctx);
-    return users.get(principal.accountId(), principal.userId()).map(user -> new JsonObject()
-        .put("user", Responses.found(user, "User").toJson())
-        .put("account_id", principal.accountId().toString())
-        .put("platform_admin", principal.platformAdmin())
-        .put("auth", principal.apiKeyId() != null ? "api_key" : "token")
-        .put("api_key_id", principal.apiKeyId() == null ? null : principal.apiKeyId().toString())
-        .put("scopes", new JsonArray(Scopes.normalize(principal.scopes()))));
+    return users
+        .get(principal.accountId(), principal.userId())
+        .map(
+            user ->
+                new JsonObject()
+                    .put("user", Responses.found(user, "User").toJson())
+                    .put("account_id", principal.accountId().toString())
+                    .put("platform_admin", principal.platformAdmin())
+                    .put("auth", principal.apiKeyId() != null ? "api_key" : "token")
+                    .put(
+                        "api_key_id",
+                        principal.apiKeyId() == null ? null : principal.apiKeyId().toString())
+                    .put("scopes", new JsonArray(Scopes.normalize(principal.scopes()))));
   }
 }

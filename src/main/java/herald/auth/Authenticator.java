@@ -12,11 +12,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Authenticates every {@code /api/v1} request after login. Accepts {@code Authorization: Bearer <jwt or
- * API key>}, {@code Authorization: Token <API key>} and {@code X-API-Key: <API key>}. A login token must
- * verify, not be revoked, and belong to an active user of an active account; an API key must exist,
- * match its hash, be neither revoked nor expired, and its owner must still be active. The caller's
- * scopes are the key's scopes, or the user's current role for a login token. Anything else is 401.
+ * Authenticates every {@code /api/v1} request after login. Accepts {@code Authorization: Bearer
+ * <jwt or API key>}, {@code Authorization: Token <API key>} and {@code X-API-Key: <API key>}. A
+ * login token must verify, not be revoked, and belong to an active user of an active account; an
+ * API key must exist, match its hash, be neither revoked nor expired, and its owner must still be
+ * active. The caller's scopes are the key's scopes, or the user's current role for a login token.
+ * Anything else is 401.
  */
 public final class Authenticator implements Handler<RoutingContext> {
   private static final long TOUCH_EVERY_MS = 60_000;
@@ -54,35 +55,54 @@ public final class Authenticator implements Handler<RoutingContext> {
       presented = apiKey.trim();
       keyOnly = true;
     } else {
-      ctx.fail(ApiException.unauthorized("Authentication required: send a Bearer token or an API key"));
+      ctx.fail(
+          ApiException.unauthorized("Authentication required: send a Bearer token or an API key"));
       return;
     }
-    Future<Principal> principal = !keyOnly && Tokens.looksLikeJwt(presented)
-        ? fromToken(presented)
-        : fromApiKey(presented);
-    principal.onComplete(result -> {
-      if (result.succeeded()) {
-        Requests.setPrincipal(ctx, result.result());
-        ctx.next();
-      } else {
-        // ApiExceptions are the 401s above; anything else (the database is down) is ours, not theirs.
-        ctx.fail(result.cause());
-      }
-    });
+    Future<Principal> principal =
+        !keyOnly && Tokens.looksLikeJwt(presented) ? fromToken(presented) : fromApiKey(presented);
+    principal.onComplete(
+        result -> {
+          if (result.succeeded()) {
+            Requests.setPrincipal(ctx, result.result());
+            ctx.next();
+          } else {
+            // ApiExceptions are the 401s above; anything else (the database is down) is ours, not
+            // theirs.
+            ctx.fail(result.cause());
+          }
+        });
   }
 
   private Future<Principal> fromToken(String token) {
-    return tokens.verify(token)
+    return tokens
+        .verify(token)
         .recover(err -> Future.failedFuture(ApiException.unauthorized("Invalid or expired token")))
-        .compose(claims -> users.session(claims.userId(), claims.tokenId()).map(session -> {
-          if (session == null || session.revoked() || !session.user().active() || !session.accountActive()
-              || !session.user().accountId().equals(claims.accountId())) {
-            throw ApiException.unauthorized("Token is no longer valid");
-          }
-          User user = session.user();
-          return new Principal(user.accountId(), session.platformAccount(), user.id(), user.username(),
-              user.role(), null, user.role().scopes(), claims.tokenId(), claims.expiresAt());
-        }));
+        .compose(
+            claims ->
+                users
+                    .session(claims.userId(), claims.tokenId())
+                    .map(
+                        session -> {
+                          if (session == null
+                              || session.revoked()
+                              || !session.user().active()
+                              || !session.accountActive()
+                              || !session.user().accountId().equals(claims.accountId())) {
+                            throw ApiException.unauthorized("Token is no longer valid");
+                          }
+                          User user = session.user();
+                          return new Principal(
+                              user.accountId(),
+                              session.platformAccount(),
+                              user.id(),
+                              user.username(),
+                              user.role(),
+                              null,
+                              user.role().scopes(),
+                              claims.tokenId(),
+                              claims.expiresAt());
+                        }));
   }
 
   private Future<Principal> fromApiKey(String key) {
@@ -90,28 +110,39 @@ public final class Authenticator implements Handler<RoutingContext> {
     if (prefix == null) {
       return Future.failedFuture(ApiException.unauthorized("Invalid API key"));
     }
-    return keys.byPrefix(prefix).map(found -> {
-      if (found == null || !ApiKeys.matches(key, found.hash())) {
-        throw ApiException.unauthorized("Invalid API key");
-      }
-      if (!found.usable()) {
-        throw ApiException.unauthorized("API key is revoked or expired");
-      }
-      if (!found.owner().active() || !found.accountActive()) {
-        throw ApiException.unauthorized("API key owner is deactivated");
-      }
-      touch(found.key().id());
-      User owner = found.owner();
-      // A key never does more than its owner can do now, even if the owner's role was lowered.
-      Set<String> scopes = new HashSet<>();
-      for (String scope : found.key().scopes()) {
-        if (Scopes.covers(owner.role().scopes(), scope)) {
-          scopes.add(scope);
-        }
-      }
-      return new Principal(owner.accountId(), found.platformAccount(), owner.id(), owner.username(),
-          owner.role(), found.key().id(), Set.copyOf(scopes), null, 0);
-    });
+    return keys.byPrefix(prefix)
+        .map(
+            found -> {
+              if (found == null || !ApiKeys.matches(key, found.hash())) {
+                throw ApiException.unauthorized("Invalid API key");
+              }
+              if (!found.usable()) {
+                throw ApiException.unauthorized("API key is revoked or expired");
+              }
+              if (!found.owner().active() || !found.accountActive()) {
+                throw ApiException.unauthorized("API key owner is deactivated");
+              }
+              touch(found.key().id());
+              User owner = found.owner();
+              // A key never does more than its owner can do now, even if the owner's role was
+              // lowered.
+              Set<String> scopes = new HashSet<>();
+              for (String scope : found.key().scopes()) {
+                if (Scopes.covers(owner.role().scopes(), scope)) {
+                  scopes.add(scope);
+                }
+              }
+              return new Principal(
+                  owner.accountId(),
+                  found.platformAccount(),
+                  owner.id(),
+                  owner.username(),
+                  owner.role(),
+                  found.key().id(),
+                  Set.copyOf(scopes),
+                  null,
+                  0);
+            });
   }
 
   private void touch(UUID keyId) {

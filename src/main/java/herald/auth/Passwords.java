@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 public final class Passwords {
   /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
   public static final int MAX_BYTES = 72;
+
   public static final int MIN_LENGTH = 8;
 
   private final Vertx vertx;
   private final int cost;
+
   /** Made lazily on a worker thread, so constructing this never blocks an event loop. */
   private volatile String dummyHash;
 
@@ -25,16 +27,20 @@ public final class Passwords {
   }
 
   public Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> BCrypt.withDefaults().hashToString(cost, password.toCharArray()), false);
+    return vertx.executeBlocking(
+        () -> BCrypt.withDefaults().hashToString(cost, password.toCharArray()), false);
   }
 
   /** True when {@code password} matches {@code hash}; a null hash is checked against a dummy. */
   public Future<Boolean> verify(String password, String hash) {
-    return vertx.executeBlocking(() -> {
-      // Checking against a dummy when the user does not exist keeps login timing the same either way.
-      String against = hash != null ? hash : dummy();
-      return BCrypt.verifyer().verify(password.toCharArray(), against).verified && hash != null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          // Checking against a dummy when the user does not exist keeps login timing the same
+          // either way.
+          String against = hash != null ? hash : dummy();
+          return BCrypt.verifyer().verify(password.toCharArray(), against).verified && hash != null;
+        },
+        false);
   }
 
   private String dummy() {

@@ -9,16 +9,32 @@ public enum Role {
   ADMIN(Set.of(Scopes.ADMIN)),
   MANAGER(
       Set.of(
-          "messages:*", "campaigns:*", "contacts:*", "templates:*", "senders:*", "webhooks:*",
-          "api_keys:*", "audit:read")),
+          "messages:*",
+          "campaigns:*",
+          "contacts:*",
+          "templates:*",
+          "senders:*",
+          "webhooks:*",
+          "api_keys:*",
+          "audit:read")),
   SENDER(
       Set.of(
-          "messages:send", "messages:read", "campaigns:read", "contacts:read", "templates:read",
-          "senders:read", "api_keys:*")),
+          "messages:send",
+          "messages:read",
+          "campaigns:read",
+          "contacts:read",
+          "templates:read",
+          "senders:read",
+          "api_keys:*")),
   VIEWER(
       Set.of(
-          "messages:read", "campaigns:read", "contacts:read", "templates:read", "senders:read",
-          "webhooks:read", "api_keys:read"));
+          "messages:read",
+          "campaigns:read",
+          "contacts:read",
+          "templates:read",
+          "senders:read",
+          "webhooks:read",
+          "api_keys:read"));
 
   private final Set<String> scopes;
 

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The permission vocabulary. A scope is {@code resource:action}; {@code resource:*} grants every action
- * on the resource and {@code admin} grants everything within the caller's account.
+ * The permission vocabulary. A scope is {@code resource:action}; {@code resource:*} grants every
+ * action on the resource and {@code admin} grants everything within the caller's account.
  */
 public final class Scopes {
   public static final String ADMIN = "admin";
@@ -15,22 +15,39 @@ public final class Scopes {
   /** Every concrete scope Herald checks. */
   public static final Set<String> KNOWN =
       Set.of(
-          "messages:send", "messages:read",
-          "campaigns:read", "campaigns:write",
-          "contacts:read", "contacts:write",
-          "templates:read", "templates:write",
-          "senders:read", "senders:write",
-          "webhooks:read", "webhooks:write",
-          "api_keys:read", "api_keys:write",
+          "messages:send",
+          "messages:read",
+          "campaigns:read",
+          "campaigns:write",
+          "contacts:read",
+          "contacts:write",
+          "templates:read",
+          "templates:write",
+          "senders:read",
+          "senders:write",
+          "webhooks:read",
+          "webhooks:write",
+          "api_keys:read",
+          "api_keys:write",
           "audit:read",
           ADMIN);
 
   private static final Set<String> RESOURCES =
-      Set.of("messages", "campaigns", "contacts", "templates", "senders", "webhooks", "api_keys", "audit");
+      Set.of(
+          "messages",
+          "campaigns",
+          "contacts",
+          "templates",
+          "senders",
+          "webhooks",
+          "api_keys",
+          "audit");
 
   private Scopes() {}
 
-  /** True when {@code scope} is a concrete scope, a {@code resource:*} wildcard, or {@code admin}. */
+  /**
+   * True when {@code scope} is a concrete scope, a {@code resource:*} wildcard, or {@code admin}.
+   */
   public static boolean isValid(String scope) {
     if (KNOWN.contains(scope)) {
       return true;

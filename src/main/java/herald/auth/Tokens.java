@@ -14,9 +14,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Login tokens: HS256 JWTs with subject (user), account, a unique {@code jti} for revocation, issuer
- * and expiry. Verification checks signature, issuer and expiry; revocation and the user's current state
- * are checked against the database by the authenticator.
+ * Login tokens: HS256 JWTs with subject (user), account, a unique {@code jti} for revocation,
+ * issuer and expiry. Verification checks signature, issuer and expiry; revocation and the user's
+ * current state are checked against the database by the authenticator.
  */
 public final class Tokens {
   /** A verified token's claims. */
@@ -37,9 +37,12 @@ public final class Tokens {
 
   /** Sets the signing key (from config, or generated and kept in the database). */
   public void useKey(String secret) {
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-        .setJWTOptions(new JWTOptions().setIssuer(config.issuer()).setLeeway(5)));
+    this.jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
+                .setJWTOptions(new JWTOptions().setIssuer(config.issuer()).setLeeway(5)));
   }
 
   private JWTAuth jwt() {
@@ -52,26 +55,31 @@ public final class Tokens {
 
   public Issued issue(UUID userId, UUID accountId) {
     UUID tokenId = UUID.randomUUID();
-    String token = jwt().generateToken(
-        new JsonObject().put("acc", accountId.toString()).put("jti", tokenId.toString()),
-        new JWTOptions()
-            .setAlgorithm("HS256")
-            .setIssuer(config.issuer())
-            .setSubject(userId.toString())
-            .setExpiresInSeconds(config.ttlSeconds()));
+    String token =
+        jwt()
+            .generateToken(
+                new JsonObject().put("acc", accountId.toString()).put("jti", tokenId.toString()),
+                new JWTOptions()
+                    .setAlgorithm("HS256")
+                    .setIssuer(config.issuer())
+                    .setSubject(userId.toString())
+                    .setExpiresInSeconds(config.ttlSeconds()));
     return new Issued(token, tokenId, config.ttlSeconds());
   }
 
   /** Fails when the signature, issuer or expiry is wrong or a claim is missing. */
   public Future<Claims> verify(String token) {
-    return jwt().authenticate(new TokenCredentials(token)).map(user -> {
-      JsonObject p = user.principal();
-      UUID userId = UUID.fromString(p.getString("sub"));
-      UUID accountId = UUID.fromString(p.getString("acc"));
-      UUID tokenId = UUID.fromString(p.getString("jti"));
-      long exp = p.getLong("exp", Instant.now().getEpochSecond());
-      return new Claims(userId, accountId, tokenId, exp);
-    });
+    return jwt()
+        .authenticate(new TokenCredentials(token))
+        .map(
+            user -> {
+              JsonObject p = user.principal();
+              UUID userId = UUID.fromString(p.getString("sub"));
+              UUID accountId = UUID.fromString(p.getString("acc"));
+              UUID tokenId = UUID.fromString(p.getString("jti"));
+              long exp = p.getLong("exp", Instant.now().getEpochSecond());
+              return new Claims(userId, accountId, tokenId, exp);
+            });
   }
 
   /** True when the text has the shape of a JWT (three dot-separated parts). */

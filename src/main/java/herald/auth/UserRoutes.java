@@ -22,12 +22,16 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** {@code /api/v1/users}: the account's users; admin only. Deleting deactivates, keeping history. */
+/**
+ * {@code /api/v1/users}: the account's users; admin only. Deleting deactivates, keeping history.
+ */
 public final class UserRoutes {
   static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+\\-]{3,64}");
   static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-  private static final Set<String> CREATE_FIELDS = Set.of("username", "password", "role", "name", "email");
-  private static final Set<String> PATCH_FIELDS = Set.of("password", "role", "name", "email", "is_active");
+  private static final Set<String> CREATE_FIELDS =
+      Set.of("username", "password", "role", "name", "email");
+  private static final Set<String> PATCH_FIELDS =
+      Set.of("password", "role", "name", "email", "is_active");
 
   private final Pool pool;
   private final UserStore users;
@@ -57,7 +61,8 @@ public final class UserRoutes {
   public static NewUser readNewUser(JsonInput in, String prefix, Role defaultRole) {
     String username = in.requiredString(prefix + "username", 3, 64);
     if (username != null && !USERNAME.matcher(username).matches()) {
-      in.error(prefix + "username", "invalid_format", "username may hold letters, digits and . _ @ + -");
+      in.error(
+          prefix + "username", "invalid_format", "username may hold letters, digits and . _ @ + -");
     }
     String password = in.requiredString(prefix + "password", 1, 1024);
     if (password != null && Passwords.problem(password) != null) {
@@ -69,7 +74,8 @@ public final class UserRoutes {
     }
     String name = in.optionalString(prefix + "name", 1, 200);
     String email = readEmail(in, prefix + "email");
-    return new NewUser(username, password, role == null ? defaultRole : Role.fromWire(role), name, email);
+    return new NewUser(
+        username, password, role == null ? defaultRole : Role.fromWire(role), name, email);
   }
 
   static String readEmail(JsonInput in, String field) {
@@ -82,11 +88,25 @@ public final class UserRoutes {
 
   /** Inserts a user with its audit entry in {@code tx}; a taken username answers 409. */
   public Future<User> insert(SqlClient tx, Actor actor, UUID accountId, NewUser user, String hash) {
-    return UserStore.insert(tx, Ids.newId(), accountId, user.username(), user.name(), user.email(), hash, user.role())
-        .recover(err -> Future.failedFuture(Rows.isUniqueViolation(err)
-            ? ApiException.conflict("Username '" + user.username() + "' is taken") : err))
-        .compose(created -> AuditStore.record(tx, actor, "create", "user", created.id(), null, created.toJson())
-            .map(created));
+    return UserStore.insert(
+            tx,
+            Ids.newId(),
+            accountId,
+            user.username(),
+            user.name(),
+            user.email(),
+            hash,
+            user.role())
+        .recover(
+            err ->
+                Future.failedFuture(
+                    Rows.isUniqueViolation(err)
+                        ? ApiException.conflict("Username '" + user.username() + "' is taken")
+                        : err))
+        .compose(
+            created ->
+                AuditStore.record(tx, actor, "create", "user", created.id(), null, created.toJson())
+                    .map(created));
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
@@ -94,8 +114,10 @@ public final class UserRoutes {
     NewUser user = readNewUser(in, "", null);
     in.check();
     Actor actor = Actor.of(ctx);
-    return passwords.hash(user.password())
-        .compose(hash -> pool.withTransaction(tx -> insert(tx, actor, actor.accountId(), user, hash)))
+    return passwords
+        .hash(user.password())
+        .compose(
+            hash -> pool.withTransaction(tx -> insert(tx, actor, actor.accountId(), user, hash)))
         .map(User::toJson);
   }
 
@@ -105,13 +127,15 @@ public final class UserRoutes {
     String role = q.string("role", 20);
     Boolean active = q.bool("is_active");
     q.check();
-    return users.list(Requests.principal(ctx).accountId(), page, role, active)
+    return users
+        .list(Requests.principal(ctx).accountId(), page, role, active)
         .map(rows -> page.page(rows, User::id, User::toJson));
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {
     UUID id = Requests.pathId(ctx, "id", "User");
-    return users.get(Requests.principal(ctx).accountId(), id)
+    return users
+        .get(Requests.principal(ctx).accountId(), id)
         .map(user -> Responses.found(user, "User").toJson());
   }
 
@@ -128,31 +152,58 @@ public final class UserRoutes {
     Boolean active = in.optionalBoolean("is_active", null);
     in.check();
     Actor actor = Actor.of(ctx);
-    Future<String> hash = password == null ? Future.succeededFuture(null) : passwords.hash(password);
-    return hash.compose(newHash -> pool.withTransaction(tx ->
-        UserStore.getForUpdate(tx, actor.accountId(), id).compose(before -> {
-          Responses.found(before, "User");
-          User after = new User(before.id(), before.accountId(), before.username(),
-              in.has("name") ? name : before.name(), in.has("email") ? email : before.email(),
-              role != null ? Role.fromWire(role) : before.role(), active != null ? active : before.active(),
-              before.lastLoginAt(), before.createdAt(), before.updatedAt());
-          guardSelf(actor, after);
-          return save(tx, actor, before, after, newHash, "update");
-        })))
+    Future<String> hash =
+        password == null ? Future.succeededFuture(null) : passwords.hash(password);
+    return hash.compose(
+            newHash ->
+                pool.withTransaction(
+                    tx ->
+                        UserStore.getForUpdate(tx, actor.accountId(), id)
+                            .compose(
+                                before -> {
+                                  Responses.found(before, "User");
+                                  User after =
+                                      new User(
+                                          before.id(),
+                                          before.accountId(),
+                                          before.username(),
+                                          in.has("name") ? name : before.name(),
+                                          in.has("email") ? email : before.email(),
+                                          role != null ? Role.fromWire(role) : before.role(),
+                                          active != null ? active : before.active(),
+                                          before.lastLoginAt(),
+                                          before.createdAt(),
+                                          before.updatedAt());
+                                  guardSelf(actor, after);
+                                  return save(tx, actor, before, after, newHash, "update");
+                                })))
         .map(User::toJson);
   }
 
   private Future<JsonObject> deactivate(RoutingContext ctx) {
     UUID id = Requests.pathId(ctx, "id", "User");
     Actor actor = Actor.of(ctx);
-    return pool.withTransaction(tx ->
-        UserStore.getForUpdate(tx, actor.accountId(), id).compose(before -> {
-          Responses.found(before, "User");
-          User after = new User(before.id(), before.accountId(), before.username(), before.name(),
-              before.email(), before.role(), false, before.lastLoginAt(), before.createdAt(), before.updatedAt());
-          guardSelf(actor, after);
-          return save(tx, actor, before, after, null, "delete");
-        }))
+    return pool.withTransaction(
+            tx ->
+                UserStore.getForUpdate(tx, actor.accountId(), id)
+                    .compose(
+                        before -> {
+                          Responses.found(before, "User");
+                          User after =
+                              new User(
+                                  before.id(),
+                                  before.accountId(),
+                                  before.username(),
+                                  before.name(),
+                                  before.email(),
+                                  before.role(),
+                                  false,
+                                  before.lastLoginAt(),
+                                  before.createdAt(),
+                                  before.updatedAt());
+                          guardSelf(actor, after);
+                          return save(tx, actor, before, after, null, "delete");
+                        }))
         .map(User::toJson);
   }
 
@@ -163,8 +214,13 @@ public final class UserRoutes {
     }
   }
 
-  private static Future<User> save(SqlClient tx, Actor actor, User before, User after, String hash, String action) {
-    return UserStore.update(tx, after, hash).compose(saved ->
-        AuditStore.record(tx, actor, action, "user", saved.id(), before.toJson(), saved.toJson()).map(saved));
+  private static Future<User> save(
+      SqlClient tx, Actor actor, User before, User after, String hash, String action) {
+    return UserStore.update(tx, after, hash)
+        .compose(
+            saved ->
+                AuditStore.record(
+                        tx, actor, action, "user", saved.id(), before.toJson(), saved.toJson())
+                    .map(saved));
   }
 }

@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodic clean-up that needs one owner per process: forgetting idle rate-limit windows and purging
- * revocations of login tokens that have expired anyway.
+ * Periodic clean-up that needs one owner per process: forgetting idle rate-limit windows and
+ * purging revocations of login tokens that have expired anyway.
  */
 public final class HousekeepingVerticle extends VerticleBase {
   public static final String GROUP = "housekeeping";
@@ -25,9 +25,15 @@ public final class HousekeepingVerticle extends VerticleBase {
     vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
     UserStore users = new UserStore(platform.pool());
     vertx.setPeriodic(60_000, id -> platform.rateLimits().sweep());
-    vertx.setPeriodic(10_000, 3_600_000, id -> users.purgeExpiredRevocations()
-        .onSuccess(n -> LOG.debug("Purged {} expired token revocations", n))
-        .onFailure(err -> LOG.warn("Purging token revocations failed: {}", err.getMessage())));
+    vertx.setPeriodic(
+        10_000,
+        3_600_000,
+        id ->
+            users
+                .purgeExpiredRevocations()
+                .onSuccess(n -> LOG.debug("Purged {} expired token revocations", n))
+                .onFailure(
+                    err -> LOG.warn("Purging token revocations failed: {}", err.getMessage())));
     return Future.succeededFuture();
   }
 }

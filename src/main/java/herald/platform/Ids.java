@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
- * Public identifiers: UUIDv7 (RFC 9562). Time-ordered, so they index well and sort by creation, with 74
- * random bits, so they cannot be guessed.
+ * Public identifiers: UUIDv7 (RFC 9562). Time-ordered, so they index well and sort by creation,
+ * with 74 random bits, so they cannot be guessed.
  */
 public final class Ids {
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -10,13 +10,14 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * Herald's logging set-up, found by Logback through {@code META-INF/services}: one line per event on
- * standard output through an asynchronous appender, so a slow terminal or pipe never stalls an event
- * loop. Built in code because parsing an XML configuration costs a noticeable part of start-up.
+ * Herald's logging set-up, found by Logback through {@code META-INF/services}: one line per event
+ * on standard output through an asynchronous appender, so a slow terminal or pipe never stalls an
+ * event loop. Built in code because parsing an XML configuration costs a noticeable part of
+ * start-up.
  *
- * <p>Levels come from {@code HERALD_LOG_LEVEL} (root, default INFO) and {@code HERALD_ACCESS_LOG_LEVEL}
- * (the per-request access log, default INFO). An operator's own {@code -Dlogback.configurationFile}
- * takes precedence over all of this.
+ * <p>Levels come from {@code HERALD_LOG_LEVEL} (root, default INFO) and {@code
+ * HERALD_ACCESS_LOG_LEVEL} (the per-request access log, default INFO). An operator's own {@code
+ * -Dlogback.configurationFile} takes precedence over all of this.
  */
 public final class Logging extends ContextAwareBase implements Configurator {
   @Override
@@ -26,7 +27,8 @@ public final class Logging extends ContextAwareBase implements Configurator {
     }
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
-    encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{24} - %msg%n");
+    encoder.setPattern(
+        "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{24} - %msg%n");
     encoder.start();
 
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Process-wide services shared by every verticle instance: the configuration, the one database pool,
- * token and password services, the rate limiter, and the lifecycle state health reports on. All members
- * are thread-safe.
+ * Process-wide services shared by every verticle instance: the configuration, the one database
+ * pool, token and password services, the rate limiter, and the lifecycle state health reports on.
+ * All members are thread-safe.
  *
  * @param groups verticle groups deployed, by name, with their instance counts (for readiness)
  * @param started set once the database is ready and the first admin exists; until then the API
@@ -32,9 +32,19 @@ public record Platform(
     AtomicBoolean draining,
     AtomicInteger httpPort) {
 
-  public static Platform create(HeraldConfig config, Pool pool, Tokens tokens, Passwords passwords) {
-    return new Platform(config, pool, tokens, passwords, new RateLimits(config.rateLimits()), currentVersion(),
-        new ConcurrentHashMap<>(), new AtomicBoolean(), new AtomicBoolean(), new AtomicInteger());
+  public static Platform create(
+      HeraldConfig config, Pool pool, Tokens tokens, Passwords passwords) {
+    return new Platform(
+        config,
+        pool,
+        tokens,
+        passwords,
+        new RateLimits(config.rateLimits()),
+        currentVersion(),
+        new ConcurrentHashMap<>(),
+        new AtomicBoolean(),
+        new AtomicBoolean(),
+        new AtomicInteger());
   }
 
   /** Herald's version from the jar manifest, or {@code dev} when run from classes. */

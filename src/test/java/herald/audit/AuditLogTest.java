@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every change is audited with who, what, before/after, IP and user agent; listing filters and pages. */
+/**
+ * Every change is audited with who, what, before/after, IP and user agent; listing filters and
+ * pages.
+ */
 class AuditLogTest {
   private static TestHerald herald;
   private static TestClient client;
@@ -44,13 +47,24 @@ class AuditLogTest {
 
   @Test
   void anUpdateRecordsBeforeAndAfterWithTheCallersAddressAndAgent() {
-    HttpResponse<Buffer> created = client.send(HttpMethod.POST, "/api/v1/users",
-        MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin).add("User-Agent", "audit-test/1.0")
-            .add("X-Request-Id", "req-audit-1"),
-        Buffer.buffer(new JsonObject().put("username", "audited").put("password", "password-a")
-            .put("role", "viewer").encode()), "application/json");
+    HttpResponse<Buffer> created =
+        client.send(
+            HttpMethod.POST,
+            "/api/v1/users",
+            MultiMap.caseInsensitiveMultiMap()
+                .add("Authorization", "Bearer " + admin)
+                .add("User-Agent", "audit-test/1.0")
+                .add("X-Request-Id", "req-audit-1"),
+            Buffer.buffer(
+                new JsonObject()
+                    .put("username", "audited")
+                    .put("password", "password-a")
+                    .put("role", "viewer")
+                    .encode()),
+            "application/json");
     String id = created.bodyAsJsonObject().getString("id");
-    client.patch("/api/v1/users/" + id, admin, new JsonObject().put("role", "sender").put("name", "Aud"));
+    client.patch(
+        "/api/v1/users/" + id, admin, new JsonObject().put("role", "sender").put("name", "Aud"));
 
     JsonArray forUser = entries("?resource_type=user&resource_id=" + id);
     assertThat(forUser).hasSize(2);
@@ -71,11 +85,19 @@ class AuditLogTest {
 
   @Test
   void keyCreationAndRevocationAreAuditedWithoutTheKey() {
-    JsonObject key = client.post("/api/v1/api-keys", admin, new JsonObject().put("name", "audited key")
-        .put("scopes", new JsonArray().add("messages:send"))).bodyAsJsonObject();
+    JsonObject key =
+        client
+            .post(
+                "/api/v1/api-keys",
+                admin,
+                new JsonObject()
+                    .put("name", "audited key")
+                    .put("scopes", new JsonArray().add("messages:send")))
+            .bodyAsJsonObject();
     client.delete("/api/v1/api-keys/" + key.getString("id"), admin);
     JsonArray forKey = entries("?resource_type=api_key&resource_id=" + key.getString("id"));
-    assertThat(forKey.stream().map(e -> ((JsonObject) e).getString("action"))).containsExactly("delete", "create");
+    assertThat(forKey.stream().map(e -> ((JsonObject) e).getString("action")))
+        .containsExactly("delete", "create");
     assertThat(forKey.encode()).doesNotContain(key.getString("key"));
     assertThat(forKey.getJsonObject(0).getJsonObject("after").getString("revoked_at")).isNotNull();
   }
@@ -90,15 +112,23 @@ class AuditLogTest {
   @Test
   void pagesWalkEveryEntryOnceNewestFirst() {
     for (int i = 0; i < 7; i++) {
-      client.post("/api/v1/users", admin, new JsonObject().put("username", "paged-" + i)
-          .put("password", "password-p").put("role", "viewer"));
+      client.post(
+          "/api/v1/users",
+          admin,
+          new JsonObject()
+              .put("username", "paged-" + i)
+              .put("password", "password-p")
+              .put("role", "viewer"));
     }
     List<String> ids = new ArrayList<>();
     String cursor = null;
     int pages = 0;
     do {
-      HttpResponse<Buffer> page = client.get("/api/v1/audit-logs?action=create&resource_type=user&limit=3"
-          + (cursor == null ? "" : "&cursor=" + cursor), admin);
+      HttpResponse<Buffer> page =
+          client.get(
+              "/api/v1/audit-logs?action=create&resource_type=user&limit=3"
+                  + (cursor == null ? "" : "&cursor=" + cursor),
+              admin);
       JsonObject body = page.bodyAsJsonObject();
       body.getJsonArray("data").forEach(e -> ids.add(((JsonObject) e).getString("id")));
       cursor = body.getString("next_cursor");
@@ -115,8 +145,13 @@ class AuditLogTest {
 
   @Test
   void viewersCannotReadTheAuditLog() {
-    client.post("/api/v1/users", admin, new JsonObject().put("username", "audit-viewer")
-        .put("password", "password-v").put("role", "viewer"));
+    client.post(
+        "/api/v1/users",
+        admin,
+        new JsonObject()
+            .put("username", "audit-viewer")
+            .put("password", "password-v")
+            .put("role", "viewer"));
     String viewer = client.login("audit-viewer", "password-v");
     assertThat(client.get("/api/v1/audit-logs", viewer).statusCode()).isEqualTo(403);
   }

@@ -34,7 +34,8 @@ class AuthenticationTest {
   }
 
   private static HttpResponse<Buffer> withHeader(String path, String name, String value) {
-    return client.send(HttpMethod.GET, path, MultiMap.caseInsensitiveMultiMap().add(name, value), null, null);
+    return client.send(
+        HttpMethod.GET, path, MultiMap.caseInsensitiveMultiMap().add(name, value), null, null);
   }
 
   private static String createKey(String token, JsonArray scopes, String expiresAt) {
@@ -48,16 +49,25 @@ class AuthenticationTest {
   }
 
   private static String createUser(String username, String role) {
-    HttpResponse<Buffer> created = client.post("/api/v1/users", admin, new JsonObject()
-        .put("username", username).put("password", "password-" + username).put("role", role));
+    HttpResponse<Buffer> created =
+        client.post(
+            "/api/v1/users",
+            admin,
+            new JsonObject()
+                .put("username", username)
+                .put("password", "password-" + username)
+                .put("role", role));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     return created.bodyAsJsonObject().getString("id");
   }
 
   @Test
   void loginReturnsABearerTokenThatIdentifiesTheUser() {
-    HttpResponse<Buffer> login = client.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", "admin").put("password", TestHerald.ADMIN_PASSWORD));
+    HttpResponse<Buffer> login =
+        client.post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", "admin").put("password", TestHerald.ADMIN_PASSWORD));
     assertThat(login.statusCode()).isEqualTo(200);
     JsonObject body = login.bodyAsJsonObject();
     assertThat(body.getString("token_type")).isEqualTo("Bearer");
@@ -74,10 +84,16 @@ class AuthenticationTest {
 
   @Test
   void wrongPasswordAndUnknownUserGetTheSame401() {
-    HttpResponse<Buffer> wrong = client.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", "admin").put("password", "not-the-password"));
-    HttpResponse<Buffer> unknown = client.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", "nobody-here").put("password", "not-the-password"));
+    HttpResponse<Buffer> wrong =
+        client.post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", "admin").put("password", "not-the-password"));
+    HttpResponse<Buffer> unknown =
+        client.post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", "nobody-here").put("password", "not-the-password"));
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(unknown.statusCode()).isEqualTo(401);
     assertThat(wrong.bodyAsJsonObject().getString("detail"))
@@ -90,8 +106,10 @@ class AuthenticationTest {
     assertThat(client.get("/api/v1/auth/me", null).statusCode()).isEqualTo(401);
     assertThat(client.get("/api/v1/auth/me", "not.a.jwt").statusCode()).isEqualTo(401);
     assertThat(client.get("/api/v1/auth/me", "hk_garbage").statusCode()).isEqualTo(401);
-    assertThat(withHeader("/api/v1/auth/me", "Authorization", "Basic YWRtaW46eA==").statusCode()).isEqualTo(401);
-    String tampered = admin.substring(0, admin.length() - 3) + (admin.endsWith("AAA") ? "BBB" : "AAA");
+    assertThat(withHeader("/api/v1/auth/me", "Authorization", "Basic YWRtaW46eA==").statusCode())
+        .isEqualTo(401);
+    String tampered =
+        admin.substring(0, admin.length() - 3) + (admin.endsWith("AAA") ? "BBB" : "AAA");
     assertThat(client.get("/api/v1/auth/me", tampered).statusCode()).isEqualTo(401);
   }
 
@@ -107,7 +125,8 @@ class AuthenticationTest {
   @Test
   void apiKeyIsAcceptedInAllThreeHeaderFormsAndRefusedOnAdminRoutes() {
     String key = createKey(admin, new JsonArray().add("messages:read"), null);
-    assertThat(withHeader("/api/v1/auth/me", "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+    assertThat(withHeader("/api/v1/auth/me", "Authorization", "Bearer " + key).statusCode())
+        .isEqualTo(200);
     assertThat(withHeader("/api/v1/auth/me", "X-API-Key", key).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> token = withHeader("/api/v1/auth/me", "Authorization", "Token " + key);
     assertThat(token.statusCode()).isEqualTo(200);
@@ -116,8 +135,10 @@ class AuthenticationTest {
 
     HttpResponse<Buffer> adminRoute = withHeader("/api/v1/users", "X-API-Key", key);
     assertThat(adminRoute.statusCode()).isEqualTo(403);
-    assertThat(adminRoute.bodyAsJsonObject().getString("type")).isEqualTo("urn:herald:problem:forbidden");
-    assertThat(withHeader("/api/v1/accounts", "Authorization", "Token " + key).statusCode()).isEqualTo(403);
+    assertThat(adminRoute.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:herald:problem:forbidden");
+    assertThat(withHeader("/api/v1/accounts", "Authorization", "Token " + key).statusCode())
+        .isEqualTo(403);
   }
 
   @Test
@@ -129,13 +150,15 @@ class AuthenticationTest {
     JsonObject listed = list.bodyAsJsonObject().getJsonArray("data").getJsonObject(0);
     assertThat(key).startsWith(listed.getString("prefix"));
     assertThat(listed.containsKey("key")).isFalse();
-    assertThat(client.get("/api/v1/api-keys/" + listed.getString("id"), admin).bodyAsString()).doesNotContain(key);
+    assertThat(client.get("/api/v1/api-keys/" + listed.getString("id"), admin).bodyAsString())
+        .doesNotContain(key);
   }
 
   @Test
   void revokedKeyGets401() {
     String key = createKey(admin, new JsonArray().add("messages:read"), null);
-    String id = withHeader("/api/v1/auth/me", "X-API-Key", key).bodyAsJsonObject().getString("api_key_id");
+    String id =
+        withHeader("/api/v1/auth/me", "X-API-Key", key).bodyAsJsonObject().getString("api_key_id");
     assertThat(client.delete("/api/v1/api-keys/" + id, admin).statusCode()).isEqualTo(204);
     HttpResponse<Buffer> after = withHeader("/api/v1/auth/me", "X-API-Key", key);
     assertThat(after.statusCode()).isEqualTo(401);
@@ -144,8 +167,9 @@ class AuthenticationTest {
 
   @Test
   void expiredKeyGets401() throws Exception {
-    String key = createKey(admin, new JsonArray().add("messages:read"),
-        Instant.now().plusMillis(1500).toString());
+    String key =
+        createKey(
+            admin, new JsonArray().add("messages:read"), Instant.now().plusMillis(1500).toString());
     assertThat(withHeader("/api/v1/auth/me", "X-API-Key", key).statusCode()).isEqualTo(200);
     Thread.sleep(2000);
     assertThat(withHeader("/api/v1/auth/me", "X-API-Key", key).statusCode()).isEqualTo(401);
@@ -155,12 +179,20 @@ class AuthenticationTest {
   void aKeyNeverGetsMoreThanItsCreatorHas() {
     createUser("sender-alice", "sender");
     String alice = client.login("sender-alice", "password-sender-alice");
-    HttpResponse<Buffer> tooMuch = client.post("/api/v1/api-keys", alice,
-        new JsonObject().put("name", "k").put("scopes", new JsonArray().add("messages:send").add("admin")));
+    HttpResponse<Buffer> tooMuch =
+        client.post(
+            "/api/v1/api-keys",
+            alice,
+            new JsonObject()
+                .put("name", "k")
+                .put("scopes", new JsonArray().add("messages:send").add("admin")));
     assertThat(tooMuch.statusCode()).isEqualTo(403);
     assertThat(tooMuch.bodyAsJsonObject().getString("detail")).contains("admin");
-    HttpResponse<Buffer> wildcard = client.post("/api/v1/api-keys", alice,
-        new JsonObject().put("name", "k").put("scopes", new JsonArray().add("campaigns:*")));
+    HttpResponse<Buffer> wildcard =
+        client.post(
+            "/api/v1/api-keys",
+            alice,
+            new JsonObject().put("name", "k").put("scopes", new JsonArray().add("campaigns:*")));
     assertThat(wildcard.statusCode()).isEqualTo(403);
     createKey(alice, new JsonArray().add("messages:send"), null);
   }
@@ -168,10 +200,17 @@ class AuthenticationTest {
   @Test
   void keysCreatedByAKeyAreBoundByThatKeysScopes() {
     String key = createKey(admin, new JsonArray().add("api_keys:write").add("messages:read"), null);
-    HttpResponse<Buffer> escalation = client.send(HttpMethod.POST, "/api/v1/api-keys",
-        MultiMap.caseInsensitiveMultiMap().add("X-API-Key", key),
-        Buffer.buffer(new JsonObject().put("name", "x").put("scopes", new JsonArray().add("admin")).encode()),
-        "application/json");
+    HttpResponse<Buffer> escalation =
+        client.send(
+            HttpMethod.POST,
+            "/api/v1/api-keys",
+            MultiMap.caseInsensitiveMultiMap().add("X-API-Key", key),
+            Buffer.buffer(
+                new JsonObject()
+                    .put("name", "x")
+                    .put("scopes", new JsonArray().add("admin"))
+                    .encode()),
+            "application/json");
     assertThat(escalation.statusCode()).isEqualTo(403);
   }
 
@@ -183,8 +222,11 @@ class AuthenticationTest {
     assertThat(client.delete("/api/v1/users/" + id, admin).statusCode()).isEqualTo(200);
     assertThat(client.get("/api/v1/auth/me", bob).statusCode()).isEqualTo(401);
     assertThat(withHeader("/api/v1/auth/me", "X-API-Key", bobKey).statusCode()).isEqualTo(401);
-    HttpResponse<Buffer> login = client.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", "sender-bob").put("password", "password-sender-bob"));
+    HttpResponse<Buffer> login =
+        client.post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", "sender-bob").put("password", "password-sender-bob"));
     assertThat(login.statusCode()).isEqualTo(401);
   }
 
@@ -192,8 +234,12 @@ class AuthenticationTest {
   void loweringAUsersRoleNarrowsTheirExistingKeys() {
     String id = createUser("manager-carol", "manager");
     String carol = client.login("manager-carol", "password-manager-carol");
-    String key = createKey(carol, new JsonArray().add("campaigns:write").add("messages:read"), null);
-    assertThat(client.patch("/api/v1/users/" + id, admin, new JsonObject().put("role", "viewer")).statusCode())
+    String key =
+        createKey(carol, new JsonArray().add("campaigns:write").add("messages:read"), null);
+    assertThat(
+            client
+                .patch("/api/v1/users/" + id, admin, new JsonObject().put("role", "viewer"))
+                .statusCode())
         .isEqualTo(200);
     HttpResponse<Buffer> me = withHeader("/api/v1/auth/me", "X-API-Key", key);
     assertThat(me.bodyAsJsonObject().getJsonArray("scopes")).containsExactly("messages:read");
@@ -204,9 +250,14 @@ class AuthenticationTest {
     createUser("sender-dave", "sender");
     String dave = client.login("sender-dave", "password-sender-dave");
     createKey(dave, new JsonArray().add("messages:send"), null);
-    String adminKeyId = client.post("/api/v1/api-keys", admin,
-        new JsonObject().put("name", "admin's").put("scopes", new JsonArray().add("admin")))
-        .bodyAsJsonObject().getString("id");
+    String adminKeyId =
+        client
+            .post(
+                "/api/v1/api-keys",
+                admin,
+                new JsonObject().put("name", "admin's").put("scopes", new JsonArray().add("admin")))
+            .bodyAsJsonObject()
+            .getString("id");
     JsonArray daves = client.get("/api/v1/api-keys", dave).bodyAsJsonObject().getJsonArray("data");
     assertThat(daves).hasSize(1);
     assertThat(client.get("/api/v1/api-keys/" + adminKeyId, dave).statusCode()).isEqualTo(404);
@@ -215,9 +266,17 @@ class AuthenticationTest {
 
   @Test
   void adminsCannotLockThemselvesOut() {
-    String me = client.get("/api/v1/auth/me", admin).bodyAsJsonObject().getJsonObject("user").getString("id");
+    String me =
+        client
+            .get("/api/v1/auth/me", admin)
+            .bodyAsJsonObject()
+            .getJsonObject("user")
+            .getString("id");
     assertThat(client.delete("/api/v1/users/" + me, admin).statusCode()).isEqualTo(409);
-    assertThat(client.patch("/api/v1/users/" + me, admin, new JsonObject().put("role", "viewer")).statusCode())
+    assertThat(
+            client
+                .patch("/api/v1/users/" + me, admin, new JsonObject().put("role", "viewer"))
+                .statusCode())
         .isEqualTo(409);
   }
 }

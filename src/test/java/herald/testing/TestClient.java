@@ -11,25 +11,39 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 /**
- * Blocking HTTP client for tests: real requests over loopback to a running Herald, awaited on the test
- * thread (never an event loop).
+ * Blocking HTTP client for tests: real requests over loopback to a running Herald, awaited on the
+ * test thread (never an event loop).
  */
 public final class TestClient {
   private final WebClient web;
 
   TestClient(Vertx vertx, int port) {
-    this.web = WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false)
-        .setUserAgentEnabled(false));
+    this.web =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(port)
+                .setFollowRedirects(false)
+                .setUserAgentEnabled(false));
   }
 
   /** Logs in and returns the bearer token; fails the test if login fails. */
   public String login(String username, String password) {
-    HttpResponse<Buffer> response = send(HttpMethod.POST, "/api/v1/auth/login", null,
-        new JsonObject().put("username", username).put("password", password));
+    HttpResponse<Buffer> response =
+        send(
+            HttpMethod.POST,
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", username).put("password", password));
     if (response.statusCode() != 200) {
-      throw new AssertionError("login of " + username + " failed: " + response.statusCode() + " "
-          + response.bodyAsString());
+      throw new AssertionError(
+          "login of "
+              + username
+              + " failed: "
+              + response.statusCode()
+              + " "
+              + response.bodyAsString());
     }
     return response.bodyAsJsonObject().getString("token");
   }
@@ -44,13 +58,17 @@ public final class TestClient {
     if (token != null) {
       headers.add("Authorization", "Bearer " + token);
     }
-    return send(method, path, headers, body == null ? null : Buffer.buffer(body.encode()),
+    return send(
+        method,
+        path,
+        headers,
+        body == null ? null : Buffer.buffer(body.encode()),
         body == null ? null : "application/json");
   }
 
   /** The most general form: any headers, any body bytes and content type. */
-  public HttpResponse<Buffer> send(HttpMethod method, String path, MultiMap headers, Buffer body,
-      String contentType) {
+  public HttpResponse<Buffer> send(
+      HttpMethod method, String path, MultiMap headers, Buffer body, String contentType) {
     HttpRequest<Buffer> request = web.request(method, path);
     if (!headers.contains("User-Agent")) {
       request.putHeader("User-Agent", "herald-tests");

@@ -2,8 +2,8 @@ package herald.testing;
 
 import herald.Herald;
 import herald.platform.config.HeraldConfig;
-import herald.platform.database.Migrations;
 import herald.platform.database.EmbeddedPostgres;
+import herald.platform.database.Migrations;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -15,8 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Herald for one test class: its own freshly migrated database on the shared test PostgreSQL,
- * the real verticles on a free loopback port, and a {@link TestClient} to call it over HTTP.
+ * A real Herald for one test class: its own freshly migrated database on the shared test
+ * PostgreSQL, the real verticles on a free loopback port, and a {@link TestClient} to call it over
+ * HTTP.
  */
 public final class TestHerald implements AutoCloseable {
   public static final String ADMIN_PASSWORD = "admin-password-1";
@@ -43,19 +44,49 @@ public final class TestHerald implements AutoCloseable {
   /** Starts Herald with {@code overrides} deep-merged over the test defaults. */
   public static TestHerald start(JsonObject overrides) {
     EmbeddedPostgres pg = TestPostgres.get();
-    String database = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+    String database =
+        "t_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 16)
+                .toLowerCase(Locale.ROOT);
     pg.createDatabase(database, template(pg));
-    JsonObject config = new JsonObject()
-        .put("data_dir", System.getProperty("java.io.tmpdir") + "/herald-test-data")
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()).put("instances", 2))
-        .put("database", new JsonObject().put("url", "postgresql://" + pg.user() + ":" + pg.password()
-            + "@" + pg.host() + ":" + pg.port() + "/" + database).put("pool_size", 8))
-        .put("admin", new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD))
-        .put("passwords", new JsonObject().put("bcrypt_cost", 4))
-        .put("rate_limits", new JsonObject()
-            .put("login", limit(10_000, 60)).put("sends", limit(10_000, 1))
-            .put("uploads", limit(10_000, 60)).put("other", limit(100_000, 60)))
-        .mergeIn(overrides, true);
+    JsonObject config =
+        new JsonObject()
+            .put("data_dir", System.getProperty("java.io.tmpdir") + "/herald-test-data")
+            .put(
+                "http",
+                new JsonObject()
+                    .put("host", "127.0.0.1")
+                    .put("port", freePort())
+                    .put("instances", 2))
+            .put(
+                "database",
+                new JsonObject()
+                    .put(
+                        "url",
+                        "postgresql://"
+                            + pg.user()
+                            + ":"
+                            + pg.password()
+                            + "@"
+                            + pg.host()
+                            + ":"
+                            + pg.port()
+                            + "/"
+                            + database)
+                    .put("pool_size", 8))
+            .put("admin", new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD))
+            .put("passwords", new JsonObject().put("bcrypt_cost", 4))
+            .put(
+                "rate_limits",
+                new JsonObject()
+                    .put("login", limit(10_000, 60))
+                    .put("sends", limit(10_000, 1))
+                    .put("uploads", limit(10_000, 60))
+                    .put("other", limit(100_000, 60)))
+            .mergeIn(overrides, true);
     Vertx vertx = Vertx.vertx();
     Herald herald = Herald.start(vertx, HeraldConfig.from(config)).await();
     return new TestHerald(vertx, herald, database);
@@ -65,13 +96,20 @@ public final class TestHerald implements AutoCloseable {
     return new JsonObject().put("limit", limit).put("period_seconds", periodSeconds);
   }
 
-  /** A database migrated once per JVM, cloned for each test class (much faster than migrating each). */
+  /**
+   * A database migrated once per JVM, cloned for each test class (much faster than migrating each).
+   */
   private static synchronized String template(EmbeddedPostgres pg) {
     if (!templateReady) {
       String name = TEMPLATE + "_" + ProcessHandle.current().pid();
       pg.createDatabase(name, null);
-      Migrations.migrate(new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(name)
-          .setUser(pg.user()).setPassword(pg.password()));
+      Migrations.migrate(
+          new PgConnectOptions()
+              .setHost(pg.host())
+              .setPort(pg.port())
+              .setDatabase(name)
+              .setUser(pg.user())
+              .setPassword(pg.password()));
       templateName = name;
       templateReady = true;
     }

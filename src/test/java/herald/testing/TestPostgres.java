@@ -14,8 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * <p>Its data dir is {@code <java.io.tmpdir>/herald-test-<uid>/<slot>}, outside the project because
  * the project may sit under {@code /root}, which the server user {@code nobody} cannot enter when
  * tests run as root. The dir is reused across runs to skip extraction and initdb; a slot another
- * live test JVM is using is skipped, so parallel builds do not stop each other's server.
- * Tests should create their own database from {@link EmbeddedPostgres#createDatabase}.
+ * live test JVM is using is skipped, so parallel builds do not stop each other's server. Tests
+ * should create their own database from {@link EmbeddedPostgres#createDatabase}.
  */
 public final class TestPostgres {
 

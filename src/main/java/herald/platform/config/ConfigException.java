@@ -1,6 +1,8 @@
 package herald.platform.config;
 
-/** A configuration value is missing or invalid; the message names the key so an operator can fix it. */
+/**
+ * A configuration value is missing or invalid; the message names the key so an operator can fix it.
+ */
 public final class ConfigException extends RuntimeException {
   public ConfigException(String key, String problem) {
     super("config key '" + key + "': " + problem);

@@ -12,9 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Loads the configuration: the built-in defaults ({@value #DEFAULTS} on the classpath), the operator's
- * YAML file merged over them, then one environment variable per key ({@link #envName}). A key in the
- * file that Herald does not know is an error, so a typo never passes silently.
+ * Loads the configuration: the built-in defaults ({@value #DEFAULTS} on the classpath), the
+ * operator's YAML file merged over them, then one environment variable per key ({@link #envName}).
+ * A key in the file that Herald does not know is an error, so a typo never passes silently.
  */
 public final class ConfigLoader {
   /** Classpath resource holding every key with its default. */
@@ -41,7 +41,9 @@ public final class ConfigLoader {
         .map(both -> build(both.resultAt(0), both.resultAt(1), env));
   }
 
-  /** The environment variable that overrides a key: {@code http.port} → {@code HERALD_HTTP_PORT}. */
+  /**
+   * The environment variable that overrides a key: {@code http.port} → {@code HERALD_HTTP_PORT}.
+   */
   public static String envName(String keyPath) {
     return "HERALD_" + keyPath.toUpperCase(Locale.ROOT).replace('.', '_');
   }
@@ -60,7 +62,8 @@ public final class ConfigLoader {
         throw new ConfigException(path, "is not a Herald setting (see docs/operations.md)");
       }
       Object knownValue = known.getValue(key);
-      if (knownValue instanceof JsonObject knownChild && given.getValue(key) instanceof JsonObject child) {
+      if (knownValue instanceof JsonObject knownChild
+          && given.getValue(key) instanceof JsonObject child) {
         rejectUnknown(knownChild, child, path + ".");
       }
     }
@@ -100,7 +103,8 @@ public final class ConfigLoader {
         .recover(
             err ->
                 Future.failedFuture(
-                    new ConfigException("cannot read config " + path + ": " + err.getMessage(), err)))
+                    new ConfigException(
+                        "cannot read config " + path + ": " + err.getMessage(), err)))
         .eventually(retriever::close);
   }
 }

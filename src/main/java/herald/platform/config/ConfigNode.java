@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Typed, validating reads from one object of the merged configuration tree. Values coming from
- * environment variables arrive as strings, so numbers and booleans are also accepted in string form.
- * Every failure is a {@link ConfigException} naming the full key path.
+ * environment variables arrive as strings, so numbers and booleans are also accepted in string
+ * form. Every failure is a {@link ConfigException} naming the full key path.
  */
 public final class ConfigNode {
   private final JsonObject json;
@@ -59,7 +59,8 @@ public final class ConfigNode {
       throw new ConfigException(key(key), "must be a whole number, got '" + text + "'");
     }
     if (value < min || value > max) {
-      throw new ConfigException(key(key), "must be between " + min + " and " + max + ", got " + value);
+      throw new ConfigException(
+          key(key), "must be between " + min + " and " + max + ", got " + value);
     }
     return value;
   }

@@ -5,8 +5,8 @@ import java.net.URI;
 /**
  * Database settings.
  *
- * @param url {@code postgresql://user:password@host:port/database} of an external server, or null to
- *     run the embedded PostgreSQL under {@code <data_dir>/pg}
+ * @param url {@code postgresql://user:password@host:port/database} of an external server, or null
+ *     to run the embedded PostgreSQL under {@code <data_dir>/pg}
  * @param poolSize connections in the one shared pool used by every verticle
  * @param connectTimeoutSeconds how long a new connection may take before it fails
  */

@@ -7,7 +7,8 @@ package herald.platform.config;
  * @param port TCP port; 0 picks a free one (tests)
  * @param instances ingress verticle instances, each with its own event loop
  * @param bodyLimitBytes largest request body accepted on JSON routes; larger answers 413
- * @param shutdownTimeoutSeconds how long in-flight requests may run after SIGTERM before they are cut
+ * @param shutdownTimeoutSeconds how long in-flight requests may run after SIGTERM before they are
+ *     cut
  */
 public record HttpConfig(
     String host, int port, int instances, long bodyLimitBytes, int shutdownTimeoutSeconds) {

@@ -3,8 +3,8 @@ package herald.platform.config;
 /**
  * Login tokens.
  *
- * @param secret HMAC key for HS256; null makes Herald generate one on first start and keep it in the
- *     database, so tokens survive restarts and are valid on every node
+ * @param secret HMAC key for HS256; null makes Herald generate one on first start and keep it in
+ *     the database, so tokens survive restarts and are valid on every node
  * @param issuer {@code iss} claim written and required
  * @param ttlSeconds lifetime of a login token
  */

@@ -3,8 +3,8 @@ package herald.platform.config;
 import java.time.Duration;
 
 /**
- * Request rate limits per route class. Login is counted per client IP; the others per API key, or per
- * user for JWT logins.
+ * Request rate limits per route class. Login is counted per client IP; the others per API key, or
+ * per user for JWT logins.
  */
 public record RateLimitConfig(Limit login, Limit sends, Limit uploads, Limit other) {
 

@@ -12,9 +12,9 @@ import io.vertx.sqlclient.SqlConnectOptions;
 import java.nio.file.Path;
 
 /**
- * The system of record: starts the embedded PostgreSQL when no URL is configured, migrates the schema
- * with Flyway (JDBC, on a worker thread), and opens the one shared non-blocking pool every verticle
- * uses.
+ * The system of record: starts the embedded PostgreSQL when no URL is configured, migrates the
+ * schema with Flyway (JDBC, on a worker thread), and opens the one shared non-blocking pool every
+ * verticle uses.
  */
 public final class Database {
   private final Vertx vertx;
@@ -31,27 +31,36 @@ public final class Database {
 
   /**
    * Starts the embedded server if no URL is configured, and returns at once with a pool whose
-   * connections wait for it, so the rest of Herald can deploy while PostgreSQL starts. Blocking steps
-   * (process control, Flyway's JDBC) run on worker threads. {@link #ready()} completes once the schema
-   * is current.
+   * connections wait for it, so the rest of Herald can deploy while PostgreSQL starts. Blocking
+   * steps (process control, Flyway's JDBC) run on worker threads. {@link #ready()} completes once
+   * the schema is current.
    */
   public static Database open(Vertx vertx, DatabaseConfig config, Path dataDir) {
-    Future<EmbeddedPostgres> embedded = config.embedded()
-        ? vertx.executeBlocking(() -> EmbeddedPostgres.start(dataDir))
-        : Future.succeededFuture();
-    Future<PgConnectOptions> options = embedded.map(pg -> {
-      PgConnectOptions connect = pg == null
-          ? PgConnectOptions.fromUri(config.url())
-          : new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
-              .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password());
-      return connect.setCachePreparedStatements(true);
-    });
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(config.poolSize()).setName("herald").setShared(true))
-        .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
-        .connectingTo(() -> options.map(connect -> (SqlConnectOptions) connect))
-        .using(vertx)
-        .build();
+    Future<EmbeddedPostgres> embedded =
+        config.embedded()
+            ? vertx.executeBlocking(() -> EmbeddedPostgres.start(dataDir))
+            : Future.succeededFuture();
+    Future<PgConnectOptions> options =
+        embedded.map(
+            pg -> {
+              PgConnectOptions connect =
+                  pg == null
+                      ? PgConnectOptions.fromUri(config.url())
+                      : new PgConnectOptions()
+                          .setHost(pg.host())
+                          .setPort(pg.port())
+                          .setDatabase(pg.database())
+                          .setUser(pg.user())
+                          .setPassword(pg.password());
+              return connect.setCachePreparedStatements(true);
+            });
+    Pool pool =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(config.poolSize()).setName("herald").setShared(true))
+            .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
+            .connectingTo(() -> options.map(connect -> (SqlConnectOptions) connect))
+            .using(vertx)
+            .build();
     Future<Void> ready = options.compose(connect -> Migrations.ensure(vertx, pool, connect));
     return new Database(vertx, pool, embedded, ready);
   }
@@ -67,12 +76,17 @@ public final class Database {
 
   /** Closes the pool, then stops the embedded server if Herald started one. */
   public Future<Void> close() {
-    return pool.close().eventually(() -> embedded
-        .transform(started -> started.succeeded() && started.result() != null
-            ? vertx.executeBlocking(() -> {
-              started.result().close();
-              return null;
-            })
-            : Future.succeededFuture()));
+    return pool.close()
+        .eventually(
+            () ->
+                embedded.transform(
+                    started ->
+                        started.succeeded() && started.result() != null
+                            ? vertx.executeBlocking(
+                                () -> {
+                                  started.result().close();
+                                  return null;
+                                })
+                            : Future.succeededFuture()));
   }
 }

@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * chowned to that user. {@code nobody} must be able to traverse to the data dir; {@link #start}
  * fails early with a message naming the blocking directory if it cannot.
  *
- * <p><b>Exclusivity:</b> the JVM holds a lock on {@code <dataDir>/pg.lock} while the server runs.
- * A second start on the same dir fails with {@link DataDirInUseException} while the first JVM
- * lives; once that JVM is gone (even by {@code kill -9}), a start stops the server it left behind.
+ * <p><b>Exclusivity:</b> the JVM holds a lock on {@code <dataDir>/pg.lock} while the server runs. A
+ * second start on the same dir fails with {@link DataDirInUseException} while the first JVM lives;
+ * once that JVM is gone (even by {@code kill -9}), a start stops the server it left behind.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -56,7 +56,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(45); // pg_ctl -t 30, plus slack
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
   private static final int START_ATTEMPTS = 3;
-  /** Written once the {@code herald} database exists; until then each start checks by logging in. */
+
+  /**
+   * Written once the {@code herald} database exists; until then each start checks by logging in.
+   */
   private static final String DATABASE_MARKER = "pg-database-created";
 
   /** Loaded on first use: a warm start never needs JDBC here, and the driver is slow to load. */
@@ -80,8 +83,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
-  private EmbeddedPostgres(Path dataDir, FileChannel lockChannel, ServerUser serverUser, Path bin,
-      String password) {
+  private EmbeddedPostgres(
+      Path dataDir, FileChannel lockChannel, ServerUser serverUser, Path bin, String password) {
     this.dataDir = dataDir;
     this.pgDir = dataDir.resolve("pg");
     this.lockChannel = lockChannel;
@@ -102,8 +105,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     long started = System.nanoTime();
     Files.createDirectories(dataDir);
     Path dir = dataDir.toRealPath();
-    FileChannel lockChannel = FileChannel.open(dir.resolve("pg.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    FileChannel lockChannel =
+        FileChannel.open(
+            dir.resolve("pg.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       FileLock lock;
       try {
@@ -120,8 +124,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
       String password = readOrCreatePassword(dir.resolve("pg-password"));
       EmbeddedPostgres pg = new EmbeddedPostgres(dir, lockChannel, user, bin, password);
       pg.boot();
-      LOG.info("PostgreSQL {} ready on {}:{} (data dir {}) in {} ms", PostgresBinaries.VERSION,
-          HOST, pg.port, dir, (System.nanoTime() - started) / 1_000_000);
+      LOG.info(
+          "PostgreSQL {} ready on {}:{} (data dir {}) in {} ms",
+          PostgresBinaries.VERSION,
+          HOST,
+          pg.port,
+          dir,
+          (System.nanoTime() - started) / 1_000_000);
       return pg;
     } catch (IOException | RuntimeException e) {
       lockChannel.close();
@@ -150,9 +159,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
       port = freePort();
       long logOffset = Files.size(logFile);
       try {
-        pgCtl(List.of("-w", "-t", "30", "-l", logFile.toString(), "-o",
-            "-p " + port + " -h " + HOST + " -k '' -c fsync=on -c max_connections=200"
-                + " -c shared_buffers=128MB", "start"));
+        pgCtl(
+            List.of(
+                "-w",
+                "-t",
+                "30",
+                "-l",
+                logFile.toString(),
+                "-o",
+                "-p "
+                    + port
+                    + " -h "
+                    + HOST
+                    + " -k '' -c fsync=on -c max_connections=200"
+                    + " -c shared_buffers=128MB",
+                "start"));
         break;
       } catch (IOException e) {
         String logged = readLog(logOffset);
@@ -166,7 +187,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         throw new IOException(e.getMessage() + "\n--- " + logFile + " ---\n" + logged, e);
       }
     }
-    // pg_ctl -w returned only once the server accepts connections; a login is needed just to finish a
+    // pg_ctl -w returned only once the server accepts connections; a login is needed just to finish
+    // a
     // first start that died before the herald database was created.
     Path marker = dataDir.resolve(DATABASE_MARKER);
     if (Files.exists(marker)) {
@@ -186,11 +208,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
     // a half-made cluster in pg/. We hold pg.lock, so no one else uses the scratch dir.
     Path scratch = dataDir.resolve("pg.init-tmp");
     PostgresBinaries.deleteRecursively(scratch);
-    Files.createDirectory(scratch,
+    Files.createDirectory(
+        scratch,
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     serverUser.own(scratch, false);
-    List<String> initdb = List.of(bin.resolve("initdb").toString(), "-D", scratch.toString(),
-        "-U", USER, "--auth=scram-sha-256", "--pwfile=" + pwFile, "-E", "UTF8", "--locale=C");
+    List<String> initdb =
+        List.of(
+            bin.resolve("initdb").toString(),
+            "-D",
+            scratch.toString(),
+            "-U",
+            USER,
+            "--auth=scram-sha-256",
+            "--pwfile=" + pwFile,
+            "-E",
+            "UTF8",
+            "--locale=C");
     serverUser.run(initdb, dataDir, INITDB_TIMEOUT);
     Files.move(scratch, pgDir, StandardCopyOption.ATOMIC_MOVE);
     LOG.info("Initialised PostgreSQL cluster in {}", pgDir);
@@ -200,13 +233,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private void stopLeftOverServer() throws IOException {
     PostmasterPid found = PostmasterPid.read(pgDir);
     if (found.state() == PostmasterPid.State.RUNNING) {
-      LOG.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier process", found.pid(),
+      LOG.warn(
+          "Stopping PostgreSQL (pid {}) left running on {} by an earlier process",
+          found.pid(),
           pgDir);
       pgCtl(List.of("-m", "fast", "-w", "-t", "30", "stop"));
     } else if (found.state() == PostmasterPid.State.PID_REUSED) {
       // postgres would take the unrelated process for a live postmaster and refuse to start; the
       // file is provably stale, so remove it (and kill nothing).
-      LOG.warn("Removing stale postmaster.pid in {}: pid {} is not a postmaster of it", pgDir,
+      LOG.warn(
+          "Removing stale postmaster.pid in {}: pid {} is not a postmaster of it",
+          pgDir,
           found.pid());
       Files.delete(pgDir.resolve("postmaster.pid"));
     }
@@ -224,8 +261,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
           continue;
         }
         if ("28P01".equals(e.getSQLState()) || System.nanoTime() > deadline) {
-          throw new IOException("PostgreSQL on port " + port + " does not accept logins: "
-              + e.getMessage() + "\n--- pg.log ---\n" + readLog(0), e);
+          throw new IOException(
+              "PostgreSQL on port "
+                  + port
+                  + " does not accept logins: "
+                  + e.getMessage()
+                  + "\n--- pg.log ---\n"
+                  + readLog(0),
+              e);
         }
       }
       sleep(100);
@@ -269,13 +312,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * @throws IllegalStateException wrapping the {@link SQLException} (SQLSTATE 42P04 if it exists)
    */
   public void createDatabase(String name, String template) {
-    String sql = "CREATE DATABASE " + quote(name)
-        + (template == null ? "" : " TEMPLATE " + quote(template));
-    try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+    String sql =
+        "CREATE DATABASE " + quote(name) + (template == null ? "" : " TEMPLATE " + quote(template));
+    try (Connection c = connect("postgres");
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("Could not create database " + name + ": " + e.getMessage(),
-          e);
+      throw new IllegalStateException(
+          "Could not create database " + name + ": " + e.getMessage(), e);
     }
   }
 
@@ -317,8 +361,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   private void pgCtl(List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D",
-        pgDir.toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", pgDir.toString()));
     cmd.addAll(args);
     serverUser.run(cmd, dataDir, PG_CTL_TIMEOUT);
   }
@@ -328,14 +372,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return Files.readString(file, StandardCharsets.UTF_8).trim();
     }
     if (Files.exists(file.resolveSibling("pg").resolve("PG_VERSION"))) {
-      throw new IOException(file + " is missing, so the cluster in " + file.resolveSibling("pg")
-          + " cannot be logged into; restore the file or move the cluster away");
+      throw new IOException(
+          file
+              + " is missing, so the cluster in "
+              + file.resolveSibling("pg")
+              + " cannot be logged into; restore the file or move the cluster away");
     }
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
     String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    Path tmp = Files.createTempFile(file.getParent(), "pg-password", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path tmp =
+        Files.createTempFile(
+            file.getParent(),
+            "pg-password",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(tmp, password, StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     return password;

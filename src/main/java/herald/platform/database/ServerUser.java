@@ -83,11 +83,17 @@ final class ServerUser {
       int mode = (Integer) a.get("mode");
       int execBit = (Integer) a.get("uid") == uid ? 0100 : (Integer) a.get("gid") == gid ? 010 : 01;
       if ((mode & execBit) == 0) {
-        throw new IOException(String.format(
-            "PostgreSQL cannot run as root, so it runs as %s (uid %d), but that user cannot"
-                + " enter %s (mode %o, owner uid %s) on the way to the data dir %s. Set"
-                + " HERALD_DATA_DIR to a directory that user can reach, e.g. /var/lib/herald.",
-            inPasswd ? "user nobody" : "an unnamed user", uid, p, mode & 07777, a.get("uid"), dir));
+        throw new IOException(
+            String.format(
+                "PostgreSQL cannot run as root, so it runs as %s (uid %d), but that user cannot"
+                    + " enter %s (mode %o, owner uid %s) on the way to the data dir %s. Set"
+                    + " HERALD_DATA_DIR to a directory that user can reach, e.g. /var/lib/herald.",
+                inPasswd ? "user nobody" : "an unnamed user",
+                uid,
+                p,
+                mode & 07777,
+                a.get("uid"),
+                dir));
       }
     }
   }
@@ -105,13 +111,14 @@ final class ServerUser {
       return;
     }
     try (Stream<Path> walk = Files.walk(path)) {
-      walk.forEach(p -> {
-        try {
-          chown(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.forEach(
+          p -> {
+            try {
+              chown(p);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -127,8 +134,13 @@ final class ServerUser {
     if (!switching) {
       return exec(command, cwd, timeout);
     }
-    List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,
-        inPasswd ? "--init-groups" : "--clear-groups"));
+    List<String> wrapped =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=" + uid,
+                "--regid=" + gid,
+                inPasswd ? "--init-groups" : "--clear-groups"));
     wrapped.addAll(command);
     return exec(wrapped, cwd, timeout);
   }
@@ -155,13 +167,16 @@ final class ServerUser {
     }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     // Drained on a thread so a chatty child can never block on a full pipe while we wait.
-    Thread drain = new Thread(() -> {
-      try {
-        process.getInputStream().transferTo(output);
-      } catch (IOException ignored) {
-        // the process died; whatever was read is all there is
-      }
-    }, "pg-output-" + process.pid());
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                process.getInputStream().transferTo(output);
+              } catch (IOException ignored) {
+                // the process died; whatever was read is all there is
+              }
+            },
+            "pg-output-" + process.pid());
     drain.setDaemon(true);
     drain.start();
     try {
@@ -176,8 +191,12 @@ final class ServerUser {
         throw new IOException(String.join(" ", command) + " did not finish within " + timeout);
       }
       if (process.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " failed with exit code "
-            + process.exitValue() + ": " + text);
+        throw new IOException(
+            String.join(" ", command)
+                + " failed with exit code "
+                + process.exitValue()
+                + ": "
+                + text);
       }
       return text;
     } catch (InterruptedException e) {

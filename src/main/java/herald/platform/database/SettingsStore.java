@@ -13,11 +13,17 @@ public final class SettingsStore {
     this.pool = pool;
   }
 
-  /** The stored value of {@code key}; the first caller on any node stores {@code initial}'s value. */
+  /**
+   * The stored value of {@code key}; the first caller on any node stores {@code initial}'s value.
+   */
   public Future<String> getOrCreate(String key, Supplier<String> initial) {
-    return pool.preparedQuery("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+    return pool.preparedQuery(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
         .execute(Tuple.of(key, initial.get()))
-        .compose(v -> pool.preparedQuery("SELECT value FROM settings WHERE key = $1").execute(Tuple.of(key)))
+        .compose(
+            v ->
+                pool.preparedQuery("SELECT value FROM settings WHERE key = $1")
+                    .execute(Tuple.of(key)))
         .map(rows -> rows.iterator().next().getString("value"));
   }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * An error meant for the client: the failure handler turns it into RFC 9457 problem+json with this
- * status, a stable {@code type} URI built from {@link #code}, and the field errors if any. Anything that
- * is not an ApiException is an internal error and answered with an opaque 500.
+ * status, a stable {@code type} URI built from {@link #code}, and the field errors if any. Anything
+ * that is not an ApiException is an internal error and answered with an opaque 500.
  */
 public class ApiException extends RuntimeException {
   private final int status;

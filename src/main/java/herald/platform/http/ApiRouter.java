@@ -17,8 +17,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Builds Herald's HTTP surface: request ids and access log, problem+json errors, health, the OpenAPI
- * document, and {@code /api/v1} with login, authentication, rate limits and one sub-router per domain.
+ * Builds Herald's HTTP surface: request ids and access log, problem+json errors, health, the
+ * OpenAPI document, and {@code /api/v1} with login, authentication, rate limits and one sub-router
+ * per domain.
  */
 public final class ApiRouter {
   private ApiRouter() {}
@@ -41,22 +42,33 @@ public final class ApiRouter {
     UserRoutes userRoutes = new UserRoutes(pool, users, platform.passwords());
 
     Router api = Router.router(vertx);
-    api.route().handler(ctx -> {
-      if (platform.started().get()) {
-        ctx.next();
-      } else {
-        ctx.fail(new ApiException(503, "starting", "Starting", "Herald is starting; retry shortly",
-            java.util.List.of(), 1L));
-      }
-    });
-    api.route().handler(BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes()));
+    api.route()
+        .handler(
+            ctx -> {
+              if (platform.started().get()) {
+                ctx.next();
+              } else {
+                ctx.fail(
+                    new ApiException(
+                        503,
+                        "starting",
+                        "Starting",
+                        "Herald is starting; retry shortly",
+                        java.util.List.of(),
+                        1L));
+              }
+            });
+    api.route()
+        .handler(BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes()));
     api.post("/auth/login").handler(platform.rateLimits().handler());
     auth.mountPublic(api);
     api.route().handler(new Authenticator(platform.tokens(), users, keys));
     api.route().handler(platform.rateLimits().handler());
     auth.mountAuthenticated(api);
-    api.route("/accounts*").subRouter(
-        new AccountRoutes(pool, new AccountStore(pool), userRoutes, platform.passwords()).router(vertx));
+    api.route("/accounts*")
+        .subRouter(
+            new AccountRoutes(pool, new AccountStore(pool), userRoutes, platform.passwords())
+                .router(vertx));
     api.route("/users*").subRouter(userRoutes.router(vertx));
     api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx));
     api.route("/audit-logs*").subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx));

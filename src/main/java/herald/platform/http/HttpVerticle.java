@@ -9,8 +9,8 @@ import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HTTP ingress. Deployed with several instances; Vert.x spreads connections over them, each on its own
- * event loop. Stopping it refuses new connections and lets in-flight requests finish within
+ * HTTP ingress. Deployed with several instances; Vert.x spreads connections over them, each on its
+ * own event loop. Stopping it refuses new connections and lets in-flight requests finish within
  * {@code http.shutdown_timeout_seconds}.
  */
 public final class HttpVerticle extends VerticleBase {
@@ -27,12 +27,16 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
     var config = platform.config().http();
-    server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
-        .setCompressionSupported(true)
-        .setIdleTimeout(120));
-    return server.requestHandler(ApiRouter.build(vertx, platform)).listen()
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setCompressionSupported(true)
+                .setIdleTimeout(120));
+    return server
+        .requestHandler(ApiRouter.build(vertx, platform))
+        .listen()
         .onSuccess(s -> platform.httpPort().compareAndSet(0, s.actualPort()));
   }
 

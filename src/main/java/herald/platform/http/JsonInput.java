@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A JSON request body read field by field. {@link #of} answers 415 for a non-JSON content type, 400 for
- * an empty or malformed body or one that is not an object, and 422 for unknown fields. Accessors collect
- * field errors instead of throwing, so the client gets every problem at once from {@link #check()}.
+ * A JSON request body read field by field. {@link #of} answers 415 for a non-JSON content type, 400
+ * for an empty or malformed body or one that is not an object, and 422 for unknown fields.
+ * Accessors collect field errors instead of throwing, so the client gets every problem at once from
+ * {@link #check()}.
  */
 public final class JsonInput {
   private final JsonObject json;
@@ -57,7 +58,8 @@ public final class JsonInput {
 
   static boolean isJson(String contentType) {
     String base = contentType.split(";", 2)[0].trim().toLowerCase();
-    return base.equals("application/json") || (base.startsWith("application/") && base.endsWith("+json"));
+    return base.equals("application/json")
+        || (base.startsWith("application/") && base.endsWith("+json"));
   }
 
   /** True when the field is present, even if null (PATCH semantics). */
@@ -97,7 +99,9 @@ public final class JsonInput {
     }
     String trimmed = text.trim();
     if (trimmed.length() < min || trimmed.length() > max) {
-      error(field, "invalid_length",
+      error(
+          field,
+          "invalid_length",
           "'" + field + "' must be " + min + " to " + max + " characters long");
       return null;
     }
@@ -121,13 +125,21 @@ public final class JsonInput {
   public String optionalEnum(String field, Set<String> choices) {
     String value = optionalString(field, 1, 100);
     if (value != null && !choices.contains(value)) {
-      error(field, "invalid_value", "'" + field + "' must be one of " + String.join(", ", choices.stream().sorted().toList()));
+      error(
+          field,
+          "invalid_value",
+          "'"
+              + field
+              + "' must be one of "
+              + String.join(", ", choices.stream().sorted().toList()));
       return null;
     }
     return value;
   }
 
-  /** An ISO-8601 timestamp with offset ({@code 2026-01-31T12:00:00Z}), or null when absent or null. */
+  /**
+   * An ISO-8601 timestamp with offset ({@code 2026-01-31T12:00:00Z}), or null when absent or null.
+   */
   public Instant optionalInstant(String field) {
     Object value = json.getValue(field);
     if (value == null) {
@@ -140,7 +152,10 @@ public final class JsonInput {
         // reported below
       }
     }
-    error(field, "invalid_format", "'" + field + "' must be an ISO-8601 timestamp such as 2026-01-31T12:00:00Z");
+    error(
+        field,
+        "invalid_format",
+        "'" + field + "' must be an ISO-8601 timestamp such as 2026-01-31T12:00:00Z");
     return null;
   }
 
@@ -175,7 +190,10 @@ public final class JsonInput {
     for (int i = 0; i < array.size(); i++) {
       Object item = array.getValue(i);
       if (!(item instanceof String text) || text.isBlank() || text.length() > maxLength) {
-        error(field + "[" + i + "]", "invalid_item", "each item of '" + field + "' must be a non-empty string");
+        error(
+            field + "[" + i + "]",
+            "invalid_item",
+            "each item of '" + field + "' must be a non-empty string");
         return null;
       }
       out.add(text.trim());

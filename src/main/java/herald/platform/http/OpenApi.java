@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Serves the OpenAPI 3.1 document ({@code docs/openapi.json}, packaged in the jar) at {@code /openapi.json}. */
+/**
+ * Serves the OpenAPI 3.1 document ({@code docs/openapi.json}, packaged in the jar) at {@code
+ * /openapi.json}.
+ */
 public final class OpenApi {
   public static final String RESOURCE = "openapi.json";
   private static final Buffer DOCUMENT = load();
@@ -14,13 +17,19 @@ public final class OpenApi {
   private OpenApi() {}
 
   static void mount(Router root) {
-    root.get("/openapi.json").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "public, max-age=300")
-        .end(DOCUMENT));
+    root.get("/openapi.json")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "public, max-age=300")
+                    .end(DOCUMENT));
   }
 
-  /** The document as packaged; read once, at class load, on the thread that deploys the first router. */
+  /**
+   * The document as packaged; read once, at class load, on the thread that deploys the first
+   * router.
+   */
   public static Buffer document() {
     return DOCUMENT;
   }

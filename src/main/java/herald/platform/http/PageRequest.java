@@ -10,8 +10,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Cursor pagination over time-ordered ids, newest first. The cursor is opaque to clients (base64url of
- * the last id returned); a tampered or foreign cursor answers 400.
+ * Cursor pagination over time-ordered ids, newest first. The cursor is opaque to clients (base64url
+ * of the last id returned); a tampered or foreign cursor answers 400.
  *
  * @param limit page size, 1..200 (default 50)
  * @param after id to continue after, or null for the first page
@@ -31,8 +31,13 @@ public record PageRequest(int limit, UUID after) {
         limit = -1;
       }
       if (limit < 1 || limit > MAX_LIMIT) {
-        throw ApiException.badRequest("Invalid query parameter",
-            List.of(new FieldError("limit", "invalid_value", "limit must be a whole number from 1 to " + MAX_LIMIT)));
+        throw ApiException.badRequest(
+            "Invalid query parameter",
+            List.of(
+                new FieldError(
+                    "limit",
+                    "invalid_value",
+                    "limit must be a whole number from 1 to " + MAX_LIMIT)));
       }
     }
     String cursor = ctx.queryParams().get("cursor");
@@ -48,12 +53,14 @@ public record PageRequest(int limit, UUID after) {
     } catch (IllegalArgumentException e) {
       // reported below
     }
-    throw ApiException.badRequest("Invalid query parameter",
+    throw ApiException.badRequest(
+        "Invalid query parameter",
         List.of(new FieldError("cursor", "invalid_cursor", "cursor is not one this API returned")));
   }
 
   static String encode(UUID id) {
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString(("v1:" + id).getBytes(StandardCharsets.UTF_8));
   }
 

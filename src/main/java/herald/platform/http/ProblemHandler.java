@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one failure handler: writes every error as RFC 9457 {@code application/problem+json}. Client
- * errors carry their detail and field errors; anything unexpected is logged with its stack trace and
- * request id and answered with an opaque 500.
+ * errors carry their detail and field errors; anything unexpected is logged with its stack trace
+ * and request id and answered with an opaque 500.
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
@@ -68,14 +68,25 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       case 401 -> ApiException.unauthorized("Authentication required");
       case 403 -> ApiException.forbidden("Not allowed");
       case 404 -> ApiException.notFound("No such resource: " + ctx.request().path());
-      case 405 -> new ApiException(405, "method-not-allowed", "Method not allowed",
-          ctx.request().method() + " is not supported on " + ctx.request().path());
+      case 405 ->
+          new ApiException(
+              405,
+              "method-not-allowed",
+              "Method not allowed",
+              ctx.request().method() + " is not supported on " + ctx.request().path());
       case 413 -> ApiException.payloadTooLarge("Request body exceeds the configured limit");
       case 415 -> ApiException.unsupportedMediaType("Unsupported content type");
       default -> {
-        LOG.error("Unhandled failure on {} {} request_id={}", ctx.request().method(),
-            ctx.request().path(), Requests.requestId(ctx), failure);
-        yield new ApiException(500, "internal", "Internal error",
+        LOG.error(
+            "Unhandled failure on {} {} request_id={}",
+            ctx.request().method(),
+            ctx.request().path(),
+            Requests.requestId(ctx),
+            failure);
+        yield new ApiException(
+            500,
+            "internal",
+            "Internal error",
             "The request failed on our side; quote request id " + Requests.requestId(ctx));
       }
     };

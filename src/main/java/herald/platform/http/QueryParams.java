@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Typed query-string filters; problems are collected and answered together as 400 by {@link #check}. */
+/**
+ * Typed query-string filters; problems are collected and answered together as 400 by {@link
+ * #check}.
+ */
 public final class QueryParams {
   private final RoutingContext ctx;
   private final List<FieldError> errors = new ArrayList<>();
@@ -50,8 +53,11 @@ public final class QueryParams {
     try {
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException e) {
-      errors.add(new FieldError(name, "invalid_format",
-          name + " must be an ISO-8601 timestamp such as 2026-01-31T12:00:00Z"));
+      errors.add(
+          new FieldError(
+              name,
+              "invalid_format",
+              name + " must be an ISO-8601 timestamp such as 2026-01-31T12:00:00Z"));
       return null;
     }
   }

@@ -13,16 +13,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fixed-window request limits per caller and route class, backed by resilience4j rate limiters. One
- * instance is shared by every ingress verticle of the process, so the limits hold whatever the instance
- * count. Every limited response carries {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and
- * {@code X-RateLimit-Reset} (epoch seconds); a refusal is 429 with {@code Retry-After}.
+ * instance is shared by every ingress verticle of the process, so the limits hold whatever the
+ * instance count. Every limited response carries {@code X-RateLimit-Limit}, {@code
+ * X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (epoch seconds); a refusal is 429 with
+ * {@code Retry-After}.
  */
 public final class RateLimits {
   /** The classes of routes that have their own budget. */
-  public enum RouteClass { LOGIN, SENDS, UPLOADS, OTHER }
+  public enum RouteClass {
+    LOGIN,
+    SENDS,
+    UPLOADS,
+    OTHER
+  }
 
-  private record Window(RateLimiter limiter, long createdNanos, long periodNanos, int limit,
-      long[] lastUsedMillis) {}
+  private record Window(
+      RateLimiter limiter, long createdNanos, long periodNanos, int limit, long[] lastUsedMillis) {}
 
   private final RateLimitConfig config;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
@@ -36,10 +42,14 @@ public final class RateLimits {
     if (method == HttpMethod.POST && path.equals("/api/v1/auth/login")) {
       return RouteClass.LOGIN;
     }
-    if (method == HttpMethod.POST && (path.equals("/api/v1/messages") || path.startsWith("/api/v1/messages/send"))) {
+    if (method == HttpMethod.POST
+        && (path.equals("/api/v1/messages") || path.startsWith("/api/v1/messages/send"))) {
       return RouteClass.SENDS;
     }
-    if (method == HttpMethod.POST && (path.endsWith("/import") || path.endsWith("/upload") || path.startsWith("/api/v1/media"))) {
+    if (method == HttpMethod.POST
+        && (path.endsWith("/import")
+            || path.endsWith("/upload")
+            || path.startsWith("/api/v1/media"))) {
       return RouteClass.UPLOADS;
     }
     return RouteClass.OTHER;
@@ -51,7 +61,8 @@ public final class RateLimits {
       RouteClass routeClass = classify(ctx.request().method(), ctx.request().path());
       Principal principal = Requests.principalOrNull(ctx);
       String who = principal != null ? principal.rateLimitKey() : "ip:" + Requests.clientIp(ctx);
-      Window window = windows.computeIfAbsent(routeClass + "|" + who, key -> open(limit(routeClass)));
+      Window window =
+          windows.computeIfAbsent(routeClass + "|" + who, key -> open(limit(routeClass)));
       window.lastUsedMillis()[0] = System.currentTimeMillis();
       boolean allowed = window.limiter().acquirePermission();
       long now = System.nanoTime();
@@ -64,7 +75,8 @@ public final class RateLimits {
           .putHeader("X-RateLimit-Remaining", Integer.toString(remaining))
           .putHeader("X-RateLimit-Reset", Long.toString(resetEpoch));
       if (!allowed) {
-        ctx.fail(ApiException.tooManyRequests(Math.max(1, (untilReset + 999_999_999) / 1_000_000_000)));
+        ctx.fail(
+            ApiException.tooManyRequests(Math.max(1, (untilReset + 999_999_999) / 1_000_000_000)));
         return;
       }
       ctx.next();
@@ -75,8 +87,10 @@ public final class RateLimits {
   public int sweep() {
     long now = System.currentTimeMillis();
     int before = windows.size();
-    windows.values().removeIf(w ->
-        now - w.lastUsedMillis()[0] > Math.max(60_000, 2 * w.periodNanos() / 1_000_000));
+    windows
+        .values()
+        .removeIf(
+            w -> now - w.lastUsedMillis()[0] > Math.max(60_000, 2 * w.periodNanos() / 1_000_000));
     return before - windows.size();
   }
 
@@ -91,12 +105,20 @@ public final class RateLimits {
 
   private static Window open(RateLimitConfig.Limit limit) {
     Duration period = limit.period();
-    RateLimiter limiter = RateLimiter.of("herald", RateLimiterConfig.custom()
-        .limitForPeriod(limit.limit())
-        .limitRefreshPeriod(period)
-        .timeoutDuration(Duration.ZERO)
-        .build());
+    RateLimiter limiter =
+        RateLimiter.of(
+            "herald",
+            RateLimiterConfig.custom()
+                .limitForPeriod(limit.limit())
+                .limitRefreshPeriod(period)
+                .timeoutDuration(Duration.ZERO)
+                .build());
     // resilience4j counts its windows from its own creation, so this marks the window boundaries.
-    return new Window(limiter, System.nanoTime(), period.toNanos(), limit.limit(), new long[] {System.currentTimeMillis()});
+    return new Window(
+        limiter,
+        System.nanoTime(),
+        period.toNanos(),
+        limit.limit(),
+        new long[] {System.currentTimeMillis()});
   }
 }

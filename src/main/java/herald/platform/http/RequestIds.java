@@ -19,7 +19,8 @@ public final class RequestIds implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String given = ctx.request().getHeader("X-Request-Id");
-    String id = given != null && SAFE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id =
+        given != null && SAFE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(Requests.REQUEST_ID, id);
     ctx.response().putHeader("X-Request-Id", id);
     long started = System.nanoTime();

@@ -25,7 +25,8 @@ public final class Responses {
   }
 
   /** Runs {@code action}; answers {@code status} with its JSON when it succeeds. */
-  public static Handler<RoutingContext> status(int status, Function<RoutingContext, Future<JsonObject>> action) {
+  public static Handler<RoutingContext> status(
+      int status, Function<RoutingContext, Future<JsonObject>> action) {
     return ctx -> {
       Future<JsonObject> result;
       try {
@@ -34,13 +35,20 @@ public final class Responses {
         ctx.fail(e);
         return;
       }
-      result.onSuccess(json -> ctx.response().setStatusCode(status)
-              .putHeader("Content-Type", "application/json").end(json.encode()))
+      result
+          .onSuccess(
+              json ->
+                  ctx.response()
+                      .setStatusCode(status)
+                      .putHeader("Content-Type", "application/json")
+                      .end(json.encode()))
           .onFailure(ctx::fail);
     };
   }
 
-  /** Fails with 404 when {@code value} is null, so "not yours" and "does not exist" look the same. */
+  /**
+   * Fails with 404 when {@code value} is null, so "not yours" and "does not exist" look the same.
+   */
   public static <T> T found(T value, String resource) {
     if (value == null) {
       throw ApiException.notFound(resource + " not found");

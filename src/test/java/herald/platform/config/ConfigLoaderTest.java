@@ -35,7 +35,8 @@ class ConfigLoaderTest {
 
   @Test
   void usesBuiltInDefaultsWhenTheOptionalFileIsMissing() {
-    HeraldConfig config = ConfigLoader.load(vertx, dir.resolve("absent.yaml"), false, Map.of()).await();
+    HeraldConfig config =
+        ConfigLoader.load(vertx, dir.resolve("absent.yaml"), false, Map.of()).await();
     assertThat(config.http().port()).isEqualTo(8080);
     assertThat(config.database().embedded()).isTrue();
     assertThat(config.rateLimits().login().limit()).isEqualTo(5);
@@ -44,7 +45,8 @@ class ConfigLoaderTest {
 
   @Test
   void fileValuesOverrideDefaultsAndKeepSiblings() throws Exception {
-    HeraldConfig config = load("http:\n  port: 9191\nrate_limits:\n  sends: { limit: 7 }\n", Map.of());
+    HeraldConfig config =
+        load("http:\n  port: 9191\nrate_limits:\n  sends: { limit: 7 }\n", Map.of());
     assertThat(config.http().port()).isEqualTo(9191);
     assertThat(config.http().instances()).isEqualTo(2);
     assertThat(config.rateLimits().sends().limit()).isEqualTo(7);
@@ -53,13 +55,16 @@ class ConfigLoaderTest {
 
   @Test
   void environmentOverridesEveryKeyByOneRule() throws Exception {
-    HeraldConfig config = load("http:\n  port: 9191\n", Map.of(
-        "HERALD_HTTP_PORT", "9292",
-        "HERALD_DATA_DIR", "/tmp/herald-env",
-        "HERALD_DATABASE_URL", "postgresql://u:p@db.example:5433/h",
-        "HERALD_ADMIN_PASSWORD", "from-the-env",
-        "HERALD_JWT_SECRET", "0123456789abcdef0123456789abcdef",
-        "HERALD_RATE_LIMITS_LOGIN_LIMIT", "9"));
+    HeraldConfig config =
+        load(
+            "http:\n  port: 9191\n",
+            Map.of(
+                "HERALD_HTTP_PORT", "9292",
+                "HERALD_DATA_DIR", "/tmp/herald-env",
+                "HERALD_DATABASE_URL", "postgresql://u:p@db.example:5433/h",
+                "HERALD_ADMIN_PASSWORD", "from-the-env",
+                "HERALD_JWT_SECRET", "0123456789abcdef0123456789abcdef",
+                "HERALD_RATE_LIMITS_LOGIN_LIMIT", "9"));
     assertThat(config.http().port()).isEqualTo(9292);
     assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/herald-env"));
     assertThat(config.database().url()).isEqualTo("postgresql://u:p@db.example:5433/h");
@@ -79,9 +84,11 @@ class ConfigLoaderTest {
   @Test
   void badValueStopsStartUpNamingTheKey() {
     assertThatThrownBy(() -> load("http:\n  port: lots\n", Map.of()))
-        .hasMessageContaining("http.port").hasMessageContaining("whole number");
+        .hasMessageContaining("http.port")
+        .hasMessageContaining("whole number");
     assertThatThrownBy(() -> load("", Map.of("HERALD_HTTP_PORT", "70000")))
-        .hasMessageContaining("http.port").hasMessageContaining("between");
+        .hasMessageContaining("http.port")
+        .hasMessageContaining("between");
     assertThatThrownBy(() -> load("database:\n  url: mysql://x/y\n", Map.of()))
         .hasMessageContaining("database.url");
     assertThatThrownBy(() -> load("jwt:\n  secret: short\n", Map.of()))
@@ -91,12 +98,15 @@ class ConfigLoaderTest {
   @Test
   void unknownKeyIsRefusedSoTyposDoNotPassSilently() {
     assertThatThrownBy(() -> load("htpp:\n  port: 1\n", Map.of())).hasMessageContaining("htpp");
-    assertThatThrownBy(() -> load("http:\n  prot: 1\n", Map.of())).hasMessageContaining("http.prot");
+    assertThatThrownBy(() -> load("http:\n  prot: 1\n", Map.of()))
+        .hasMessageContaining("http.prot");
   }
 
   @Test
   void explicitConfigFileThatDoesNotExistFails() {
-    assertThatThrownBy(() -> ConfigLoader.load(vertx, dir.resolve("nope.yaml"), true, Map.of()).await())
-        .isInstanceOf(ConfigException.class).hasMessageContaining("nope.yaml");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(vertx, dir.resolve("nope.yaml"), true, Map.of()).await())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nope.yaml");
   }
 }

@@ -64,7 +64,8 @@ class EmbeddedPostgresTest {
     assertThat(pg.database()).isEqualTo("herald");
     assertThat(Files.getPosixFilePermissions(dataDir.resolve("pg-password")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    try (Connection c = connect(pg, pg.password()); Statement s = c.createStatement()) {
+    try (Connection c = connect(pg, pg.password());
+        Statement s = c.createStatement()) {
       assertThat(single(s, "SELECT rolpassword FROM pg_authid WHERE rolname = 'herald'"))
           .startsWith("SCRAM-SHA-256$");
       assertThat(single(s, "SELECT string_agg(DISTINCT auth_method, ',') FROM pg_hba_file_rules"))
@@ -77,7 +78,8 @@ class EmbeddedPostgresTest {
       s.execute("INSERT INTO kept VALUES ('survives restart')");
     }
     assertThatThrownBy(() -> connect(pg, pg.password() + "x"))
-        .isInstanceOfSatisfying(SQLException.class,
+        .isInstanceOfSatisfying(
+            SQLException.class,
             e -> assertThat(e.getSQLState()).isEqualTo("28P01")); // invalid_password
 
     pg.close();
@@ -88,7 +90,8 @@ class EmbeddedPostgresTest {
     EmbeddedPostgres again = start();
     LOG.info("Warm start took {} ms", (System.nanoTime() - before) / 1_000_000);
     assertThat(again.password()).isEqualTo(pg.password());
-    try (Connection c = connect(again, again.password()); Statement s = c.createStatement()) {
+    try (Connection c = connect(again, again.password());
+        Statement s = c.createStatement()) {
       assertThat(single(s, "SELECT v FROM kept")).isEqualTo("survives restart");
     }
   }
@@ -97,7 +100,8 @@ class EmbeddedPostgresTest {
   @DisplayName("recovers from a server left by a crashed JVM, refuses one a live JVM runs")
   void recoversFromServerLeftRunningByCrashedJvm() throws Exception {
     EmbeddedPostgres first = start();
-    try (Connection c = connect(first, first.password()); Statement s = c.createStatement()) {
+    try (Connection c = connect(first, first.password());
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE kept (v text)");
       s.execute("INSERT INTO kept VALUES ('survives crash')");
     }
@@ -111,7 +115,8 @@ class EmbeddedPostgresTest {
 
     assertThat(PostmasterPid.isAlive(oldPid)).as("old postmaster %d alive", oldPid).isFalse();
     assertThat(postmasterPid()).isNotEqualTo(oldPid);
-    try (Connection c = connect(second, second.password()); Statement s = c.createStatement()) {
+    try (Connection c = connect(second, second.password());
+        Statement s = c.createStatement()) {
       assertThat(single(s, "SELECT v FROM kept")).isEqualTo("survives crash");
     }
     long newPid = postmasterPid();
@@ -142,8 +147,10 @@ class EmbeddedPostgresTest {
   }
 
   private long postmasterPid() throws IOException {
-    return Long.parseLong(Files.readAllLines(dataDir.resolve("pg/postmaster.pid"),
-        StandardCharsets.US_ASCII).get(0).trim());
+    return Long.parseLong(
+        Files.readAllLines(dataDir.resolve("pg/postmaster.pid"), StandardCharsets.US_ASCII)
+            .get(0)
+            .trim());
   }
 
   private static Connection connect(EmbeddedPostgres pg, String password) throws SQLException {

@@ -23,8 +23,13 @@ class MigrationsTest {
   void latestMatchesTheHighestShippedMigration() throws IOException {
     int highest;
     try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-      highest = files.map(p -> VERSIONED.matcher(p.getFileName().toString()))
-          .filter(Matcher::matches).mapToInt(m -> Integer.parseInt(m.group(1))).max().orElse(0);
+      highest =
+          files
+              .map(p -> VERSIONED.matcher(p.getFileName().toString()))
+              .filter(Matcher::matches)
+              .mapToInt(m -> Integer.parseInt(m.group(1)))
+              .max()
+              .orElse(0);
     }
     assertThat(Migrations.LATEST).isEqualTo(highest);
   }
@@ -34,16 +39,27 @@ class MigrationsTest {
     EmbeddedPostgres pg = TestPostgres.get();
     String name = "m_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     pg.createDatabase(name, null);
-    PgConnectOptions options = new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
-        .setDatabase(name).setUser(pg.user()).setPassword(pg.password());
+    PgConnectOptions options =
+        new PgConnectOptions()
+            .setHost(pg.host())
+            .setPort(pg.port())
+            .setDatabase(name)
+            .setUser(pg.user())
+            .setPassword(pg.password());
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().connectingTo(options).using(vertx).build();
     try {
       assertThat(Migrations.appliedVersion(pool).await()).isZero();
       Migrations.ensure(vertx, pool, options).await();
       assertThat(Migrations.appliedVersion(pool).await()).isEqualTo(Migrations.LATEST);
-      assertThat(pool.query("SELECT count(*) AS n FROM accounts").execute().await().iterator().next()
-          .getLong("n")).isZero();
+      assertThat(
+              pool.query("SELECT count(*) AS n FROM accounts")
+                  .execute()
+                  .await()
+                  .iterator()
+                  .next()
+                  .getLong("n"))
+          .isZero();
       Migrations.ensure(vertx, pool, options).await();
     } finally {
       pool.close().await();

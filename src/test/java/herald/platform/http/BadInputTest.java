@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bad input on every route of the platform: each answers 4xx problem+json with a useful detail, none
- * answers 500, and nothing is half-written.
+ * Bad input on every route of the platform: each answers 4xx problem+json with a useful detail,
+ * none answers 500, and nothing is half-written.
  */
 class BadInputTest {
   private static TestHerald herald;
@@ -38,15 +38,33 @@ class BadInputTest {
 
   @BeforeAll
   static void start() {
-    herald = TestHerald.start(new JsonObject().put("http", new JsonObject().put("body_limit_bytes", 65536)));
+    herald =
+        TestHerald.start(
+            new JsonObject().put("http", new JsonObject().put("body_limit_bytes", 65536)));
     client = herald.client();
     admin = client.loginAdmin();
-    userId = client.post("/api/v1/users", admin, new JsonObject()
-        .put("username", "target-user").put("password", "password-1").put("role", "viewer"))
-        .bodyAsJsonObject().getString("id");
-    accountId = client.post("/api/v1/accounts", admin, new JsonObject()
-        .put("name", "Target").put("admin_username", "target-admin").put("admin_password", "password-2"))
-        .bodyAsJsonObject().getString("id");
+    userId =
+        client
+            .post(
+                "/api/v1/users",
+                admin,
+                new JsonObject()
+                    .put("username", "target-user")
+                    .put("password", "password-1")
+                    .put("role", "viewer"))
+            .bodyAsJsonObject()
+            .getString("id");
+    accountId =
+        client
+            .post(
+                "/api/v1/accounts",
+                admin,
+                new JsonObject()
+                    .put("name", "Target")
+                    .put("admin_username", "target-admin")
+                    .put("admin_password", "password-2"))
+            .bodyAsJsonObject()
+            .getString("id");
   }
 
   @AfterAll
@@ -56,16 +74,41 @@ class BadInputTest {
 
   static Stream<JsonRoute> jsonRoutes() {
     return Stream.of(
-        new JsonRoute(HttpMethod.POST, "/api/v1/auth/login",
-            new JsonObject().put("username", "admin").put("password", "x"), false),
-        new JsonRoute(HttpMethod.POST, "/api/v1/accounts", new JsonObject().put("name", "N")
-            .put("admin_username", "n-admin").put("admin_password", "password-n"), true),
-        new JsonRoute(HttpMethod.PATCH, "/api/v1/accounts/{account}", new JsonObject().put("name", "T2"), true),
-        new JsonRoute(HttpMethod.POST, "/api/v1/users", new JsonObject().put("username", "u-new")
-            .put("password", "password-u").put("role", "sender"), true),
-        new JsonRoute(HttpMethod.PATCH, "/api/v1/users/{user}", new JsonObject().put("name", "Bob"), true),
-        new JsonRoute(HttpMethod.POST, "/api/v1/api-keys",
-            new JsonObject().put("name", "k").put("scopes", new io.vertx.core.json.JsonArray().add("admin")), true));
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/auth/login",
+            new JsonObject().put("username", "admin").put("password", "x"),
+            false),
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/accounts",
+            new JsonObject()
+                .put("name", "N")
+                .put("admin_username", "n-admin")
+                .put("admin_password", "password-n"),
+            true),
+        new JsonRoute(
+            HttpMethod.PATCH,
+            "/api/v1/accounts/{account}",
+            new JsonObject().put("name", "T2"),
+            true),
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/users",
+            new JsonObject()
+                .put("username", "u-new")
+                .put("password", "password-u")
+                .put("role", "sender"),
+            true),
+        new JsonRoute(
+            HttpMethod.PATCH, "/api/v1/users/{user}", new JsonObject().put("name", "Bob"), true),
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/api-keys",
+            new JsonObject()
+                .put("name", "k")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("admin")),
+            true));
   }
 
   private static HttpResponse<Buffer> raw(JsonRoute route, String body, String contentType) {
@@ -74,7 +117,8 @@ class BadInputTest {
       headers.add("Authorization", "Bearer " + admin);
     }
     String path = route.path().replace("{account}", accountId).replace("{user}", userId);
-    return client.send(route.method(), path, headers, body == null ? null : Buffer.buffer(body), contentType);
+    return client.send(
+        route.method(), path, headers, body == null ? null : Buffer.buffer(body), contentType);
   }
 
   private static void assertProblem(HttpResponse<Buffer> response, int status) {
@@ -107,9 +151,11 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jsonRoutes")
   void unknownFieldIs422NamingTheField(JsonRoute route) {
-    HttpResponse<Buffer> response = raw(route, route.valid().copy().put("surprise", 1).encode(), "application/json");
+    HttpResponse<Buffer> response =
+        raw(route, route.valid().copy().put("surprise", 1).encode(), "application/json");
     assertProblem(response, 422);
-    assertThat(response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"))
+    assertThat(
+            response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"))
         .isEqualTo("surprise");
   }
 
@@ -134,11 +180,14 @@ class BadInputTest {
   void missingRequiredFieldsAre422ListingEachOne() {
     HttpResponse<Buffer> users = client.post("/api/v1/users", admin, new JsonObject());
     assertProblem(users, 422);
-    assertThat(users.bodyAsJsonObject().getJsonArray("errors").stream()
-        .map(e -> ((JsonObject) e).getString("field"))).containsExactlyInAnyOrder("username", "password", "role");
+    assertThat(
+            users.bodyAsJsonObject().getJsonArray("errors").stream()
+                .map(e -> ((JsonObject) e).getString("field")))
+        .containsExactlyInAnyOrder("username", "password", "role");
     HttpResponse<Buffer> accounts = client.post("/api/v1/accounts", admin, new JsonObject());
-    assertThat(accounts.bodyAsJsonObject().getJsonArray("errors").stream()
-        .map(e -> ((JsonObject) e).getString("field")))
+    assertThat(
+            accounts.bodyAsJsonObject().getJsonArray("errors").stream()
+                .map(e -> ((JsonObject) e).getString("field")))
         .containsExactlyInAnyOrder("name", "admin_username", "admin_password");
     assertProblem(client.post("/api/v1/api-keys", admin, new JsonObject()), 422);
     assertProblem(client.post("/api/v1/auth/login", null, new JsonObject()), 422);
@@ -146,27 +195,63 @@ class BadInputTest {
 
   @Test
   void invalidValuesAre422() {
-    assertProblem(client.post("/api/v1/users", admin, new JsonObject()
-        .put("username", "ok-name").put("password", "short").put("role", "emperor")), 422);
-    assertProblem(client.post("/api/v1/api-keys", admin, new JsonObject()
-        .put("name", "k").put("scopes", new io.vertx.core.json.JsonArray().add("messages:fly"))), 422);
-    assertProblem(client.post("/api/v1/api-keys", admin, new JsonObject()
-        .put("name", "k").put("scopes", new io.vertx.core.json.JsonArray().add("admin"))
-        .put("expires_at", "2001-01-01T00:00:00Z")), 422);
-    assertProblem(client.post("/api/v1/api-keys", admin, new JsonObject()
-        .put("name", "k").put("scopes", new io.vertx.core.json.JsonArray().add("admin"))
-        .put("expires_at", "tomorrow")), 422);
-    assertProblem(client.patch("/api/v1/accounts/" + accountId, admin, new JsonObject()
-        .put("settings", new JsonObject().put("default_region", "XX"))), 422);
-    assertProblem(client.patch("/api/v1/accounts/" + accountId, admin, new JsonObject()
-        .put("settings", new JsonObject().put("timezone", "Mars/Olympus"))), 422);
-    assertProblem(client.patch("/api/v1/accounts/" + accountId, admin, new JsonObject()
-        .put("status", "deleted")), 422);
+    assertProblem(
+        client.post(
+            "/api/v1/users",
+            admin,
+            new JsonObject()
+                .put("username", "ok-name")
+                .put("password", "short")
+                .put("role", "emperor")),
+        422);
+    assertProblem(
+        client.post(
+            "/api/v1/api-keys",
+            admin,
+            new JsonObject()
+                .put("name", "k")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("messages:fly"))),
+        422);
+    assertProblem(
+        client.post(
+            "/api/v1/api-keys",
+            admin,
+            new JsonObject()
+                .put("name", "k")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("admin"))
+                .put("expires_at", "2001-01-01T00:00:00Z")),
+        422);
+    assertProblem(
+        client.post(
+            "/api/v1/api-keys",
+            admin,
+            new JsonObject()
+                .put("name", "k")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("admin"))
+                .put("expires_at", "tomorrow")),
+        422);
+    assertProblem(
+        client.patch(
+            "/api/v1/accounts/" + accountId,
+            admin,
+            new JsonObject().put("settings", new JsonObject().put("default_region", "XX"))),
+        422);
+    assertProblem(
+        client.patch(
+            "/api/v1/accounts/" + accountId,
+            admin,
+            new JsonObject().put("settings", new JsonObject().put("timezone", "Mars/Olympus"))),
+        422);
+    assertProblem(
+        client.patch(
+            "/api/v1/accounts/" + accountId, admin, new JsonObject().put("status", "deleted")),
+        422);
   }
 
   @Test
   void badPaginationIs400() {
-    for (String path : List.of("/api/v1/users", "/api/v1/accounts", "/api/v1/api-keys", "/api/v1/audit-logs")) {
+    for (String path :
+        List.of("/api/v1/users", "/api/v1/accounts", "/api/v1/api-keys", "/api/v1/audit-logs")) {
       assertProblem(client.get(path + "?cursor=not-a-cursor", admin), 400);
       assertProblem(client.get(path + "?cursor=djE6bm90LWEtdXVpZA", admin), 400);
       assertProblem(client.get(path + "?limit=0", admin), 400);
@@ -193,20 +278,31 @@ class BadInputTest {
 
   @Test
   void aFailedAccountCreationLeavesNoAccountBehind() {
-    HttpResponse<Buffer> conflict = client.post("/api/v1/accounts", admin, new JsonObject()
-        .put("name", "Orphan").put("admin_username", "target-user").put("admin_password", "password-3"));
+    HttpResponse<Buffer> conflict =
+        client.post(
+            "/api/v1/accounts",
+            admin,
+            new JsonObject()
+                .put("name", "Orphan")
+                .put("admin_username", "target-user")
+                .put("admin_password", "password-3"));
     assertProblem(conflict, 409);
     String accounts = client.get("/api/v1/accounts?limit=200", admin).bodyAsString();
     assertThat(accounts).contains("Target").doesNotContain("Orphan");
-    String audit = client.get("/api/v1/audit-logs?resource_type=account&limit=200", admin).bodyAsString();
+    String audit =
+        client.get("/api/v1/audit-logs?resource_type=account&limit=200", admin).bodyAsString();
     assertThat(audit).doesNotContain("Orphan");
   }
 
   @Test
   void aRejectedUpdateChangesNothing() {
-    HttpResponse<Buffer> rejected = client.patch("/api/v1/users/" + userId, admin,
-        new JsonObject().put("name", "New Name").put("role", "emperor"));
+    HttpResponse<Buffer> rejected =
+        client.patch(
+            "/api/v1/users/" + userId,
+            admin,
+            new JsonObject().put("name", "New Name").put("role", "emperor"));
     assertProblem(rejected, 422);
-    assertThat(client.get("/api/v1/users/" + userId, admin).bodyAsJsonObject().getString("name")).isNull();
+    assertThat(client.get("/api/v1/users/" + userId, admin).bodyAsJsonObject().getString("name"))
+        .isNull();
   }
 }

@@ -56,7 +56,12 @@ class HealthAndOpenApiTest {
     try {
       HttpResponse<Buffer> ready = client.get("/health/ready", null);
       assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(ready.bodyAsJsonObject().getJsonObject("components").getJsonObject("ghost").getString("status"))
+      assertThat(
+              ready
+                  .bodyAsJsonObject()
+                  .getJsonObject("components")
+                  .getJsonObject("ghost")
+                  .getString("status"))
           .isEqualTo("down");
     } finally {
       herald.herald().platform().groups().remove("ghost");
@@ -70,8 +75,11 @@ class HealthAndOpenApiTest {
       HttpResponse<Buffer> ready = client.get("/health/ready", null);
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("starting");
-      HttpResponse<Buffer> api = client.post("/api/v1/auth/login", null,
-          new JsonObject().put("username", "admin").put("password", TestHerald.ADMIN_PASSWORD));
+      HttpResponse<Buffer> api =
+          client.post(
+              "/api/v1/auth/login",
+              null,
+              new JsonObject().put("username", "admin").put("password", TestHerald.ADMIN_PASSWORD));
       assertThat(api.statusCode()).isEqualTo(503);
       assertThat(api.getHeader("Retry-After")).isEqualTo("1");
       assertThat(client.get("/health", null).statusCode()).isEqualTo(200);
@@ -83,11 +91,22 @@ class HealthAndOpenApiTest {
 
   @Test
   void requestIdIsEchoedOrMade() {
-    HttpResponse<Buffer> given = client.send(HttpMethod.GET, "/health",
-        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Request-Id", "abc-123"), null, null);
+    HttpResponse<Buffer> given =
+        client.send(
+            HttpMethod.GET,
+            "/health",
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Request-Id", "abc-123"),
+            null,
+            null);
     assertThat(given.getHeader("X-Request-Id")).isEqualTo("abc-123");
-    HttpResponse<Buffer> unsafe = client.send(HttpMethod.GET, "/health",
-        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Request-Id", "bad id\twith spaces"), null, null);
+    HttpResponse<Buffer> unsafe =
+        client.send(
+            HttpMethod.GET,
+            "/health",
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+                .add("X-Request-Id", "bad id\twith spaces"),
+            null,
+            null);
     assertThat(unsafe.getHeader("X-Request-Id")).isNotEqualTo("bad id\twith spaces").isNotBlank();
   }
 

@@ -22,9 +22,14 @@ class RateLimitTest {
 
   @BeforeAll
   static void start() {
-    herald = TestHerald.start(new JsonObject().put("rate_limits", new JsonObject()
-        .put("login", new JsonObject().put("limit", 3).put("period_seconds", 60))
-        .put("other", new JsonObject().put("limit", 5).put("period_seconds", 60))));
+    herald =
+        TestHerald.start(
+            new JsonObject()
+                .put(
+                    "rate_limits",
+                    new JsonObject()
+                        .put("login", new JsonObject().put("limit", 3).put("period_seconds", 60))
+                        .put("other", new JsonObject().put("limit", 5).put("period_seconds", 60))));
     client = herald.client();
   }
 
@@ -34,24 +39,45 @@ class RateLimitTest {
   }
 
   private static HttpResponse<Buffer> me(String key) {
-    return client.send(HttpMethod.GET, "/api/v1/auth/me", MultiMap.caseInsensitiveMultiMap().add("X-API-Key", key),
-        null, null);
+    return client.send(
+        HttpMethod.GET,
+        "/api/v1/auth/me",
+        MultiMap.caseInsensitiveMultiMap().add("X-API-Key", key),
+        null,
+        null);
   }
 
   @Test
   void eachKeyHasItsOwnBudgetAndTheSixthRequestIs429() {
     String admin = client.loginAdmin();
-    String keyA = client.post("/api/v1/api-keys", admin, new JsonObject().put("name", "a")
-        .put("scopes", new JsonArray().add("messages:read"))).bodyAsJsonObject().getString("key");
-    String keyB = client.post("/api/v1/api-keys", admin, new JsonObject().put("name", "b")
-        .put("scopes", new JsonArray().add("messages:read"))).bodyAsJsonObject().getString("key");
+    String keyA =
+        client
+            .post(
+                "/api/v1/api-keys",
+                admin,
+                new JsonObject()
+                    .put("name", "a")
+                    .put("scopes", new JsonArray().add("messages:read")))
+            .bodyAsJsonObject()
+            .getString("key");
+    String keyB =
+        client
+            .post(
+                "/api/v1/api-keys",
+                admin,
+                new JsonObject()
+                    .put("name", "b")
+                    .put("scopes", new JsonArray().add("messages:read")))
+            .bodyAsJsonObject()
+            .getString("key");
     for (int i = 0; i < 5; i++) {
       HttpResponse<Buffer> ok = me(keyA);
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(ok.getHeader("X-RateLimit-Limit")).isEqualTo("5");
       assertThat(ok.getHeader("X-RateLimit-Remaining")).isEqualTo(Integer.toString(4 - i));
       long reset = Long.parseLong(ok.getHeader("X-RateLimit-Reset"));
-      assertThat(reset).isBetween(Instant.now().getEpochSecond(), Instant.now().getEpochSecond() + 61);
+      assertThat(reset)
+          .isBetween(Instant.now().getEpochSecond(), Instant.now().getEpochSecond() + 61);
     }
     HttpResponse<Buffer> limited = me(keyA);
     assertThat(limited.statusCode()).isEqualTo(429);
@@ -65,13 +91,21 @@ class RateLimitTest {
   void loginIsLimitedPerClientAddressBeforeAuthentication() {
     int[] statuses = new int[4];
     for (int i = 0; i < 4; i++) {
-      statuses[i] = client.post("/api/v1/auth/login", null,
-          new JsonObject().put("username", "admin").put("password", "wrong-password")).statusCode();
+      statuses[i] =
+          client
+              .post(
+                  "/api/v1/auth/login",
+                  null,
+                  new JsonObject().put("username", "admin").put("password", "wrong-password"))
+              .statusCode();
     }
     // One login in the other test may have used this IP's budget too; at most 3 pass in a minute.
     assertThat(statuses).contains(429);
-    HttpResponse<Buffer> limited = client.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", "admin").put("password", TestHerald.ADMIN_PASSWORD));
+    HttpResponse<Buffer> limited =
+        client.post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", "admin").put("password", TestHerald.ADMIN_PASSWORD));
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.getHeader("Retry-After")).isNotNull();
   }
