@@ -43,9 +43,8 @@ public final class ApiKeyStore {
                 + K_COLUMNS
                 + ", k.key_hash,"
                 + " k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AS usable,"
-                + " u.id AS u_id, u.username, u.name AS u_name, u.email, u.role, u.is_active, u.last_login_at,"
-                + " u.created_at AS u_created_at, u.updated_at AS u_updated_at,"
-                + " a.is_platform, a.status = 'active' AS account_active"
+                + UserStore.U_PREFIXED
+                + ", a.is_platform, a.status = 'active' AS account_active"
                 + " FROM api_keys k JOIN users u ON u.id = k.user_id JOIN accounts a ON a.id = k.account_id"
                 + " WHERE k.prefix = $1")
         .execute(Tuple.of(prefix))
@@ -57,17 +56,7 @@ public final class ApiKeyStore {
                         new Presented(
                             ApiKey.from(row),
                             row.getBuffer("key_hash").getBytes(),
-                            new User(
-                                row.getUUID("u_id"),
-                                row.getUUID("account_id"),
-                                row.getString("username"),
-                                row.getString("u_name"),
-                                row.getString("email"),
-                                Role.fromWire(row.getString("role")),
-                                row.getBoolean("is_active"),
-                                Rows.iso(row, "last_login_at"),
-                                Rows.iso(row, "u_created_at"),
-                                Rows.iso(row, "u_updated_at")),
+                            User.from(row, "u_"),
                             row.getBoolean("is_platform"),
                             row.getBoolean("account_active"),
                             row.getBoolean("usable"))));

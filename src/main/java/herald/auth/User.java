@@ -19,17 +19,28 @@ public record User(
     String updatedAt) {
 
   static User from(Row row) {
+    return from(row, "");
+  }
+
+  /** Reads a user whose columns carry {@code prefix} (for joins, see {@code UserStore}). */
+  static User from(Row row, String prefix) {
     return new User(
-        row.getUUID("id"),
-        row.getUUID("account_id"),
-        row.getString("username"),
-        row.getString("name"),
-        row.getString("email"),
-        Role.fromWire(row.getString("role")),
-        row.getBoolean("is_active"),
-        Rows.iso(row, "last_login_at"),
-        Rows.iso(row, "created_at"),
-        Rows.iso(row, "updated_at"));
+        row.getUUID(prefix + "id"),
+        row.getUUID(prefix + "account_id"),
+        row.getString(prefix + "username"),
+        row.getString(prefix + "name"),
+        row.getString(prefix + "email"),
+        Role.fromWire(row.getString(prefix + "role")),
+        row.getBoolean(prefix + "is_active"),
+        Rows.iso(row, prefix + "last_login_at"),
+        Rows.iso(row, prefix + "created_at"),
+        Rows.iso(row, prefix + "updated_at"));
+  }
+
+  /** This user with the editable fields replaced. */
+  public User with(String name, String email, Role role, boolean active) {
+    return new User(
+        id, accountId, username, name, email, role, active, lastLoginAt, createdAt, updatedAt);
   }
 
   public JsonObject toJson() {

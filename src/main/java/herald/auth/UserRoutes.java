@@ -163,17 +163,11 @@ public final class UserRoutes {
                                 before -> {
                                   Responses.found(before, "User");
                                   User after =
-                                      new User(
-                                          before.id(),
-                                          before.accountId(),
-                                          before.username(),
+                                      before.with(
                                           in.has("name") ? name : before.name(),
                                           in.has("email") ? email : before.email(),
                                           role != null ? Role.fromWire(role) : before.role(),
-                                          active != null ? active : before.active(),
-                                          before.lastLoginAt(),
-                                          before.createdAt(),
-                                          before.updatedAt());
+                                          active != null ? active : before.active());
                                   guardSelf(actor, after);
                                   return save(tx, actor, before, after, newHash, "update");
                                 })))
@@ -190,17 +184,7 @@ public final class UserRoutes {
                         before -> {
                           Responses.found(before, "User");
                           User after =
-                              new User(
-                                  before.id(),
-                                  before.accountId(),
-                                  before.username(),
-                                  before.name(),
-                                  before.email(),
-                                  before.role(),
-                                  false,
-                                  before.lastLoginAt(),
-                                  before.createdAt(),
-                                  before.updatedAt());
+                              before.with(before.name(), before.email(), before.role(), false);
                           guardSelf(actor, after);
                           return save(tx, actor, before, after, null, "delete");
                         }))

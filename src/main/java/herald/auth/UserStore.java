@@ -13,6 +13,17 @@ import java.util.UUID;
 public final class UserStore {
   private static final String COLUMNS =
       "id, account_id, username, name, email, role, is_active, last_login_at, created_at, updated_at";
+
+  /**
+   * The user columns of a join, each aliased {@code u_<column>}, for {@link User#from(Row,
+   * String)}.
+   */
+  static final String U_PREFIXED =
+      "u.id AS u_id, u.account_id AS u_account_id, u.username AS u_username, u.name AS u_name,"
+          + " u.email AS u_email, u.role AS u_role, u.is_active AS u_is_active,"
+          + " u.last_login_at AS u_last_login_at, u.created_at AS u_created_at,"
+          + " u.updated_at AS u_updated_at";
+
   private static final String U_COLUMNS =
       "u.id, u.account_id, u.username, u.name, u.email, u.role, u.is_active, u.last_login_at,"
           + " u.created_at, u.updated_at";
