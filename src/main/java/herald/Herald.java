@@ -3,12 +3,16 @@ package herald;
 import herald.account.Bootstrap;
 import herald.auth.Passwords;
 import herald.auth.Tokens;
+import herald.channel.sms.SmsChannelVerticle;
+import herald.engine.EngineVerticle;
+import herald.message.PhoneNumbers;
 import herald.platform.HousekeepingVerticle;
 import herald.platform.Platform;
 import herald.platform.config.HeraldConfig;
 import herald.platform.database.Database;
 import herald.platform.database.SettingsStore;
 import herald.platform.http.HttpVerticle;
+import herald.sim.Simulators;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,7 @@ public final class Herald {
   private final Database database;
   private final Platform platform;
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
+  private volatile Simulators simulators;
   private Future<Void> stopping;
 
   private Herald(Vertx vertx, Database database, Platform platform) {
@@ -65,7 +71,16 @@ public final class Herald {
                   tokens.useKey(key);
                   return Bootstrap.ensurePlatformAccount(
                       database.pool(), passwords, config.admin());
-                });
+                })
+            .compose(v -> herald.startSimulators())
+            .compose(
+                v ->
+                    vertx.executeBlocking(
+                        () -> {
+                          PhoneNumbers.warmUp();
+                          return null;
+                        }))
+            .compose(v -> herald.deployPipeline());
     return Future.all(herald.deploy(), prepared)
         .map(
             v -> {
@@ -80,6 +95,38 @@ public final class Herald {
     int httpInstances = platform.config().http().instances();
     return deploy(HousekeepingVerticle.GROUP, 1, () -> new HousekeepingVerticle(platform))
         .compose(v -> deploy(HttpVerticle.GROUP, httpInstances, () -> new HttpVerticle(platform)));
+  }
+
+  /** Starts the protocol simulators when enabled and wires the default sender to them. */
+  private Future<Void> startSimulators() {
+    if (!platform.config().simulators().enabled()) {
+      return Future.succeededFuture();
+    }
+    return Simulators.start(vertx, platform.config().simulators())
+        .compose(
+            sims -> {
+              simulators = sims;
+              return sims.wireDefaultSender(platform.pool());
+            });
+  }
+
+  /** The verticles that need the database ready: the channel first, then the engine feeding it. */
+  private Future<Void> deployPipeline() {
+    int engines = platform.config().engine().instances();
+    AtomicInteger index = new AtomicInteger();
+    return deploy(SmsChannelVerticle.GROUP, 1, () -> new SmsChannelVerticle(platform))
+        .compose(
+            v ->
+                deploy(
+                    EngineVerticle.GROUP,
+                    engines,
+                    () ->
+                        new EngineVerticle(platform, index.getAndIncrement() % engines, engines)));
+  }
+
+  /** The protocol simulators, when {@code simulators.enabled}; else null. */
+  public Simulators simulators() {
+    return simulators;
   }
 
   private Future<Void> deploy(
@@ -133,7 +180,9 @@ public final class Herald {
                             return Future.succeededFuture();
                           }));
     }
-    return chain.eventually(database::close);
+    return chain
+        .eventually(() -> simulators == null ? Future.succeededFuture() : simulators.close())
+        .eventually(database::close);
   }
 
   private static String randomSecret() {

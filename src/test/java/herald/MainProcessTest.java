@@ -31,6 +31,7 @@ class MainProcessTest {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static Path dataDir;
   private static int port;
+  private static int smppPort;
   private static final List<Process> started = new ArrayList<>();
 
   @BeforeAll
@@ -40,6 +41,7 @@ class MainProcessTest {
     dataDir.toFile().setExecutable(true, false);
     dataDir.toFile().setReadable(true, false);
     port = TestHerald.freePort();
+    smppPort = TestHerald.freePort();
   }
 
   @AfterAll
@@ -69,6 +71,7 @@ class MainProcessTest {
     builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
     builder.environment().put("HERALD_ADMIN_PASSWORD", "main-process-pw");
     builder.environment().put("HERALD_PASSWORDS_BCRYPT_COST", "4");
+    builder.environment().put("HERALD_SIMULATORS_SMPP_PORT", Integer.toString(smppPort));
     builder.redirectErrorStream(true);
     builder.redirectOutput(
         ProcessBuilder.Redirect.appendTo(dataDir.resolve("herald.out").toFile()));

@@ -2,6 +2,18 @@ package herald.platform;
 
 /** Event-bus addresses, in one place. Nothing sent here must survive a crash. */
 public final class Addresses {
+  /** Published when a sender is created, changed or deactivated (body: sender id). */
+  public static final String SENDERS_CHANGED = "herald.senders.changed";
+
+  /** Published when messages are queued (body: sender id), so the engine claims them at once. */
+  public static final String MESSAGES_QUEUED = "herald.messages.queued";
+
+  /** Request/reply: a batch of SMS to send through one sender. */
+  public static final String SMS_SEND = "herald.channel.sms.send";
+
+  /** Request/reply: connection and device status of one SMS sender (body: sender id). */
+  public static final String SMS_STATUS = "herald.channel.sms.status";
+
   private Addresses() {}
 
   /** Liveness ping answered by every instance of a verticle group (request/reply). */

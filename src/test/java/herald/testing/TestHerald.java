@@ -80,6 +80,9 @@ public final class TestHerald implements AutoCloseable {
             .put("admin", new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD))
             .put("passwords", new JsonObject().put("bcrypt_cost", 4))
             .put(
+                "simulators",
+                new JsonObject().put("smpp_port", freePort()).put("receipt_delay_ms", 50))
+            .put(
                 "rate_limits",
                 new JsonObject()
                     .put("login", limit(10_000, 60))

@@ -47,6 +47,25 @@ public final class ConfigNode {
     return text.isEmpty() ? null : text;
   }
 
+  /**
+   * A YAML list, or a comma-separated string (as environment variables give it); null when absent.
+   */
+  public java.util.List<String> list(String key) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (value instanceof io.vertx.core.json.JsonArray array) {
+      array.forEach(item -> out.add(String.valueOf(item).trim()));
+    } else {
+      for (String part : value.toString().replace("[", "").replace("]", "").split(",")) {
+        out.add(part.trim());
+      }
+    }
+    return out;
+  }
+
   public int integer(String key, int defaultValue, int min, int max) {
     String text = optionalString(key);
     if (text == null) {

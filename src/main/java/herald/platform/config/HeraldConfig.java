@@ -17,7 +17,9 @@ public record HeraldConfig(
     AdminConfig admin,
     JwtConfig jwt,
     PasswordConfig passwords,
-    RateLimitConfig rateLimits) {
+    RateLimitConfig rateLimits,
+    EngineConfig engine,
+    SimulatorConfig simulators) {
 
   /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
   public static HeraldConfig from(JsonObject json) {
@@ -29,6 +31,8 @@ public record HeraldConfig(
         AdminConfig.from(root.child("admin")),
         JwtConfig.from(root.child("jwt")),
         PasswordConfig.from(root.child("passwords")),
-        RateLimitConfig.from(root.child("rate_limits")));
+        RateLimitConfig.from(root.child("rate_limits")),
+        EngineConfig.from(root.child("engine")),
+        SimulatorConfig.from(root.child("simulators")));
   }
 }

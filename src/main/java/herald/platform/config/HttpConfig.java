@@ -7,11 +7,17 @@ package herald.platform.config;
  * @param port TCP port; 0 picks a free one (tests)
  * @param instances ingress verticle instances, each with its own event loop
  * @param bodyLimitBytes largest request body accepted on JSON routes; larger answers 413
+ * @param sendBodyLimitBytes largest body of {@code POST /api/v1/messages} (batches of up to 10,000)
  * @param shutdownTimeoutSeconds how long in-flight requests may run after SIGTERM before they are
  *     cut
  */
 public record HttpConfig(
-    String host, int port, int instances, long bodyLimitBytes, int shutdownTimeoutSeconds) {
+    String host,
+    int port,
+    int instances,
+    long bodyLimitBytes,
+    long sendBodyLimitBytes,
+    int shutdownTimeoutSeconds) {
 
   static HttpConfig from(ConfigNode node) {
     return new HttpConfig(
@@ -19,6 +25,7 @@ public record HttpConfig(
         node.integer("port", 8080, 0, 65535),
         node.integer("instances", 2, 1, 256),
         node.integer("body_limit_bytes", 1_048_576, 1024, Integer.MAX_VALUE),
+        node.integer("send_body_limit_bytes", 16_777_216, 1024, Integer.MAX_VALUE),
         node.integer("shutdown_timeout_seconds", 10, 0, 3600));
   }
 }

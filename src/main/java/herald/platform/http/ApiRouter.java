@@ -10,8 +10,12 @@ import herald.auth.AuthRoutes;
 import herald.auth.Authenticator;
 import herald.auth.UserRoutes;
 import herald.auth.UserStore;
+import herald.message.MessageRoutes;
+import herald.message.PhoneNumberRoutes;
 import herald.platform.Platform;
 import herald.platform.health.HealthRoutes;
+import herald.sender.SenderRoutes;
+import herald.sender.SenderStore;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -72,6 +76,10 @@ public final class ApiRouter {
     api.route("/users*").subRouter(userRoutes.router(vertx));
     api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx));
     api.route("/audit-logs*").subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx));
+    api.route("/senders*").subRouter(new SenderRoutes(vertx, pool, new SenderStore(pool)).router());
+    api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
+    api.route("/phone-numbers*")
+        .subRouter(new PhoneNumberRoutes(vertx, new AccountStore(pool)).router());
 
     root.route("/api/v1*").subRouter(api);
     return root;

@@ -71,6 +71,11 @@ public final class JsonInput {
     errors.add(new FieldError(field, code, detail));
   }
 
+  /** How many field errors have been collected so far. */
+  public int errorCount() {
+    return errors.size();
+  }
+
   /** Throws 422 with every collected field error, if any. */
   public void check() {
     if (!errors.isEmpty()) {
@@ -119,6 +124,26 @@ public final class JsonInput {
       return defaultValue;
     }
     return b;
+  }
+
+  /**
+   * A whole number within {@code min}..{@code max}, or {@code defaultValue} when absent or null.
+   */
+  public Integer optionalInteger(String field, Integer defaultValue, int min, int max) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Integer || value instanceof Long)
+        || ((Number) value).longValue() < min
+        || ((Number) value).longValue() > max) {
+      error(
+          field,
+          "invalid_value",
+          "'" + field + "' must be a whole number from " + min + " to " + max);
+      return defaultValue;
+    }
+    return ((Number) value).intValue();
   }
 
   /** One of {@code choices}, or null when absent. */

@@ -1,0 +1,93 @@
+package herald.channel.sms;
+
+import herald.message.MessageQueueStore;
+import herald.message.MessageQueueStore.Receipt;
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Collects delivery receipts from provider threads and applies them in batches on the channel's
+ * event loop: one transaction per sender per flush. A receipt whose message is not yet recorded as
+ * sent (the SMSC can answer faster than Herald writes) is retried for a few seconds before it is
+ * refused, which makes the SMSC deliver it again later.
+ */
+final class ReceiptBatcher {
+  private static final int MAX_BATCH = 2000;
+  private static final long RETRY_MS = 100;
+  private static final int MAX_TRIES = 50;
+
+  private record Pending(UUID senderId, Receipt receipt, CompletableFuture<Void> done, int tries) {}
+
+  private final Context context;
+  private final MessageQueueStore queue;
+  private final ConcurrentLinkedQueue<Pending> incoming = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  ReceiptBatcher(Context context, MessageQueueStore queue) {
+    this.context = context;
+    this.queue = queue;
+  }
+
+  /** Thread-safe; completes once the receipt is committed. */
+  CompletableFuture<Void> add(UUID senderId, Receipt receipt) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    enqueue(new Pending(senderId, receipt, done, 0));
+    return done;
+  }
+
+  private void enqueue(Pending pending) {
+    incoming.add(pending);
+    if (scheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> flush());
+    }
+  }
+
+  private void flush() {
+    scheduled.set(false);
+    Map<UUID, List<Pending>> bySender = new HashMap<>();
+    Pending next;
+    int taken = 0;
+    while (taken < MAX_BATCH && (next = incoming.poll()) != null) {
+      bySender.computeIfAbsent(next.senderId(), k -> new ArrayList<>()).add(next);
+      taken++;
+    }
+    if (!incoming.isEmpty() && scheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> flush());
+    }
+    bySender.forEach(this::apply);
+  }
+
+  private void apply(UUID senderId, List<Pending> batch) {
+    queue
+        .applyReceipts(senderId, batch.stream().map(Pending::receipt).toList())
+        .onSuccess(
+            unmatched -> {
+              for (Pending p : batch) {
+                if (!unmatched.contains(p.receipt().providerId())) {
+                  p.done().complete(null);
+                } else if (p.tries() + 1 >= MAX_TRIES) {
+                  p.done()
+                      .completeExceptionally(
+                          new IllegalStateException(
+                              "no sent message has provider id " + p.receipt().providerId()));
+                } else {
+                  context
+                      .owner()
+                      .setTimer(
+                          RETRY_MS,
+                          id ->
+                              enqueue(
+                                  new Pending(p.senderId(), p.receipt(), p.done(), p.tries() + 1)));
+                }
+              }
+            })
+        .onFailure(err -> batch.forEach(p -> p.done().completeExceptionally(err)));
+  }
+}

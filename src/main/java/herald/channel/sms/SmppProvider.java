@@ -1,0 +1,232 @@
+package herald.channel.sms;
+
+import herald.message.Encoding;
+import herald.message.OutboundSms;
+import herald.message.SendOutcome;
+import herald.sender.Sender;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jsmpp.bean.Alphabet;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.GeneralDataCoding;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SMSCDeliveryReceipt;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.extra.ResponseTimeoutException;
+import org.jsmpp.extra.SessionState;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.SMPPSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SMPP 3.4 ESME for one sender, on jsmpp: a transceiver bind kept up with enquire_link and
+ * reconnected with backoff; a window of outstanding submit_sm (jsmpp's submit blocks until its
+ * response, so the window is a pool of that many threads); long texts split into UDH-concatenated
+ * parts; receipts and MO messages handed to {@link SmppReceiver}.
+ */
+final class SmppProvider implements SmsProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(SmppProvider.class);
+  private static final long MAX_BACKOFF_MS = 30_000;
+
+  private final Sender sender;
+  private final Context context;
+  private final SmppReceiver receiver;
+  private final JsonObject s;
+  private final ExecutorService window;
+  private final ScheduledExecutorService connector;
+  private final AtomicReference<SMPPSession> session = new AtomicReference<>();
+  private final AtomicInteger reconnects = new AtomicInteger();
+  private volatile String state = "connecting";
+  private volatile String lastError;
+  private volatile boolean closed;
+
+  SmppProvider(Sender sender, Context context, SmppReceiver receiver) {
+    this.sender = sender;
+    this.context = context;
+    this.receiver = receiver;
+    this.s = sender.settings();
+    int size = s.getInteger("window", 10);
+    String name = "smpp-" + sender.id().toString().substring(0, 8);
+    this.window = Executors.newFixedThreadPool(size, r -> daemon(r, name + "-submit"));
+    this.connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-bind"));
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  @Override
+  public Future<Void> start() {
+    connector.execute(() -> connect(0));
+    return Future.succeededFuture();
+  }
+
+  private void connect(long backoffMs) {
+    if (closed) {
+      return;
+    }
+    SMPPSession fresh = new SMPPSession();
+    fresh.setEnquireLinkTimer(s.getInteger("enquire_link_seconds", 30) * 1000);
+    fresh.setTransactionTimer(10_000);
+    fresh.setMessageReceiverListener(receiver.listenerFor(sender.id()));
+    fresh.addSessionStateListener(
+        (newState, oldState, source) -> {
+          if (newState == SessionState.CLOSED && !closed && session.compareAndSet(fresh, null)) {
+            state = "disconnected";
+            LOG.warn("SMPP sender {}: connection lost; reconnecting", sender.name());
+            connector.execute(() -> connect(1000));
+          }
+        });
+    try {
+      state = "connecting";
+      fresh.connectAndBind(
+          s.getString("host"),
+          s.getInteger("port"),
+          new BindParameter(
+              BindType.BIND_TRX,
+              s.getString("system_id"),
+              sender.secrets().getString("password"),
+              s.getString("system_type", ""),
+              TypeOfNumber.UNKNOWN,
+              NumberingPlanIndicator.UNKNOWN,
+              null),
+          10_000);
+      session.set(fresh);
+      state = "bound";
+      lastError = null;
+      LOG.info(
+          "SMPP sender {} bound to {}:{}",
+          sender.name(),
+          s.getString("host"),
+          s.getInteger("port"));
+    } catch (IOException e) {
+      fresh.unbindAndClose();
+      long next = Math.min(MAX_BACKOFF_MS, Math.max(500, backoffMs * 2));
+      state = "disconnected";
+      lastError = e.getMessage();
+      reconnects.incrementAndGet();
+      LOG.debug(
+          "SMPP sender {}: bind failed ({}); retry in {} ms", sender.name(), e.getMessage(), next);
+      connector.schedule(() -> connect(next), next, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public Future<SendOutcome> send(OutboundSms m) {
+    SMPPSession current = session.get();
+    if (current == null || !current.getSessionState().isBound()) {
+      return Future.succeededFuture(
+          SendOutcome.of(
+              m.id(),
+              SendOutcome.Kind.PAUSED,
+              "not_connected",
+              "SMPP sender is not bound" + (lastError == null ? "" : ": " + lastError)));
+    }
+    CompletableFuture<SendOutcome> done =
+        CompletableFuture.supplyAsync(() -> submit(current, m), window);
+    return Future.fromCompletionStage(done, context);
+  }
+
+  private SendOutcome submit(SMPPSession current, OutboundSms m) {
+    Encoding encoding = Encoding.fromWire(m.encoding());
+    List<String> parts = encoding.split(m.body());
+    int ref = ThreadLocalRandom.current().nextInt(256);
+    List<String> ids = new ArrayList<>(parts.size());
+    try {
+      for (int i = 0; i < parts.size(); i++) {
+        byte[] text = encoding.encode(parts.get(i));
+        byte[] payload = parts.size() == 1 ? text : withUdh(text, ref, parts.size(), i + 1);
+        ids.add(
+            current
+                .submitShortMessage(
+                    s.getString("system_type", ""),
+                    TypeOfNumber.valueOf(s.getInteger("source_ton").byteValue()),
+                    NumberingPlanIndicator.valueOf(s.getInteger("source_npi").byteValue()),
+                    m.from(),
+                    TypeOfNumber.valueOf(s.getInteger("dest_ton").byteValue()),
+                    NumberingPlanIndicator.valueOf(s.getInteger("dest_npi").byteValue()),
+                    m.to().startsWith("+") ? m.to().substring(1) : m.to(),
+                    new ESMClass(parts.size() == 1 ? 0 : 0x40),
+                    (byte) 0,
+                    (byte) 1,
+                    null,
+                    null,
+                    new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE),
+                    (byte) 0,
+                    new GeneralDataCoding(
+                        encoding == Encoding.UCS_2 ? Alphabet.ALPHA_UCS2 : Alphabet.ALPHA_DEFAULT),
+                    (byte) 0,
+                    payload)
+                .getMessageId());
+      }
+      return SendOutcome.sent(m.id(), ids);
+    } catch (NegativeResponseException e) {
+      int status = e.getCommandStatus();
+      // Throttling, queue full, system error: the SMSC may take it later. Anything else is final.
+      boolean transientError = status == 0x58 || status == 0x14 || status == 0x08 || status == 0x45;
+      return SendOutcome.of(
+          m.id(),
+          transientError ? SendOutcome.Kind.RETRY : SendOutcome.Kind.FAILED,
+          String.format("smpp_0x%02X", status),
+          "SMSC refused submit_sm: " + e.getMessage());
+    } catch (ResponseTimeoutException | IOException e) {
+      return SendOutcome.of(m.id(), SendOutcome.Kind.RETRY, "smpp_io", e.getMessage());
+    } catch (Exception e) {
+      return SendOutcome.of(
+          m.id(), SendOutcome.Kind.RETRY, "smpp_error", String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** Concatenation UDH (IEI 0x00, 8-bit reference) in front of the part's octets. */
+  static byte[] withUdh(byte[] text, int ref, int total, int seq) {
+    byte[] out = new byte[6 + text.length];
+    out[0] = 0x05;
+    out[1] = 0x00;
+    out[2] = 0x03;
+    out[3] = (byte) ref;
+    out[4] = (byte) total;
+    out[5] = (byte) seq;
+    System.arraycopy(text, 0, out, 6, text.length);
+    return out;
+  }
+
+  @Override
+  public JsonObject status() {
+    return new JsonObject()
+        .put("connection", state)
+        .put("reconnects", reconnects.get())
+        .put("last_error", lastError)
+        .put("window", s.getInteger("window", 10));
+  }
+
+  @Override
+  public Future<Void> close() {
+    closed = true;
+    SMPPSession current = session.getAndSet(null);
+    connector.shutdownNow();
+    window.shutdown();
+    if (current != null) {
+      CompletableFuture<Void> unbound = CompletableFuture.runAsync(current::unbindAndClose);
+      return Future.fromCompletionStage(unbound, context);
+    }
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,220 @@
+package herald.channel.sms;
+
+import herald.message.Encoding;
+import herald.message.MessageQueueStore;
+import herald.message.MessageStore;
+import herald.message.OutboundSms;
+import herald.message.SendOutcome;
+import herald.platform.Addresses;
+import herald.platform.Ids;
+import herald.platform.Platform;
+import herald.sender.Sender;
+import herald.sender.SenderStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMS channel: keeps one provider connection per active SMS sender, sends the batches the
+ * engine hands over, and stores what providers report back (delivery receipts, inbound messages).
+ * One instance per process, since provider sessions (an SMPP bind) belong to one owner.
+ */
+public final class SmsChannelVerticle extends VerticleBase {
+  public static final String GROUP = "sms";
+  private static final Logger LOG = LoggerFactory.getLogger(SmsChannelVerticle.class);
+  private static final long REFRESH_MS = 5000;
+
+  private final Platform platform;
+  private final Map<UUID, SmsProvider> providers = new HashMap<>();
+  private final Map<UUID, Sender> senders = new HashMap<>();
+  private SenderStore senderStore;
+  private ReceiptBatcher receipts;
+  private SmppReceiver receiver;
+
+  public SmsChannelVerticle(Platform platform) {
+    this.platform = platform;
+  }
+
+  @Override
+  public Future<?> start() {
+    senderStore = new SenderStore(platform.pool());
+    receipts = new ReceiptBatcher(context, new MessageQueueStore(platform.pool()));
+    receiver =
+        new SmppReceiver(
+            new SmppReceiver.Sink() {
+              @Override
+              public CompletableFuture<Void> receipt(
+                  UUID senderId, MessageQueueStore.Receipt receipt) {
+                return receipts.add(senderId, receipt);
+              }
+
+              @Override
+              public CompletableFuture<Void> inbound(
+                  UUID senderId, String from, String to, String text) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                context.runOnContext(
+                    v ->
+                        storeInbound(senderId, from, to, text)
+                            .onSuccess(x -> done.complete(null))
+                            .onFailure(done::completeExceptionally));
+                return done;
+              }
+            });
+    vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SMS_SEND, this::send);
+    vertx
+        .eventBus()
+        .<String>consumer(
+            Addresses.SMS_STATUS,
+            message -> {
+              SmsProvider provider = providers.get(UUID.fromString(message.body()));
+              message.reply(
+                  provider == null
+                      ? new JsonObject().put("connection", "not_loaded")
+                      : provider.status());
+            });
+    vertx.eventBus().<String>consumer(Addresses.SENDERS_CHANGED, message -> refresh());
+    vertx.setPeriodic(REFRESH_MS, id -> refresh());
+    return refresh();
+  }
+
+  private void send(Message<JsonObject> request) {
+    UUID senderId = UUID.fromString(request.body().getString("sender_id"));
+    List<OutboundSms> batch =
+        request.body().getJsonArray("messages").stream()
+            .map(o -> OutboundSms.fromJson((JsonObject) o))
+            .toList();
+    SmsProvider provider = providers.get(senderId);
+    List<Future<SendOutcome>> results = new ArrayList<>(batch.size());
+    for (OutboundSms m : batch) {
+      results.add(
+          provider == null
+              ? Future.succeededFuture(
+                  SendOutcome.of(
+                      m.id(),
+                      SendOutcome.Kind.PAUSED,
+                      "sender_not_loaded",
+                      "the SMS channel has not connected this sender yet"))
+              : provider.send(m));
+    }
+    Future.join(results)
+        .onComplete(
+            done -> {
+              JsonArray reply = new JsonArray();
+              for (int i = 0; i < batch.size(); i++) {
+                Future<SendOutcome> f = results.get(i);
+                reply.add(
+                    (f.succeeded()
+                            ? f.result()
+                            : SendOutcome.of(
+                                batch.get(i).id(),
+                                SendOutcome.Kind.RETRY,
+                                "channel_error",
+                                String.valueOf(f.cause().getMessage())))
+                        .toJson());
+              }
+              request.reply(reply);
+            });
+  }
+
+  /** Stores an MO message as an inbound message with its {@code message.received} event. */
+  private Future<Void> storeInbound(UUID senderId, String from, String to, String text) {
+    Sender sender = senders.get(senderId);
+    if (sender == null) {
+      return Future.failedFuture("unknown sender " + senderId);
+    }
+    Encoding encoding = Encoding.detect(text);
+    MessageStore.NewMessage message =
+        new MessageStore.NewMessage(
+            Ids.newId(),
+            senderId,
+            to == null || to.isEmpty() ? sender.from() : to,
+            from,
+            text,
+            encoding,
+            encoding.segments(text),
+            null,
+            null,
+            null);
+    return platform
+        .pool()
+        .withTransaction(
+            tx ->
+                MessageStore.insert(
+                    tx,
+                    sender.accountId(),
+                    "inbound",
+                    "received",
+                    List.of(message),
+                    "message.received"));
+  }
+
+  /** Opens providers for new or changed senders and closes those of removed ones. */
+  private Future<Void> refresh() {
+    return senderStore
+        .allActive("sms")
+        .compose(
+            all -> {
+              Set<UUID> seen = new HashSet<>();
+              List<Future<Void>> work = new ArrayList<>();
+              for (Sender sender : all) {
+                seen.add(sender.id());
+                Sender known = senders.get(sender.id());
+                if (known != null && known.updatedAt().equals(sender.updatedAt())) {
+                  continue;
+                }
+                SmsProvider old = providers.remove(sender.id());
+                if (old != null) {
+                  work.add(old.close());
+                }
+                SmsProvider provider = create(sender);
+                senders.put(sender.id(), sender);
+                if (provider != null) {
+                  providers.put(sender.id(), provider);
+                  work.add(provider.start());
+                }
+              }
+              for (UUID gone : new ArrayList<>(senders.keySet())) {
+                if (!seen.contains(gone)) {
+                  senders.remove(gone);
+                  SmsProvider provider = providers.remove(gone);
+                  if (provider != null) {
+                    work.add(provider.close());
+                  }
+                }
+              }
+              return Future.join(work).mapEmpty();
+            });
+  }
+
+  private SmsProvider create(Sender sender) {
+    if (sender.provider().equals("smpp")) {
+      return new SmppProvider(sender, context, receiver);
+    }
+    LOG.warn(
+        "Sender {} uses provider {}, which this build cannot connect yet",
+        sender.id(),
+        sender.provider());
+    return null;
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new ArrayList<>();
+    providers.values().forEach(p -> closing.add(p.close()));
+    providers.clear();
+    return Future.join(closing);
+  }
+}

@@ -1,0 +1,161 @@
+package herald.engine;
+
+import herald.message.MessageQueueStore;
+import herald.message.OutboundSms;
+import herald.message.SendOutcome;
+import herald.platform.Addresses;
+import herald.platform.config.EngineConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves one sender's queued messages to its channel at the sender's rate: claims as many as the
+ * token bucket allows (at most a batch), hands them to the channel over the event bus, and records
+ * the outcomes. One batch is in flight at a time, so tokens are never spent twice. Runs on its
+ * engine verticle's event loop only.
+ */
+final class SenderPump {
+  private static final Logger LOG = LoggerFactory.getLogger(SenderPump.class);
+  private static final long IDLE_POLL_MS = 1000;
+  private static final long SEND_TIMEOUT_MS = 120_000;
+
+  private final Vertx vertx;
+  private final UUID senderId;
+  private final MessageQueueStore queue;
+  private final EngineConfig config;
+  private final TokenBucket bucket;
+  private boolean running;
+  private boolean stopped;
+  private long timer = -1;
+
+  SenderPump(
+      Vertx vertx, UUID senderId, int ratePerSecond, MessageQueueStore queue, EngineConfig config) {
+    this.vertx = vertx;
+    this.senderId = senderId;
+    this.queue = queue;
+    this.config = config;
+    this.bucket = new TokenBucket(ratePerSecond, burst(ratePerSecond), System.nanoTime());
+  }
+
+  /** A tenth of a second's worth, so a paused sender cannot burst far above its rate. */
+  private static double burst(int rate) {
+    return Math.max(1, rate / 10.0);
+  }
+
+  void setRate(int ratePerSecond) {
+    bucket.setRate(ratePerSecond, burst(ratePerSecond));
+  }
+
+  /** Wakes the pump now (messages were queued); harmless when it is already working. */
+  void wake() {
+    if (!running && !stopped) {
+      cancelTimer();
+      pump();
+    }
+  }
+
+  void stop() {
+    stopped = true;
+    cancelTimer();
+  }
+
+  private void cancelTimer() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  private void schedule(long delayMs) {
+    if (!stopped) {
+      cancelTimer();
+      timer =
+          vertx.setTimer(
+              Math.max(1, delayMs),
+              id -> {
+                timer = -1;
+                pump();
+              });
+    }
+  }
+
+  private void pump() {
+    if (running || stopped) {
+      return;
+    }
+    long now = System.nanoTime();
+    int allowed = Math.min(bucket.available(now), config.batchSize());
+    if (allowed < 1) {
+      schedule(bucket.millisUntilNext(now));
+      return;
+    }
+    running = true;
+    bucket.take(allowed);
+    queue
+        .claim(senderId, allowed)
+        .compose(
+            claimed -> {
+              bucket.refund(allowed - claimed.size());
+              if (claimed.isEmpty()) {
+                return io.vertx.core.Future.succeededFuture(false);
+              }
+              return send(claimed).map(true);
+            })
+        .onComplete(
+            result -> {
+              running = false;
+              if (result.failed()) {
+                LOG.warn(
+                    "Sender {}: batch failed, retrying shortly: {}",
+                    senderId,
+                    result.cause().getMessage());
+                schedule(1000);
+              } else if (result.result()) {
+                pump();
+              } else {
+                schedule(IDLE_POLL_MS);
+              }
+            });
+  }
+
+  private io.vertx.core.Future<Void> send(List<OutboundSms> claimed) {
+    JsonArray items = new JsonArray();
+    claimed.forEach(m -> items.add(m.toJson()));
+    JsonObject request =
+        new JsonObject().put("sender_id", senderId.toString()).put("messages", items);
+    return vertx
+        .eventBus()
+        .<JsonArray>request(
+            Addresses.SMS_SEND, request, new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+        .map(reply -> reply.body().stream().map(o -> SendOutcome.fromJson((JsonObject) o)).toList())
+        .recover(
+            err -> {
+              // No channel answered: nothing was sent by us, so put them back without counting an
+              // attempt.
+              LOG.warn(
+                  "Sender {}: channel did not answer ({}); requeueing {}",
+                  senderId,
+                  err.getMessage(),
+                  claimed.size());
+              return io.vertx.core.Future.succeededFuture(
+                  claimed.stream()
+                      .map(
+                          m ->
+                              SendOutcome.of(
+                                  m.id(),
+                                  SendOutcome.Kind.PAUSED,
+                                  "channel_unavailable",
+                                  err.getMessage()))
+                      .toList());
+            })
+        .compose(
+            outcomes ->
+                queue.record(senderId, outcomes, claimed, config.maxAttempts(), config::backoff));
+  }
+}

@@ -1,0 +1,51 @@
+package herald.engine;
+
+/**
+ * Token bucket for pacing one sender: tokens accrue at {@code rate} per second up to {@code burst}.
+ * Not thread-safe: each bucket is used from its owner's event loop only.
+ */
+final class TokenBucket {
+  private double rate;
+  private double burst;
+  private double tokens;
+  private long updatedNanos;
+
+  TokenBucket(double rate, double burst, long nowNanos) {
+    this.rate = rate;
+    this.burst = burst;
+    this.tokens = 0;
+    this.updatedNanos = nowNanos;
+  }
+
+  void setRate(double rate, double burst) {
+    this.rate = rate;
+    this.burst = burst;
+  }
+
+  private void refill(long nowNanos) {
+    tokens = Math.min(burst, tokens + (nowNanos - updatedNanos) * rate / 1e9);
+    updatedNanos = nowNanos;
+  }
+
+  /** Whole tokens available now (not taken). */
+  int available(long nowNanos) {
+    refill(nowNanos);
+    return (int) Math.floor(tokens);
+  }
+
+  void take(int n) {
+    tokens -= n;
+  }
+
+  /** Gives back tokens that were taken for work that did not happen. */
+  void refund(int n) {
+    tokens = Math.min(burst, tokens + n);
+  }
+
+  /** Milliseconds until one whole token is available (at least 1). */
+  long millisUntilNext(long nowNanos) {
+    refill(nowNanos);
+    double missing = 1 - tokens;
+    return missing <= 0 ? 1 : Math.max(1, (long) Math.ceil(missing / rate * 1000));
+  }
+}

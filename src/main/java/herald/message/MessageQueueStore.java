@@ -1,0 +1,259 @@
+package herald.message;
+
+import herald.platform.database.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The engine's side of the messages table: claiming due work with {@code FOR UPDATE SKIP LOCKED},
+ * recording what providers did, applying delivery receipts, and requeueing work a crash left in
+ * flight. Every status change and its events commit in one transaction.
+ */
+public final class MessageQueueStore {
+  private final Pool pool;
+
+  public MessageQueueStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Claims up to {@code limit} due messages of a sender, marking them {@code sending}. */
+  public Future<List<OutboundSms>> claim(UUID senderId, int limit) {
+    return pool.preparedQuery(
+            "UPDATE messages m SET status = 'sending', attempts = m.attempts + 1,"
+                + " updated_at = now() FROM (SELECT id FROM messages WHERE sender_id = $1 AND status = 'queued'"
+                + " AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) c"
+                + " WHERE m.id = c.id"
+                + " RETURNING m.id, m.account_id, m.to_number, m.from_number, m.body, m.encoding, m.attempts")
+        .execute(Tuple.of(senderId, limit))
+        .map(
+            rows ->
+                Rows.map(
+                    rows,
+                    row ->
+                        new OutboundSms(
+                            row.getUUID("id"),
+                            row.getUUID("account_id"),
+                            row.getString("to_number"),
+                            row.getString("from_number"),
+                            row.getString("body"),
+                            row.getString("encoding"),
+                            row.getInteger("attempts"))));
+  }
+
+  /**
+   * Records a batch of outcomes: sent (with one part row per provider id), requeued with backoff,
+   * or failed; each with its event.
+   *
+   * @param backoff the retry delay for a message by its attempt count
+   * @param maxAttempts a RETRY at or past this many attempts becomes FAILED
+   */
+  public Future<Void> record(
+      UUID senderId,
+      List<SendOutcome> outcomes,
+      List<OutboundSms> claimed,
+      int maxAttempts,
+      Function<Integer, Duration> backoff) {
+    List<UUID> sentIds = new ArrayList<>();
+    List<String> firstIds = new ArrayList<>();
+    List<String> partIds = new ArrayList<>();
+    List<UUID> partMessages = new ArrayList<>();
+    List<Integer> partNumbers = new ArrayList<>();
+    List<UUID> retryIds = new ArrayList<>();
+    List<Long> retryDelays = new ArrayList<>();
+    List<Boolean> retryCounts = new ArrayList<>();
+    List<String> retryCodes = new ArrayList<>();
+    List<String> retryMessages = new ArrayList<>();
+    List<UUID> failedIds = new ArrayList<>();
+    List<String> failedCodes = new ArrayList<>();
+    List<String> failedMessages = new ArrayList<>();
+    java.util.Map<UUID, Integer> attempts = new java.util.HashMap<>();
+    claimed.forEach(m -> attempts.put(m.id(), m.attempts()));
+    for (SendOutcome o : outcomes) {
+      int attempt = attempts.getOrDefault(o.messageId(), 1);
+      switch (o.kind()) {
+        case SENT -> {
+          sentIds.add(o.messageId());
+          firstIds.add(o.providerIds().isEmpty() ? null : o.providerIds().get(0));
+          for (int part = 0; part < o.providerIds().size(); part++) {
+            partIds.add(o.providerIds().get(part));
+            partMessages.add(o.messageId());
+            partNumbers.add(part + 1);
+          }
+        }
+        case RETRY, PAUSED -> {
+          if (o.kind() == SendOutcome.Kind.RETRY && attempt >= maxAttempts) {
+            failedIds.add(o.messageId());
+            failedCodes.add(o.errorCode());
+            failedMessages.add("gave up after " + attempt + " attempts: " + o.errorMessage());
+          } else {
+            retryIds.add(o.messageId());
+            retryDelays.add(
+                o.kind() == SendOutcome.Kind.PAUSED ? 1000L : backoff.apply(attempt).toMillis());
+            retryCounts.add(o.kind() == SendOutcome.Kind.RETRY);
+            retryCodes.add(o.errorCode());
+            retryMessages.add(o.errorMessage());
+          }
+        }
+        case FAILED -> {
+          failedIds.add(o.messageId());
+          failedCodes.add(o.errorCode());
+          failedMessages.add(o.errorMessage());
+        }
+      }
+    }
+    return pool.withTransaction(
+        tx ->
+            markSent(tx, senderId, sentIds, firstIds, partIds, partMessages, partNumbers)
+                .compose(
+                    v -> requeue(tx, retryIds, retryDelays, retryCounts, retryCodes, retryMessages))
+                .compose(v -> fail(tx, failedIds, failedCodes, failedMessages)));
+  }
+
+  private static Future<Void> markSent(
+      SqlClient tx,
+      UUID senderId,
+      List<UUID> ids,
+      List<String> firstIds,
+      List<String> partIds,
+      List<UUID> partMessages,
+      List<Integer> partNumbers) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(
+            "UPDATE messages m SET status = 'sent', provider_message_id = u.pid, sent_at = now(),"
+                + " error_code = NULL, error_message = NULL, updated_at = now()"
+                + " FROM unnest($1::uuid[], $2::text[]) AS u(id, pid) WHERE m.id = u.id AND m.status = 'sending'")
+        .execute(
+            Tuple.from(new Object[] {ids.toArray(UUID[]::new), firstIds.toArray(String[]::new)}))
+        .compose(
+            v ->
+                tx.preparedQuery(
+                        "INSERT INTO message_parts (sender_id, provider_message_id, message_id, part)"
+                            + " SELECT $1, p.pid, p.mid, p.part FROM unnest($2::text[], $3::uuid[], $4::int[]) AS p(pid, mid, part)"
+                            + " ON CONFLICT DO NOTHING")
+                    .execute(
+                        Tuple.of(
+                            senderId,
+                            partIds.toArray(String[]::new),
+                            partMessages.toArray(UUID[]::new),
+                            partNumbers.toArray(Integer[]::new))))
+        .compose(v -> MessageStore.appendEvents(tx, "message.sent", ids));
+  }
+
+  private static Future<Void> requeue(
+      SqlClient tx,
+      List<UUID> ids,
+      List<Long> delays,
+      List<Boolean> counts,
+      List<String> codes,
+      List<String> messages) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(
+            "UPDATE messages m SET status = 'queued',"
+                + " next_attempt_at = now() + u.delay * interval '1 millisecond',"
+                + " attempts = CASE WHEN u.counts THEN m.attempts ELSE m.attempts - 1 END,"
+                + " error_code = u.code, error_message = u.msg, updated_at = now()"
+                + " FROM unnest($1::uuid[], $2::bigint[], $3::bool[], $4::text[], $5::text[]) AS u(id, delay, counts, code, msg)"
+                + " WHERE m.id = u.id AND m.status = 'sending'")
+        .execute(
+            Tuple.of(
+                ids.toArray(UUID[]::new),
+                delays.toArray(Long[]::new),
+                counts.toArray(Boolean[]::new),
+                codes.toArray(String[]::new),
+                messages.toArray(String[]::new)))
+        .mapEmpty();
+  }
+
+  private static Future<Void> fail(
+      SqlClient tx, List<UUID> ids, List<String> codes, List<String> messages) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(
+            "UPDATE messages m SET status = 'failed', error_code = u.code, error_message = u.msg,"
+                + " done_at = now(), updated_at = now()"
+                + " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, code, msg)"
+                + " WHERE m.id = u.id AND m.status = 'sending'")
+        .execute(
+            Tuple.of(
+                ids.toArray(UUID[]::new),
+                codes.toArray(String[]::new),
+                messages.toArray(String[]::new)))
+        .compose(v -> MessageStore.appendEvents(tx, "message.failed", ids));
+  }
+
+  /** A delivery receipt for one provider-side part. */
+  public record Receipt(String providerId, boolean delivered, String status, String errorCode) {}
+
+  /**
+   * Applies receipts of one sender in one transaction and returns the provider ids that matched no
+   * known part yet (their sent record may still be in flight; the caller retries them).
+   */
+  public Future<List<String>> applyReceipts(UUID senderId, List<Receipt> receipts) {
+    String[] pids = receipts.stream().map(Receipt::providerId).toArray(String[]::new);
+    Boolean[] ok = receipts.stream().map(Receipt::delivered).toArray(Boolean[]::new);
+    String[] stats = receipts.stream().map(Receipt::status).toArray(String[]::new);
+    String[] errs = receipts.stream().map(Receipt::errorCode).toArray(String[]::new);
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(
+                    "WITH r AS (SELECT * FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[]) AS r(pid, ok, stat, err)),"
+                        + " p AS (SELECT mp.message_id, r.* FROM r JOIN message_parts mp"
+                        + " ON mp.sender_id = $1 AND mp.provider_message_id = r.pid),"
+                        + " agg AS (SELECT message_id, count(*) FILTER (WHERE ok) AS delivered, bool_or(NOT ok) AS bad,"
+                        + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat FROM p GROUP BY message_id),"
+                        + " upd AS (UPDATE messages m SET parts_delivered = m.parts_delivered + agg.delivered,"
+                        + " status = CASE WHEN agg.bad THEN 'undelivered'"
+                        + " WHEN m.parts_delivered + agg.delivered >= m.segments THEN 'delivered' ELSE m.status END,"
+                        + " error_code = CASE WHEN agg.bad THEN agg.err ELSE m.error_code END,"
+                        + " error_message = CASE WHEN agg.bad THEN 'delivery receipt: ' || agg.stat ELSE m.error_message END,"
+                        + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= m.segments THEN now() ELSE m.done_at END,"
+                        + " updated_at = now()"
+                        + " FROM agg WHERE m.id = agg.message_id AND m.status = 'sent' RETURNING m.id, m.status)"
+                        + " SELECT 'u' AS kind, id::text AS value, status FROM upd"
+                        + " UNION ALL SELECT 'm', r.pid, NULL FROM r WHERE NOT EXISTS (SELECT 1 FROM message_parts mp"
+                        + " WHERE mp.sender_id = $1 AND mp.provider_message_id = r.pid)")
+                .execute(Tuple.of(senderId, pids, ok, stats, errs))
+                .compose(
+                    rows -> {
+                      List<UUID> delivered = new ArrayList<>();
+                      List<UUID> undelivered = new ArrayList<>();
+                      List<String> unmatched = new ArrayList<>();
+                      rows.forEach(
+                          row -> {
+                            if (row.getString("kind").equals("m")) {
+                              unmatched.add(row.getString("value"));
+                            } else if ("delivered".equals(row.getString("status"))) {
+                              delivered.add(UUID.fromString(row.getString("value")));
+                            } else if ("undelivered".equals(row.getString("status"))) {
+                              undelivered.add(UUID.fromString(row.getString("value")));
+                            }
+                          });
+                      return MessageStore.appendEvents(tx, "message.delivered", delivered)
+                          .compose(
+                              v ->
+                                  MessageStore.appendEvents(tx, "message.undelivered", undelivered))
+                          .map(unmatched);
+                    }));
+  }
+
+  /** Queues again messages claimed longer than {@code staleAfter} ago (their process died). */
+  public Future<Integer> requeueStale(Duration staleAfter) {
+    return pool.preparedQuery(
+            "UPDATE messages SET status = 'queued', next_attempt_at = now(), updated_at = now()"
+                + " WHERE status = 'sending' AND updated_at < now() - $1 * interval '1 millisecond'")
+        .execute(Tuple.of(staleAfter.toMillis()))
+        .map(rows -> rows.rowCount());
+  }
+}

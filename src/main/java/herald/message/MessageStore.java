@@ -1,0 +1,252 @@
+package herald.message;
+
+import herald.platform.Ids;
+import herald.platform.database.Rows;
+import herald.platform.http.PageRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * All SQL about messages. Batches go through {@code unnest} so a thousand messages cost one
+ * statement, and every status change writes its event into the outbox in the same transaction, with
+ * the event data snapshotted from the row by SQL.
+ */
+public final class MessageStore {
+  static final String COLUMNS =
+      "id, account_id, sender_id, campaign_id, direction, channel, to_number, from_number, body,"
+          + " encoding, segments, status, attempts, provider_message_id, error_code, error_message,"
+          + " metadata, callback_url, scheduled_at, created_at, updated_at, sent_at, done_at";
+
+  /** The event body of a message, built from its row ({@code m}). */
+  private static final String EVENT_DATA =
+      "jsonb_build_object('id', m.id, 'status', m.status, 'direction', m.direction, 'channel', m.channel,"
+          + " 'to', m.to_number, 'from', m.from_number, 'sender_id', m.sender_id,"
+          + " 'campaign_id', m.campaign_id, 'segments', m.segments, 'encoding', m.encoding,"
+          + " 'attempts', m.attempts, 'provider_message_id', m.provider_message_id,"
+          + " 'error_code', m.error_code, 'error_message', m.error_message, 'metadata', m.metadata,"
+          + " 'body', CASE WHEN m.direction = 'inbound' THEN m.body END,"
+          + " 'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))";
+
+  private static final String INSERT =
+      "INSERT INTO messages (id, account_id, sender_id, direction, channel, to_number, from_number, body,"
+          + " encoding, segments, status, scheduled_at, next_attempt_at, metadata, callback_url)"
+          + " SELECT t.id, $1, t.sender_id, $2, 'sms', t.to_number, t.from_number, t.body, t.encoding,"
+          + " t.segments, $3, t.scheduled_at, coalesce(t.scheduled_at, now()), t.metadata::jsonb, t.callback_url"
+          + " FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],"
+          + " $10::int[], $11::timestamptz[], $12::text[], $13::text[])"
+          + " AS t(id, sender_id, to_number, from_number, body, encoding, segments, scheduled_at, metadata,"
+          + " callback_url)";
+
+  /** A message to insert. */
+  public record NewMessage(
+      UUID id,
+      UUID senderId,
+      String to,
+      String from,
+      String body,
+      Encoding encoding,
+      int segments,
+      Instant scheduledAt,
+      JsonObject metadata,
+      String callbackUrl) {}
+
+  private final Pool pool;
+
+  public MessageStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Inserts messages with one event each ({@code message.queued} or {@code message.received}), all
+   * in {@code tx}.
+   */
+  public static Future<Void> insert(
+      SqlClient tx,
+      UUID accountId,
+      String direction,
+      String status,
+      List<NewMessage> batch,
+      String eventType) {
+    int n = batch.size();
+    UUID[] ids = new UUID[n];
+    UUID[] senders = new UUID[n];
+    String[] to = new String[n];
+    String[] from = new String[n];
+    String[] bodies = new String[n];
+    String[] encodings = new String[n];
+    Integer[] segments = new Integer[n];
+    OffsetDateTime[] scheduled = new OffsetDateTime[n];
+    String[] metadata = new String[n];
+    String[] callbacks = new String[n];
+    for (int i = 0; i < n; i++) {
+      NewMessage m = batch.get(i);
+      ids[i] = m.id();
+      senders[i] = m.senderId();
+      to[i] = m.to();
+      from[i] = m.from();
+      bodies[i] = m.body();
+      encodings[i] = m.encoding().wireName();
+      segments[i] = m.segments();
+      scheduled[i] = m.scheduledAt() == null ? null : m.scheduledAt().atOffset(ZoneOffset.UTC);
+      metadata[i] = m.metadata() == null ? null : m.metadata().encode();
+      callbacks[i] = m.callbackUrl();
+    }
+    return tx.preparedQuery(INSERT)
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  accountId, direction, status, ids, senders, to, from, bodies, encodings, segments,
+                  scheduled, metadata, callbacks
+                }))
+        .compose(v -> appendEvents(tx, eventType, List.of(ids)));
+  }
+
+  /** Writes one {@code type} event per message, snapshotting each message row as it is now. */
+  public static Future<Void> appendEvents(SqlClient tx, String type, List<UUID> messageIds) {
+    if (messageIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    UUID[] eventIds = new UUID[messageIds.size()];
+    for (int i = 0; i < eventIds.length; i++) {
+      eventIds[i] = Ids.newId();
+    }
+    return tx.preparedQuery(
+            "INSERT INTO events (id, account_id, type, subject_id, data)"
+                + " SELECT e.eid, m.account_id, $3, m.id, "
+                + EVENT_DATA
+                + " FROM unnest($1::uuid[], $2::uuid[]) AS e(mid, eid) JOIN messages m ON m.id = e.mid")
+        .execute(Tuple.of(messageIds.toArray(UUID[]::new), eventIds, type))
+        .mapEmpty();
+  }
+
+  public Future<Message> get(UUID accountId, UUID id) {
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM messages WHERE account_id = $1 AND id = $2")
+        .execute(Tuple.of(accountId, id))
+        .map(rows -> Rows.first(rows, Message::from));
+  }
+
+  /** The message's events, oldest first: its status history. */
+  public Future<List<JsonObject>> history(UUID accountId, UUID id) {
+    return pool.preparedQuery(
+            "SELECT type, data, created_at FROM events"
+                + " WHERE subject_id = $1 AND account_id = $2 ORDER BY id")
+        .execute(Tuple.of(id, accountId))
+        .map(
+            rows ->
+                Rows.map(
+                    rows,
+                    row ->
+                        new JsonObject()
+                            .put("event", row.getString("type"))
+                            .put("status", row.getJsonObject("data").getString("status"))
+                            .put("error_code", row.getJsonObject("data").getString("error_code"))
+                            .put(
+                                "error_message",
+                                row.getJsonObject("data").getString("error_message"))
+                            .put("at", Rows.iso(row, "created_at"))));
+  }
+
+  /** Filters for lists and exports; null fields do not filter. */
+  public record Filter(
+      String status,
+      String channel,
+      UUID senderId,
+      String to,
+      UUID campaignId,
+      Instant from,
+      Instant until,
+      String direction) {}
+
+  public Future<List<Message>> list(UUID accountId, Filter filter, PageRequest page) {
+    List<Object> args = new ArrayList<>();
+    String where = where(accountId, filter, args);
+    if (page.after() != null) {
+      args.add(page.after());
+      where += " AND id < $" + args.size();
+    }
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM messages WHERE "
+                + where
+                + " ORDER BY id DESC LIMIT "
+                + (page.limit() + 1))
+        .execute(Tuple.from(args))
+        .map(rows -> Rows.map(rows, Message::from));
+  }
+
+  /** The WHERE clause for {@code filter}, appending its arguments to {@code args}. */
+  static String where(UUID accountId, Filter filter, List<Object> args) {
+    StringBuilder sql = new StringBuilder("account_id = $1");
+    args.add(accountId);
+    condition(sql, args, "status = ", filter.status());
+    condition(sql, args, "channel = ", filter.channel());
+    condition(sql, args, "sender_id = ", filter.senderId());
+    condition(sql, args, "to_number = ", filter.to());
+    condition(sql, args, "campaign_id = ", filter.campaignId());
+    condition(sql, args, "direction = ", filter.direction());
+    condition(
+        sql,
+        args,
+        "created_at >= ",
+        filter.from() == null ? null : filter.from().atOffset(ZoneOffset.UTC));
+    condition(
+        sql,
+        args,
+        "created_at < ",
+        filter.until() == null ? null : filter.until().atOffset(ZoneOffset.UTC));
+    return sql.toString();
+  }
+
+  private static void condition(StringBuilder sql, List<Object> args, String clause, Object value) {
+    if (value != null) {
+      args.add(value);
+      sql.append(" AND ").append(clause).append('$').append(args.size());
+    }
+  }
+
+  /** Cancels a message that has not left Herald; null when there is no such message. */
+  public Future<Message> cancel(SqlClient tx, UUID accountId, UUID id) {
+    return tx.preparedQuery(
+            "SELECT " + COLUMNS + " FROM messages WHERE account_id = $1 AND id = $2 FOR UPDATE")
+        .execute(Tuple.of(accountId, id))
+        .compose(
+            rows -> {
+              Message found = Rows.first(rows, Message::from);
+              if (found == null || !found.status().equals("queued")) {
+                return Future.succeededFuture(found);
+              }
+              return tx.preparedQuery(
+                      "UPDATE messages SET status = 'canceled', done_at = now(), updated_at = now()"
+                          + " WHERE id = $1 RETURNING "
+                          + COLUMNS)
+                  .execute(Tuple.of(id))
+                  .compose(
+                      updated ->
+                          appendEvents(tx, "message.canceled", List.of(id))
+                              .map(v -> Rows.first(updated, Message::from)));
+            });
+  }
+
+  /** Which of {@code numbers} are on the account's blacklist. */
+  public Future<List<String>> blacklisted(UUID accountId, List<String> numbers) {
+    if (numbers.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(
+            "SELECT phone_number FROM blacklist WHERE account_id = $1 AND phone_number = ANY($2)")
+        .execute(Tuple.from(new Object[] {accountId, numbers.toArray(String[]::new)}))
+        .map(rows -> Rows.map(rows, (Row row) -> row.getString("phone_number")));
+  }
+}

@@ -1,0 +1,51 @@
+package herald.platform.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The campaign/send engine.
+ *
+ * @param instances engine verticle instances; each sender is paced by exactly one of them
+ * @param batchSize most messages claimed and handed to a channel at once
+ * @param maxAttempts attempts before a transiently failing message is marked failed
+ * @param retryBackoff delay before each retry (the last one repeats)
+ * @param staleSending how long a claimed message may stay in flight before it is assumed lost
+ *     (crash) and queued again
+ */
+public record EngineConfig(
+    int instances,
+    int batchSize,
+    int maxAttempts,
+    List<Duration> retryBackoff,
+    Duration staleSending) {
+
+  static EngineConfig from(ConfigNode node) {
+    List<String> backoff = node.list("retry_backoff_seconds");
+    List<Duration> delays = new ArrayList<>();
+    for (String part : backoff == null ? List.of("5", "30", "120", "600") : backoff) {
+      try {
+        delays.add(Duration.ofSeconds(Integer.parseInt(part)));
+      } catch (NumberFormatException e) {
+        throw new ConfigException(
+            node.key("retry_backoff_seconds"),
+            "must be a list of whole seconds, got '" + part + "'");
+      }
+    }
+    if (delays.isEmpty()) {
+      throw new ConfigException(node.key("retry_backoff_seconds"), "needs at least one delay");
+    }
+    return new EngineConfig(
+        node.integer("instances", 1, 1, 64),
+        node.integer("batch_size", 500, 1, 10_000),
+        node.integer("max_attempts", 5, 1, 100),
+        List.copyOf(delays),
+        Duration.ofSeconds(node.integer("stale_sending_seconds", 30, 5, 86_400)));
+  }
+
+  /** The delay before retry number {@code attempt} (1-based). */
+  public Duration backoff(int attempt) {
+    return retryBackoff.get(Math.min(retryBackoff.size(), Math.max(1, attempt)) - 1);
+  }
+}

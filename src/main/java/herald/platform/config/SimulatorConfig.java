@@ -1,0 +1,31 @@
+package herald.platform.config;
+
+import java.time.Duration;
+
+/**
+ * The protocol simulators Herald starts on loopback so a fresh install sends for real with no
+ * provider.
+ *
+ * @param enabled start them; on the first start with an empty database a default SMS sender is
+ *     wired to the SMPP simulator
+ * @param smppPort TCP port of the simulated SMSC (127.0.0.1 only)
+ * @param submitLatency delay before the SMSC answers each submit_sm
+ * @param receiptDelay delay before it sends the delivery receipt
+ * @param undeliveredPercent share of receipts that report UNDELIV
+ */
+public record SimulatorConfig(
+    boolean enabled,
+    int smppPort,
+    Duration submitLatency,
+    Duration receiptDelay,
+    int undeliveredPercent) {
+
+  static SimulatorConfig from(ConfigNode node) {
+    return new SimulatorConfig(
+        node.bool("enabled", true),
+        node.integer("smpp_port", 2775, 0, 65535),
+        Duration.ofMillis(node.integer("submit_latency_ms", 2, 0, 60_000)),
+        Duration.ofMillis(node.integer("receipt_delay_ms", 200, 0, 600_000)),
+        node.integer("undelivered_percent", 0, 0, 100));
+  }
+}

@@ -1,0 +1,257 @@
+package herald.sender;
+
+import herald.audit.Actor;
+import herald.audit.AuditStore;
+import herald.platform.Addresses;
+import herald.platform.Ids;
+import herald.platform.http.JsonInput;
+import herald.platform.http.PageRequest;
+import herald.platform.http.Requests;
+import herald.platform.http.Responses;
+import herald.platform.http.Scoped;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/senders}: the account's provider accounts and devices, with their pacing rate.
+ * Credentials are accepted in {@code settings} and never returned. Deleting deactivates, keeping
+ * the history of messages sent through it.
+ */
+public final class SenderRoutes {
+  private static final Set<String> CREATE_FIELDS =
+      Set.of("name", "channel", "provider", "settings", "rate_per_second", "is_default");
+  private static final Set<String> PATCH_FIELDS =
+      Set.of("name", "settings", "rate_per_second", "is_default", "is_active");
+
+  /** Providers the SMS channel can connect in this version. */
+  private static final Set<String> AVAILABLE = Set.of("smpp");
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final SenderStore senders;
+
+  public SenderRoutes(Vertx vertx, Pool pool, SenderStore senders) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.senders = senders;
+  }
+
+  public Router router() {
+    Router router = Router.router(vertx);
+    router
+        .post("/")
+        .handler(Scoped.require("senders:write"))
+        .handler(Responses.status(201, this::create));
+    router.get("/").handler(Scoped.require("senders:read")).respond(this::list);
+    router.get("/:id").handler(Scoped.require("senders:read")).respond(this::get);
+    router.get("/:id/status").handler(Scoped.require("senders:read")).respond(this::status);
+    router.patch("/:id").handler(Scoped.require("senders:write")).respond(this::update);
+    router
+        .delete("/:id")
+        .handler(Scoped.require("senders:write"))
+        .handler(Responses.noContent(this::deactivate));
+    return router;
+  }
+
+  private Future<JsonObject> create(RoutingContext ctx) {
+    JsonInput in = JsonInput.of(ctx, CREATE_FIELDS);
+    String name = in.requiredString("name", 1, 200);
+    String channel = in.optionalEnum("channel", Set.of("sms"));
+    String provider = in.optionalEnum("provider", SenderInput.PROVIDERS);
+    if (provider == null && !in.has("provider")) {
+      in.error("provider", "required", "'provider' is required: smpp, twilio or android");
+    }
+    if (provider != null && !AVAILABLE.contains(provider)) {
+      in.error(
+          "provider",
+          "provider_unavailable",
+          provider + " senders are not available yet in this version; use smpp");
+    }
+    Integer rate = in.optionalInteger("rate_per_second", null, 1, 100_000);
+    if (rate == null && !in.has("rate_per_second")) {
+      in.error("rate_per_second", "required", "'rate_per_second' is required");
+    }
+    boolean isDefault = in.optionalBoolean("is_default", false);
+    JsonObject given = in.optionalObject("settings");
+    SenderInput.Split split =
+        provider == null
+            ? null
+            : SenderInput.read(
+                in,
+                provider,
+                given == null ? new JsonObject() : given,
+                new SenderInput.Split(new JsonObject(), new JsonObject()));
+    in.check();
+    Actor actor = Actor.of(ctx);
+    Sender sender =
+        new Sender(
+            Ids.newId(),
+            actor.accountId(),
+            name,
+            channel == null ? "sms" : channel,
+            provider,
+            split.settings(),
+            split.secrets(),
+            rate,
+            isDefault,
+            true,
+            null,
+            null);
+    return pool.withTransaction(
+            tx ->
+                SenderStore.insert(tx, sender)
+                    .compose(saved -> audit(tx, actor, "create", null, saved)))
+        .map(this::changed);
+  }
+
+  private Future<JsonObject> list(RoutingContext ctx) {
+    PageRequest page = PageRequest.from(ctx);
+    return senders
+        .list(Requests.principal(ctx).accountId(), page)
+        .map(rows -> page.page(rows, Sender::id, Sender::toJson));
+  }
+
+  private Future<JsonObject> get(RoutingContext ctx) {
+    UUID id = Requests.pathId(ctx, "id", "Sender");
+    return senders
+        .get(Requests.principal(ctx).accountId(), id)
+        .map(sender -> Responses.found(sender, "Sender").toJson());
+  }
+
+  private Future<JsonObject> status(RoutingContext ctx) {
+    UUID id = Requests.pathId(ctx, "id", "Sender");
+    return senders
+        .get(Requests.principal(ctx).accountId(), id)
+        .compose(
+            sender -> {
+              Responses.found(sender, "Sender");
+              Future<JsonObject> live =
+                  vertx
+                      .eventBus()
+                      .<JsonObject>request(
+                          Addresses.SMS_STATUS,
+                          id.toString(),
+                          new DeliveryOptions().setSendTimeout(2000))
+                      .map(reply -> reply.body())
+                      .otherwise(
+                          err ->
+                              new JsonObject()
+                                  .put("connection", "unknown")
+                                  .put("error", err.getMessage()));
+              return Future.all(senders.traffic(id), live)
+                  .map(
+                      both ->
+                          new JsonObject()
+                              .put("id", id.toString())
+                              .put("provider", sender.provider())
+                              .put("is_active", sender.active())
+                              .mergeIn(both.resultAt(0))
+                              .mergeIn(both.resultAt(1)));
+            });
+  }
+
+  private Future<JsonObject> update(RoutingContext ctx) {
+    UUID id = Requests.pathId(ctx, "id", "Sender");
+    JsonInput in = JsonInput.of(ctx, PATCH_FIELDS);
+    String name = in.optionalString("name", 1, 200);
+    Integer rate = in.optionalInteger("rate_per_second", null, 1, 100_000);
+    Boolean isDefault = in.optionalBoolean("is_default", null);
+    Boolean active = in.optionalBoolean("is_active", null);
+    JsonObject given = in.optionalObject("settings");
+    in.check();
+    Actor actor = Actor.of(ctx);
+    return pool.withTransaction(
+            tx ->
+                SenderStore.getForUpdate(tx, actor.accountId(), id)
+                    .compose(
+                        before -> {
+                          Responses.found(before, "Sender");
+                          SenderInput.Split split =
+                              given == null
+                                  ? new SenderInput.Split(before.settings(), before.secrets())
+                                  : SenderInput.read(
+                                      in,
+                                      before.provider(),
+                                      given,
+                                      new SenderInput.Split(before.settings(), before.secrets()));
+                          in.check();
+                          Sender after =
+                              new Sender(
+                                  before.id(),
+                                  before.accountId(),
+                                  name != null ? name : before.name(),
+                                  before.channel(),
+                                  before.provider(),
+                                  split.settings(),
+                                  split.secrets(),
+                                  rate != null ? rate : before.ratePerSecond(),
+                                  isDefault != null ? isDefault : before.isDefault(),
+                                  active != null ? active : before.active(),
+                                  before.createdAt(),
+                                  before.updatedAt());
+                          return SenderStore.update(tx, after)
+                              .compose(saved -> audit(tx, actor, "update", before, saved));
+                        }))
+        .map(this::changed);
+  }
+
+  private Future<Void> deactivate(RoutingContext ctx) {
+    UUID id = Requests.pathId(ctx, "id", "Sender");
+    Actor actor = Actor.of(ctx);
+    return pool.withTransaction(
+            tx ->
+                SenderStore.getForUpdate(tx, actor.accountId(), id)
+                    .compose(
+                        before -> {
+                          Responses.found(before, "Sender");
+                          Sender after =
+                              new Sender(
+                                  before.id(),
+                                  before.accountId(),
+                                  before.name(),
+                                  before.channel(),
+                                  before.provider(),
+                                  before.settings(),
+                                  before.secrets(),
+                                  before.ratePerSecond(),
+                                  false,
+                                  false,
+                                  before.createdAt(),
+                                  before.updatedAt());
+                          return SenderStore.update(tx, after)
+                              .compose(saved -> audit(tx, actor, "delete", before, saved));
+                        }))
+        .map(
+            json -> {
+              changed(json);
+              return null;
+            });
+  }
+
+  private static Future<JsonObject> audit(
+      SqlClient tx, Actor actor, String action, Sender before, Sender after) {
+    return AuditStore.record(
+            tx,
+            actor,
+            action,
+            "sender",
+            after.id(),
+            before == null ? null : before.toJson(),
+            after.toJson())
+        .map(after.toJson());
+  }
+
+  /** Tells the engine and channels to reload this sender; they also reload periodically. */
+  private JsonObject changed(JsonObject sender) {
+    vertx.eventBus().publish(Addresses.SENDERS_CHANGED, sender.getString("id"));
+    return sender;
+  }
+}
