@@ -2,6 +2,7 @@ package herald.audit;
 
 import herald.platform.Ids;
 import herald.platform.database.Rows;
+import herald.platform.database.Where;
 import herald.platform.http.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -10,9 +11,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -79,31 +77,22 @@ public final class AuditStore {
 
   /** One page of the account's entries, newest first. */
   public Future<List<Row>> list(UUID accountId, Filter filter, PageRequest page) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM audit_logs WHERE account_id = $1");
-    List<Object> args = new ArrayList<>();
-    args.add(accountId);
-    condition(sql, args, "action = ", filter.action());
-    condition(sql, args, "resource_type = ", filter.resourceType());
-    condition(sql, args, "resource_id = ", filter.resourceId());
-    condition(sql, args, "user_id = ", filter.userId());
-    condition(sql, args, "created_at >= ", time(filter.from()));
-    condition(sql, args, "created_at < ", time(filter.to()));
-    condition(sql, args, "id < ", page.after());
-    sql.append(" ORDER BY id DESC LIMIT ").append(page.limit() + 1);
-    return pool.preparedQuery(sql.toString())
-        .execute(Tuple.from(args))
+    Where where =
+        new Where("account_id = ", accountId)
+            .and("action = ", filter.action())
+            .and("resource_type = ", filter.resourceType())
+            .and("resource_id = ", filter.resourceId())
+            .and("user_id = ", filter.userId())
+            .and("created_at >= ", filter.from())
+            .and("created_at < ", filter.to())
+            .and("id < ", page.after());
+    return pool.preparedQuery(
+            "SELECT * FROM audit_logs WHERE "
+                + where.sql()
+                + " ORDER BY id DESC LIMIT "
+                + (page.limit() + 1))
+        .execute(Tuple.from(where.args()))
         .map(rows -> Rows.map(rows, row -> row));
-  }
-
-  private static void condition(StringBuilder sql, List<Object> args, String clause, Object value) {
-    if (value != null) {
-      args.add(value);
-      sql.append(" AND ").append(clause).append('$').append(args.size());
-    }
-  }
-
-  private static OffsetDateTime time(Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 
   public static JsonObject toJson(Row row) {

@@ -1,5 +1,6 @@
 package herald.message;
 
+import herald.platform.database.Where;
 import herald.platform.http.ApiException;
 import herald.platform.http.Requests;
 import io.vertx.core.Future;
@@ -10,8 +11,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code GET /api/v1/messages/export?format=csv}: streams every matching message as CSV straight
@@ -36,12 +35,12 @@ final class MessageExport {
       return;
     }
     MessageStore.Filter filter = MessageRoutes.filter(ctx);
-    List<Object> args = new ArrayList<>();
+    Where where = MessageStore.where(Requests.principal(ctx).accountId(), filter);
     String sql =
         "SELECT "
             + MessageStore.COLUMNS
             + " FROM messages WHERE "
-            + MessageStore.where(Requests.principal(ctx).accountId(), filter, args)
+            + where.sql()
             + " ORDER BY id DESC";
     HttpServerResponse response = ctx.response();
     pool.withTransaction(
@@ -55,7 +54,8 @@ final class MessageExport {
                               .putHeader(
                                   "Content-Disposition", "attachment; filename=\"messages.csv\"");
                           response.write(HEADER);
-                          return pipe(statement.createStream(500, Tuple.from(args)), response);
+                          return pipe(
+                              statement.createStream(500, Tuple.from(where.args())), response);
                         }))
         .onSuccess(v -> response.end())
         .onFailure(

@@ -2,6 +2,7 @@ package herald.message;
 
 import herald.platform.Ids;
 import herald.platform.database.Rows;
+import herald.platform.database.Where;
 import herald.platform.http.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -169,51 +169,29 @@ public final class MessageStore {
       String direction) {}
 
   public Future<List<Message>> list(UUID accountId, Filter filter, PageRequest page) {
-    List<Object> args = new ArrayList<>();
-    String where = where(accountId, filter, args);
-    if (page.after() != null) {
-      args.add(page.after());
-      where += " AND id < $" + args.size();
-    }
+    Where where = where(accountId, filter).and("id < ", page.after());
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
                 + " FROM messages WHERE "
-                + where
+                + where.sql()
                 + " ORDER BY id DESC LIMIT "
                 + (page.limit() + 1))
-        .execute(Tuple.from(args))
+        .execute(Tuple.from(where.args()))
         .map(rows -> Rows.map(rows, Message::from));
   }
 
-  /** The WHERE clause for {@code filter}, appending its arguments to {@code args}. */
-  static String where(UUID accountId, Filter filter, List<Object> args) {
-    StringBuilder sql = new StringBuilder("account_id = $1");
-    args.add(accountId);
-    condition(sql, args, "status = ", filter.status());
-    condition(sql, args, "channel = ", filter.channel());
-    condition(sql, args, "sender_id = ", filter.senderId());
-    condition(sql, args, "to_number = ", filter.to());
-    condition(sql, args, "campaign_id = ", filter.campaignId());
-    condition(sql, args, "direction = ", filter.direction());
-    condition(
-        sql,
-        args,
-        "created_at >= ",
-        filter.from() == null ? null : filter.from().atOffset(ZoneOffset.UTC));
-    condition(
-        sql,
-        args,
-        "created_at < ",
-        filter.until() == null ? null : filter.until().atOffset(ZoneOffset.UTC));
-    return sql.toString();
-  }
-
-  private static void condition(StringBuilder sql, List<Object> args, String clause, Object value) {
-    if (value != null) {
-      args.add(value);
-      sql.append(" AND ").append(clause).append('$').append(args.size());
-    }
+  /** The conditions of {@code filter} (null fields do not filter). */
+  static Where where(UUID accountId, Filter filter) {
+    return new Where("account_id = ", accountId)
+        .and("status = ", filter.status())
+        .and("channel = ", filter.channel())
+        .and("sender_id = ", filter.senderId())
+        .and("to_number = ", filter.to())
+        .and("campaign_id = ", filter.campaignId())
+        .and("direction = ", filter.direction())
+        .and("created_at >= ", filter.from())
+        .and("created_at < ", filter.until());
   }
 
   /** Cancels a message that has not left Herald; null when there is no such message. */
