@@ -1,9 +1,7 @@
 package herald.message;
 
-import herald.account.AccountStore;
 import herald.auth.Principal;
 import herald.platform.Addresses;
-import herald.platform.Ids;
 import herald.platform.database.Rows;
 import herald.platform.http.ApiException;
 import herald.platform.http.FieldError;
@@ -13,23 +11,15 @@ import herald.platform.http.QueryParams;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
-import herald.sender.Sender;
-import herald.sender.SenderStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -43,16 +33,14 @@ public final class MessageRoutes {
   private final Vertx vertx;
   private final Pool pool;
   private final MessageStore messages;
-  private final SenderStore senders;
-  private final AccountStore accounts;
+  private final MessageIntake intake;
   private final IdempotencyStore idempotency;
 
   public MessageRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
     this.messages = new MessageStore(pool);
-    this.senders = new SenderStore(pool);
-    this.accounts = new AccountStore(pool);
+    this.intake = new MessageIntake(pool);
     this.idempotency = new IdempotencyStore(pool);
   }
 
@@ -70,19 +58,12 @@ public final class MessageRoutes {
     return router;
   }
 
-  /** The validated items of a request, and the problems of the others. */
-  private record Checked(
-      List<MessageStore.NewMessage> accepted,
-      List<SendRequest.Draft> drafts,
-      Map<UUID, Sender> senders,
-      List<SendRequest.ItemError> errors) {}
-
   private void send(RoutingContext ctx) {
     Principal principal = Requests.principal(ctx);
     String key = IdempotencyStore.key(ctx);
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
     byte[] hash = IdempotencyStore.hash(raw);
-    List<Object> items = items(ctx, raw);
+    List<Object> items = MessageIntake.items(ctx, raw);
     Future<IdempotencyStore.Stored> previous =
         key == null ? Future.succeededFuture() : idempotency.find(principal.accountId(), key);
     previous
@@ -90,7 +71,8 @@ public final class MessageRoutes {
             stored ->
                 stored != null
                     ? Future.succeededFuture(IdempotencyStore.replay(stored, hash))
-                    : check(principal.accountId(), items)
+                    : intake
+                        .check(principal.accountId(), items)
                         .compose(checked -> commit(principal, key, hash, checked)))
         .onSuccess(
             result ->
@@ -118,7 +100,7 @@ public final class MessageRoutes {
   }
 
   private Future<IdempotencyStore.Stored> commit(
-      Principal principal, String key, byte[] hash, Checked checked) {
+      Principal principal, String key, byte[] hash, MessageIntake.Checked checked) {
     if (checked.accepted().isEmpty()) {
       List<FieldError> errors =
           checked.errors().stream()
@@ -176,149 +158,11 @@ public final class MessageRoutes {
             });
   }
 
-  /** Validates every item, resolves senders and the blacklist, and builds the rows to insert. */
-  private Future<Checked> check(UUID accountId, List<Object> items) {
-    return accounts
-        .get(accountId)
-        .compose(
-            account -> {
-              String region =
-                  account == null ? null : account.settings().getString("default_region");
-              List<SendRequest.Draft> drafts = new ArrayList<>();
-              List<SendRequest.ItemError> errors = new ArrayList<>();
-              for (int i = 0; i < items.size(); i++) {
-                SendRequest.Result result = SendRequest.parse(i, items.get(i), region);
-                if (result.error() != null) {
-                  errors.add(result.error());
-                } else {
-                  drafts.add(result.draft());
-                }
-              }
-              return resolveSenders(accountId, drafts)
-                  .compose(
-                      found -> {
-                        Set<String> numbers = new HashSet<>();
-                        drafts.forEach(d -> numbers.add(d.to()));
-                        return messages
-                            .blacklisted(accountId, List.copyOf(numbers))
-                            .map(
-                                blocked -> {
-                                  Set<String> blacklisted = new HashSet<>(blocked);
-                                  List<MessageStore.NewMessage> accepted = new ArrayList<>();
-                                  Map<UUID, Sender> used = new HashMap<>();
-                                  for (SendRequest.Draft d : drafts) {
-                                    Sender sender =
-                                        found.get(d.senderId() == null ? DEFAULT : d.senderId());
-                                    if (sender == null) {
-                                      errors.add(
-                                          new SendRequest.ItemError(
-                                              d.index(),
-                                              "sender_id",
-                                              d.senderId() == null ? "no_sender" : "unknown_sender",
-                                              d.senderId() == null
-                                                  ? "the account has no default SMS sender; pass sender_id"
-                                                  : "no active SMS sender with this id"));
-                                    } else if (blacklisted.contains(d.to())) {
-                                      errors.add(
-                                          new SendRequest.ItemError(
-                                              d.index(),
-                                              "to",
-                                              "blacklisted",
-                                              d.to() + " is on the account's blacklist"));
-                                    } else {
-                                      used.put(sender.id(), sender);
-                                      accepted.add(
-                                          new MessageStore.NewMessage(
-                                              Ids.newId(),
-                                              sender.id(),
-                                              d.to(),
-                                              sender.from(),
-                                              d.body(),
-                                              d.encoding(),
-                                              d.segments(),
-                                              d.scheduledAt(),
-                                              d.metadata(),
-                                              d.callbackUrl()));
-                                    }
-                                  }
-                                  errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
-                                  return new Checked(accepted, drafts, used, errors);
-                                });
-                      });
-            });
-  }
-
-  private static final UUID DEFAULT = new UUID(0, 0);
-
-  /** The senders the drafts name (those that exist, are active and carry SMS), plus the default. */
-  private Future<Map<UUID, Sender>> resolveSenders(UUID accountId, List<SendRequest.Draft> drafts) {
-    Set<UUID> wanted = new HashSet<>();
-    drafts.stream()
-        .map(SendRequest.Draft::senderId)
-        .filter(java.util.Objects::nonNull)
-        .forEach(wanted::add);
-    boolean needDefault = drafts.stream().anyMatch(d -> d.senderId() == null);
-    List<Future<Sender>> lookups = new ArrayList<>();
-    wanted.forEach(id -> lookups.add(senders.get(accountId, id)));
-    if (needDefault) {
-      lookups.add(senders.defaultFor(accountId, "sms"));
-    }
-    return Future.all(lookups)
-        .map(
-            all -> {
-              Map<UUID, Sender> found = new HashMap<>();
-              for (int i = 0; i < lookups.size(); i++) {
-                Sender sender = lookups.get(i).result();
-                if (sender != null && sender.active() && sender.channel().equals("sms")) {
-                  found.put(needDefault && i == lookups.size() - 1 ? DEFAULT : sender.id(), sender);
-                }
-              }
-              return found;
-            });
-  }
-
-  /** The request body as a list of items: one object, or an array of up to {@value #MAX_BATCH}. */
-  private static List<Object> items(RoutingContext ctx, Buffer raw) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("application/json")) {
-      throw ApiException.unsupportedMediaType("Expected Content-Type: application/json");
-    }
-    if (raw == null || raw.length() == 0) {
-      throw ApiException.badRequest(
-          "Request body is empty; send a message object or an array of them");
-    }
-    Object parsed;
-    try {
-      parsed = raw.toJsonValue();
-    } catch (DecodeException e) {
-      throw ApiException.badRequest("Request body is not valid JSON");
-    }
-    if (parsed instanceof JsonObject object) {
-      return List.of(object);
-    }
-    if (!(parsed instanceof JsonArray array)) {
-      throw ApiException.badRequest("Request body must be a message object or an array of them");
-    }
-    if (array.isEmpty()) {
-      throw ApiException.validation("", "empty", "The array holds no messages");
-    }
-    if (array.size() > MAX_BATCH) {
-      throw ApiException.validation(
-          "",
-          "too_many_items",
-          "At most " + MAX_BATCH + " messages per request; got " + array.size());
-    }
-    List<Object> items = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      items.add(array.getValue(i));
-    }
-    return items;
-  }
-
   private Future<JsonObject> dryRun(RoutingContext ctx) {
     Principal principal = Requests.principal(ctx);
-    List<Object> items = items(ctx, ctx.body().buffer());
-    return check(principal.accountId(), items)
+    List<Object> items = MessageIntake.items(ctx, ctx.body().buffer());
+    return intake
+        .check(principal.accountId(), items)
         .map(
             checked -> {
               JsonArray data = new JsonArray();
