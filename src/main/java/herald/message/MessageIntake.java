@@ -41,7 +41,6 @@ final class MessageIntake {
   /** The validated items of a request, and the problems of the others. */
   record Checked(
       List<MessageStore.NewMessage> accepted,
-      List<SendRequest.Draft> drafts,
       Map<UUID, Sender> senders,
       List<SendRequest.ItemError> errors) {}
 
@@ -111,7 +110,7 @@ final class MessageIntake {
                                     }
                                   }
                                   errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
-                                  return new Checked(accepted, drafts, used, errors);
+                                  return new Checked(accepted, used, errors);
                                 });
                       });
             });

@@ -5,8 +5,10 @@ import herald.message.MessageQueueStore.Receipt;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -68,7 +70,8 @@ final class ReceiptBatcher {
     queue
         .applyReceipts(senderId, batch.stream().map(Pending::receipt).toList())
         .onSuccess(
-            unmatched -> {
+            unmatchedIds -> {
+              Set<String> unmatched = new HashSet<>(unmatchedIds);
               for (Pending p : batch) {
                 if (!unmatched.contains(p.receipt().providerId())) {
                   p.done().complete(null);

@@ -17,12 +17,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,11 +59,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * Written once the {@code herald} database exists; until then each start checks by logging in.
    */
   private static final String DATABASE_MARKER = "pg-database-created";
-
-  /** Loaded on first use: a warm start never needs JDBC here, and the driver is slow to load. */
-  private static final class Jdbc {
-    static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
-  }
 
   private final Path dataDir;
   private final Path pgDir;
@@ -312,15 +305,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * @throws IllegalStateException wrapping the {@link SQLException} (SQLSTATE 42P04 if it exists)
    */
   public void createDatabase(String name, String template) {
-    String sql =
-        "CREATE DATABASE " + quote(name) + (template == null ? "" : " TEMPLATE " + quote(template));
-    try (Connection c = connect("postgres");
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "Could not create database " + name + ": " + e.getMessage(), e);
-    }
+    SuperuserJdbc.createDatabase(jdbcUrl("postgres"), USER, password, name, template);
   }
 
   /**
@@ -352,12 +337,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   private Connection connect(String database) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", USER);
-    props.setProperty("password", password);
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("sslmode", "disable"); // loopback: saves a round trip and TLS class loading
-    return Jdbc.DRIVER.connect(jdbcUrl(database), props);
+    return SuperuserJdbc.connect(jdbcUrl(database), USER, password);
   }
 
   private void pgCtl(List<String> args) throws IOException {
@@ -396,10 +376,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     }
-  }
-
-  private static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
   /** pg.log from {@code offset} (where this run's lines begin), at most its last 8 KiB. */

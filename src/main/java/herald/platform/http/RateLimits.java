@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fixed-window request limits per caller and route class, backed by resilience4j rate limiters. One
@@ -28,7 +29,11 @@ public final class RateLimits {
   }
 
   private record Window(
-      RateLimiter limiter, long createdNanos, long periodNanos, int limit, long[] lastUsedMillis) {}
+      RateLimiter limiter,
+      long createdNanos,
+      long periodNanos,
+      int limit,
+      AtomicLong lastUsedMillis) {}
 
   private final RateLimitConfig config;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
@@ -63,7 +68,7 @@ public final class RateLimits {
       String who = principal != null ? principal.rateLimitKey() : "ip:" + Requests.clientIp(ctx);
       Window window =
           windows.computeIfAbsent(routeClass + "|" + who, key -> open(limit(routeClass)));
-      window.lastUsedMillis()[0] = System.currentTimeMillis();
+      window.lastUsedMillis().set(System.currentTimeMillis());
       boolean allowed = window.limiter().acquirePermission();
       long now = System.nanoTime();
       long elapsed = now - window.createdNanos();
@@ -90,7 +95,8 @@ public final class RateLimits {
     windows
         .values()
         .removeIf(
-            w -> now - w.lastUsedMillis()[0] > Math.max(60_000, 2 * w.periodNanos() / 1_000_000));
+            w ->
+                now - w.lastUsedMillis().get() > Math.max(60_000, 2 * w.periodNanos() / 1_000_000));
     return before - windows.size();
   }
 
@@ -119,6 +125,6 @@ public final class RateLimits {
         System.nanoTime(),
         period.toNanos(),
         limit.limit(),
-        new long[] {System.currentTimeMillis()});
+        new AtomicLong(System.currentTimeMillis()));
   }
 }

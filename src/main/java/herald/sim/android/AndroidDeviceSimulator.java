@@ -1,5 +1,6 @@
 package herald.sim.android;
 
+import herald.sim.SimHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -137,10 +138,13 @@ public final class AndroidDeviceSimulator {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(this::logRequest);
+    router.route().handler(SimHttp.requestLog(LOG));
     router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.get("/health").handler(this::health);
-    router.route("/api/*").handler(this::delay).handler(this::authenticate);
+    router
+        .route("/api/*")
+        .handler(SimHttp.latency(vertx, config.latency()))
+        .handler(this::authenticate);
     router.post("/api/sms/send").handler(this::send);
     router.get("/api/device/battery").handler(this::battery);
     router.get("/api/device/signal").handler(this::signal);
@@ -156,22 +160,6 @@ public final class AndroidDeviceSimulator {
               reject(ctx, status, status == 413 ? "Request too large" : "Internal server error");
             });
     return router;
-  }
-
-  private void logRequest(RoutingContext ctx) {
-    String method = ctx.request().method().name();
-    String path = ctx.request().path();
-    ctx.addEndHandler(v -> LOG.debug("{} {} -> {}", method, path, ctx.response().getStatusCode()));
-    ctx.next();
-  }
-
-  private void delay(RoutingContext ctx) {
-    long millis = config.latency().toMillis();
-    if (millis <= 0) {
-      ctx.next();
-    } else {
-      vertx.timer(millis, TimeUnit.MILLISECONDS).onComplete(v -> ctx.next());
-    }
   }
 
   private void authenticate(RoutingContext ctx) {

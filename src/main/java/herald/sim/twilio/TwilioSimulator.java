@@ -1,5 +1,6 @@
 package herald.sim.twilio;
 
+import herald.sim.SimHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -160,31 +160,15 @@ public final class TwilioSimulator {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(this::logRequest);
+    router.route().handler(SimHttp.requestLog(LOG));
     router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
-    router.route().handler(this::delay);
+    router.route().handler(SimHttp.latency(vertx, config.latency()));
     router.route("/2010-04-01/*").handler(this::authenticate);
     router.postWithRegex(MESSAGES + "\\.json").handler(this::create);
     router.getWithRegex(MESSAGES + "/(?<Sid>[^/]+)\\.json").handler(this::fetch);
     router.route().handler(ctx -> ctx.fail(TwilioError.notFound(ctx.request().path())));
     router.route().failureHandler(this::answerFailure);
     return router;
-  }
-
-  private void logRequest(RoutingContext ctx) {
-    String method = ctx.request().method().name();
-    String path = ctx.request().path();
-    ctx.addEndHandler(v -> LOG.debug("{} {} -> {}", method, path, ctx.response().getStatusCode()));
-    ctx.next();
-  }
-
-  private void delay(RoutingContext ctx) {
-    long millis = config.latency().toMillis();
-    if (millis <= 0) {
-      ctx.next();
-    } else {
-      vertx.timer(millis, TimeUnit.MILLISECONDS).onComplete(v -> ctx.next());
-    }
   }
 
   /** HTTP Basic with AccountSid:AuthToken, and the path's account must be that account. */

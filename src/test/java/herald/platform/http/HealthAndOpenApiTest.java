@@ -140,7 +140,6 @@ class HealthAndOpenApiTest {
         route.methods().forEach(m -> out.add(new String[] {m.name(), full.isEmpty() ? "/" : full}));
       }
     }
-    assertThat(out).isNotNull();
     return out;
   }
 }
