@@ -1,12 +1,10 @@
 package herald.channel.sms;
 
-import herald.message.Encoding;
+import herald.message.Inbound;
 import herald.message.MessageQueueStore;
-import herald.message.MessageStore;
 import herald.message.OutboundSms;
 import herald.message.SendOutcome;
 import herald.platform.Addresses;
-import herald.platform.Ids;
 import herald.platform.Platform;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
@@ -42,6 +40,7 @@ public final class SmsChannelVerticle extends VerticleBase {
   private SenderStore senderStore;
   private ReceiptBatcher receipts;
   private SmppReceiver receiver;
+  private Inbound inbound;
 
   public SmsChannelVerticle(Platform platform) {
     this.platform = platform;
@@ -50,6 +49,7 @@ public final class SmsChannelVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     senderStore = new SenderStore(platform.pool());
+    inbound = new Inbound(platform.pool(), platform.config().sms());
     receipts = new ReceiptBatcher(context, new MessageQueueStore(platform.pool()));
     receiver =
         new SmppReceiver(
@@ -129,36 +129,24 @@ public final class SmsChannelVerticle extends VerticleBase {
             });
   }
 
-  /** Stores an MO message as an inbound message with its {@code message.received} event. */
+  /**
+   * Stores an MO message (acting on STOP/START/HELP) and wakes the engine if a reply was queued.
+   */
   private Future<Void> storeInbound(UUID senderId, String from, String to, String text) {
     Sender sender = senders.get(senderId);
     if (sender == null) {
       return Future.failedFuture("unknown sender " + senderId);
     }
-    Encoding encoding = Encoding.detect(text);
-    MessageStore.NewMessage message =
-        new MessageStore.NewMessage(
-            Ids.newId(),
-            senderId,
-            to == null || to.isEmpty() ? sender.from() : to,
-            from,
-            text,
-            encoding,
-            encoding.segments(text),
-            null,
-            null,
-            null);
-    return platform
-        .pool()
-        .withTransaction(
-            tx ->
-                MessageStore.insert(
-                    tx,
-                    sender.accountId(),
-                    "inbound",
-                    "received",
-                    List.of(message),
-                    "message.received"));
+    String ourNumber = to == null || to.isEmpty() ? sender.from() : to;
+    return inbound
+        .store(sender.accountId(), senderId, from, ourNumber, text)
+        .map(
+            result -> {
+              if (result.replyQueued()) {
+                vertx.eventBus().publish(Addresses.MESSAGES_QUEUED, senderId.toString());
+              }
+              return null;
+            });
   }
 
   /** Opens providers for new or changed senders and closes those of removed ones. */
@@ -201,7 +189,8 @@ public final class SmsChannelVerticle extends VerticleBase {
 
   private SmsProvider create(Sender sender) {
     if (sender.provider().equals("smpp")) {
-      return new SmppProvider(sender, context, receiver);
+      return new GuardedProvider(
+          vertx, sender.id().toString(), new SmppProvider(sender, context, receiver));
     }
     LOG.warn(
         "Sender {} uses provider {}, which this build cannot connect yet",

@@ -19,6 +19,7 @@ public record HeraldConfig(
     PasswordConfig passwords,
     RateLimitConfig rateLimits,
     EngineConfig engine,
+    SmsConfig sms,
     SimulatorConfig simulators) {
 
   /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
@@ -33,6 +34,7 @@ public record HeraldConfig(
         PasswordConfig.from(root.child("passwords")),
         RateLimitConfig.from(root.child("rate_limits")),
         EngineConfig.from(root.child("engine")),
+        SmsConfig.from(root.child("sms")),
         SimulatorConfig.from(root.child("simulators")));
   }
 }
