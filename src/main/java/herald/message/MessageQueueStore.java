@@ -197,10 +197,14 @@ public final class MessageQueueStore {
   public record Receipt(String providerId, boolean delivered, String status, String errorCode) {}
 
   /**
-   * Applies receipts of one sender in one transaction and returns the provider ids that matched no
-   * known part yet (their sent record may still be in flight; the caller retries them).
+   * Applies receipts in one transaction and returns the provider ids that matched no known part yet
+   * (their sent record may still be in flight; the caller retries them). A provider account
+   * delivers receipts to any of its sessions, so they are matched against every sender sharing that
+   * account.
+   *
+   * @param senderIds the senders that share the provider account the receipts came from
    */
-  public Future<List<String>> applyReceipts(UUID senderId, List<Receipt> receipts) {
+  public Future<List<String>> applyReceipts(List<UUID> senderIds, List<Receipt> receipts) {
     String[] pids = receipts.stream().map(Receipt::providerId).toArray(String[]::new);
     Boolean[] ok = receipts.stream().map(Receipt::delivered).toArray(Boolean[]::new);
     String[] stats = receipts.stream().map(Receipt::status).toArray(String[]::new);
@@ -210,21 +214,23 @@ public final class MessageQueueStore {
             tx.preparedQuery(
                     "WITH r AS (SELECT * FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[]) AS r(pid, ok, stat, err)),"
                         + " p AS (SELECT mp.message_id, r.* FROM r JOIN message_parts mp"
-                        + " ON mp.sender_id = $1 AND mp.provider_message_id = r.pid),"
+                        + " ON mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid),"
                         + " agg AS (SELECT message_id, count(*) FILTER (WHERE ok) AS delivered, bool_or(NOT ok) AS bad,"
-                        + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat FROM p GROUP BY message_id),"
+                        + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat,"
+                        + " (SELECT count(*) FROM message_parts x WHERE x.message_id = p.message_id) AS parts"
+                        + " FROM p GROUP BY message_id),"
                         + " upd AS (UPDATE messages m SET parts_delivered = m.parts_delivered + agg.delivered,"
                         + " status = CASE WHEN agg.bad THEN 'undelivered'"
-                        + " WHEN m.parts_delivered + agg.delivered >= m.segments THEN 'delivered' ELSE m.status END,"
+                        + " WHEN m.parts_delivered + agg.delivered >= agg.parts THEN 'delivered' ELSE m.status END,"
                         + " error_code = CASE WHEN agg.bad THEN agg.err ELSE m.error_code END,"
                         + " error_message = CASE WHEN agg.bad THEN 'delivery receipt: ' || agg.stat ELSE m.error_message END,"
-                        + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= m.segments THEN now() ELSE m.done_at END,"
+                        + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= agg.parts THEN now() ELSE m.done_at END,"
                         + " updated_at = now()"
                         + " FROM agg WHERE m.id = agg.message_id AND m.status = 'sent' RETURNING m.id, m.status)"
                         + " SELECT 'u' AS kind, id::text AS value, status FROM upd"
                         + " UNION ALL SELECT 'm', r.pid, NULL FROM r WHERE NOT EXISTS (SELECT 1 FROM message_parts mp"
-                        + " WHERE mp.sender_id = $1 AND mp.provider_message_id = r.pid)")
-                .execute(Tuple.of(senderId, pids, ok, stats, errs))
+                        + " WHERE mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid)")
+                .execute(Tuple.of(senderIds.toArray(UUID[]::new), pids, ok, stats, errs))
                 .compose(
                     rows -> {
                       List<UUID> delivered = new ArrayList<>();

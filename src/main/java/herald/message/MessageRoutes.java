@@ -53,6 +53,7 @@ public final class MessageRoutes {
         .get("/export")
         .handler(Scoped.require("messages:read"))
         .handler(new MessageExport(pool)::handle);
+    router.get("/stats").handler(Scoped.require("messages:read")).respond(this::stats);
     router.get("/:id").handler(Scoped.require("messages:read")).respond(this::get);
     router.delete("/:id").handler(Scoped.require("messages:send")).respond(this::cancel);
     return router;
@@ -210,6 +211,11 @@ public final class MessageRoutes {
     return messages
         .list(Requests.principal(ctx).accountId(), filter, page)
         .map(rows -> page.page(rows, Message::id, Message::toJson));
+  }
+
+  private Future<JsonObject> stats(RoutingContext ctx) {
+    MessageStore.Filter filter = filter(ctx);
+    return messages.countByStatus(Requests.principal(ctx).accountId(), filter);
   }
 
   /** The list and export filters from the query string. */

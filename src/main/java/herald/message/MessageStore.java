@@ -181,6 +181,24 @@ public final class MessageStore {
         .map(rows -> Rows.map(rows, Message::from));
   }
 
+  /** How many messages match {@code filter}, by status. */
+  public Future<JsonObject> countByStatus(UUID accountId, Filter filter) {
+    Where where = where(accountId, filter);
+    return pool.preparedQuery(
+            "SELECT status, count(*) AS n FROM messages WHERE " + where.sql() + " GROUP BY status")
+        .execute(Tuple.from(where.args()))
+        .map(
+            rows -> {
+              JsonObject counts = new JsonObject();
+              long total = 0;
+              for (Row row : rows) {
+                counts.put(row.getString("status"), row.getLong("n"));
+                total += row.getLong("n");
+              }
+              return new JsonObject().put("total", total).put("by_status", counts);
+            });
+  }
+
   /** The conditions of {@code filter} (null fields do not filter). */
   static Where where(UUID accountId, Filter filter) {
     return new Where("account_id = ", accountId)

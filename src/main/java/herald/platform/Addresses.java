@@ -11,6 +11,9 @@ public final class Addresses {
   /** Request/reply: a batch of SMS to send through one sender. */
   public static final String SMS_SEND = "herald.channel.sms.send";
 
+  /** Request/reply: a delivery receipt from an HTTP provider callback; replied once committed. */
+  public static final String SMS_RECEIPT = "herald.channel.sms.receipt";
+
   /** Request/reply: connection and device status of one SMS sender (body: sender id). */
   public static final String SMS_STATUS = "herald.channel.sms.status";
 

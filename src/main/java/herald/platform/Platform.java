@@ -47,6 +47,12 @@ public record Platform(
         new AtomicInteger());
   }
 
+  /** The base URL providers use to call Herald back: {@code http.public_url}, or loopback. */
+  public String publicUrl() {
+    String configured = config.http().publicUrl();
+    return configured != null ? configured : "http://127.0.0.1:" + httpPort.get();
+  }
+
   /** Herald's version from the jar manifest, or {@code dev} when run from classes. */
   public static String currentVersion() {
     String version = Platform.class.getPackage().getImplementationVersion();

@@ -31,9 +31,6 @@ public final class SenderRoutes {
   private static final Set<String> PATCH_FIELDS =
       Set.of("name", "settings", "rate_per_second", "is_default", "is_active");
 
-  /** Providers the SMS channel can connect in this version. */
-  private static final Set<String> AVAILABLE = Set.of("smpp");
-
   private final Vertx vertx;
   private final Pool pool;
   private final SenderStore senders;
@@ -68,12 +65,6 @@ public final class SenderRoutes {
     String provider = in.optionalEnum("provider", SenderInput.PROVIDERS);
     if (provider == null && !in.has("provider")) {
       in.error("provider", "required", "'provider' is required: smpp, twilio or android");
-    }
-    if (provider != null && !AVAILABLE.contains(provider)) {
-      in.error(
-          "provider",
-          "provider_unavailable",
-          provider + " senders are not available yet in this version; use smpp");
     }
     Integer rate = in.optionalInteger("rate_per_second", null, 1, 100_000);
     if (rate == null && !in.has("rate_per_second")) {

@@ -95,6 +95,24 @@ public final class SenderStore {
         .map(rows -> Rows.first(rows, Sender::from));
   }
 
+  /** Any account's sender by id, for provider callbacks that name it (verified by signature). */
+  public Future<Sender> byId(UUID id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM senders WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows, Sender::from));
+  }
+
+  /** The active Twilio sender with this account SID and number, for inbound webhooks. */
+  public Future<Sender> twilioNumber(String accountSid, String number) {
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM senders WHERE is_active AND provider = 'twilio'"
+                + " AND settings->>'account_sid' = $1 AND settings->>'from' = $2 LIMIT 1")
+        .execute(Tuple.of(accountSid, number))
+        .map(rows -> Rows.first(rows, Sender::from));
+  }
+
   /** The account's default active sender for a channel, or null. */
   public Future<Sender> defaultFor(UUID accountId, String channel) {
     return pool.preparedQuery(

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Collects delivery receipts from provider threads and applies them in batches on the channel's
@@ -29,12 +30,18 @@ final class ReceiptBatcher {
 
   private final Context context;
   private final MessageQueueStore queue;
+  private final Function<UUID, List<UUID>> siblings;
   private final ConcurrentLinkedQueue<Pending> incoming = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  ReceiptBatcher(Context context, MessageQueueStore queue) {
+  /**
+   * @param siblings the senders sharing a sender's provider account (receipts may arrive on any of
+   *     their sessions), itself included
+   */
+  ReceiptBatcher(Context context, MessageQueueStore queue, Function<UUID, List<UUID>> siblings) {
     this.context = context;
     this.queue = queue;
+    this.siblings = siblings;
   }
 
   /** Thread-safe; completes once the receipt is committed. */
@@ -68,7 +75,7 @@ final class ReceiptBatcher {
 
   private void apply(UUID senderId, List<Pending> batch) {
     queue
-        .applyReceipts(senderId, batch.stream().map(Pending::receipt).toList())
+        .applyReceipts(siblings.apply(senderId), batch.stream().map(Pending::receipt).toList())
         .onSuccess(
             unmatchedIds -> {
               Set<String> unmatched = new HashSet<>(unmatchedIds);

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class SmppProvider implements SmsProvider {
   private static final Logger LOG = LoggerFactory.getLogger(SmppProvider.class);
   private static final long MAX_BACKOFF_MS = 30_000;
+  private static final int RECEIPT_THREADS = 32;
 
   private final Sender sender;
   private final Context context;
@@ -86,6 +87,8 @@ final class SmppProvider implements SmsProvider {
     SMPPSession fresh = new SMPPSession();
     fresh.setEnquireLinkTimer(s.getInteger("enquire_link_seconds", 30) * 1000);
     fresh.setTransactionTimer(10_000);
+    // Receipts wait for their commit on these threads; more of them lets receipts batch up.
+    fresh.setPduProcessorDegree(RECEIPT_THREADS);
     fresh.setMessageReceiverListener(receiver.listenerFor(sender.id()));
     fresh.addSessionStateListener(
         (newState, oldState, source) -> {

@@ -50,7 +50,8 @@ public final class SmsChannelVerticle extends VerticleBase {
   public Future<?> start() {
     senderStore = new SenderStore(platform.pool());
     inbound = new Inbound(platform.pool(), platform.config().sms());
-    receipts = new ReceiptBatcher(context, new MessageQueueStore(platform.pool()));
+    receipts =
+        new ReceiptBatcher(context, new MessageQueueStore(platform.pool()), this::sharingAccount);
     receiver =
         new SmppReceiver(
             new SmppReceiver.Sink() {
@@ -86,6 +87,29 @@ public final class SmsChannelVerticle extends VerticleBase {
                       : provider.status());
             });
     vertx.eventBus().<String>consumer(Addresses.SENDERS_CHANGED, message -> refresh());
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.SMS_RECEIPT,
+            message -> {
+              JsonObject r = message.body();
+              receipts
+                  .add(
+                      UUID.fromString(r.getString("sender_id")),
+                      new MessageQueueStore.Receipt(
+                          r.getString("provider_id"),
+                          r.getBoolean("delivered"),
+                          r.getString("status"),
+                          r.getString("error_code")))
+                  .whenComplete(
+                      (v, err) -> {
+                        if (err == null) {
+                          message.reply("stored");
+                        } else {
+                          message.fail(500, String.valueOf(err.getMessage()));
+                        }
+                      });
+            });
     vertx.setPeriodic(REFRESH_MS, id -> refresh());
     return refresh();
   }
@@ -149,6 +173,43 @@ public final class SmsChannelVerticle extends VerticleBase {
             });
   }
 
+  /**
+   * The loaded senders that use the same provider account as {@code senderId} (itself included).
+   */
+  private List<UUID> sharingAccount(UUID senderId) {
+    Sender sender = senders.get(senderId);
+    if (sender == null) {
+      return List.of(senderId);
+    }
+    String key = accountKey(sender);
+    List<UUID> ids = new ArrayList<>();
+    senders
+        .values()
+        .forEach(
+            s -> {
+              if (accountKey(s).equals(key)) {
+                ids.add(s.id());
+              }
+            });
+    return ids;
+  }
+
+  /** What identifies a provider account: an SMPP login at an SMSC, a Twilio account, a device. */
+  static String accountKey(Sender s) {
+    JsonObject c = s.settings();
+    return switch (s.provider()) {
+      case "smpp" ->
+          "smpp|"
+              + c.getString("host")
+              + "|"
+              + c.getInteger("port")
+              + "|"
+              + c.getString("system_id");
+      case "twilio" -> "twilio|" + c.getString("account_sid");
+      default -> s.provider() + "|" + s.id();
+    };
+  }
+
   /** Opens providers for new or changed senders and closes those of removed ones. */
   private Future<Void> refresh() {
     return senderStore
@@ -188,15 +249,20 @@ public final class SmsChannelVerticle extends VerticleBase {
   }
 
   private SmsProvider create(Sender sender) {
-    if (sender.provider().equals("smpp")) {
-      return new GuardedProvider(
-          vertx, sender.id().toString(), new SmppProvider(sender, context, receiver));
+    SmsProvider provider =
+        switch (sender.provider()) {
+          case "smpp" -> new SmppProvider(sender, context, receiver);
+          case "twilio" ->
+              new TwilioProvider(
+                  sender, context, TwilioWebhooks.statusUrl(platform.publicUrl(), sender.id()));
+          case "android" -> new AndroidProvider(sender, context);
+          default -> null;
+        };
+    if (provider == null) {
+      LOG.warn("Sender {} uses unknown provider {}", sender.id(), sender.provider());
+      return null;
     }
-    LOG.warn(
-        "Sender {} uses provider {}, which this build cannot connect yet",
-        sender.id(),
-        sender.provider());
-    return null;
+    return new GuardedProvider(vertx, sender.id().toString(), provider);
   }
 
   @Override

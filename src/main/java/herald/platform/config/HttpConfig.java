@@ -8,6 +8,8 @@ package herald.platform.config;
  * @param instances ingress verticle instances, each with its own event loop
  * @param bodyLimitBytes largest request body accepted on JSON routes; larger answers 413
  * @param sendBodyLimitBytes largest body of {@code POST /api/v1/messages} (batches of up to 10,000)
+ * @param publicUrl how providers reach Herald for callbacks ({@code https://herald.example.com});
+ *     null means {@code http://127.0.0.1:<port>}, enough for the loopback simulators
  * @param shutdownTimeoutSeconds how long in-flight requests may run after SIGTERM before they are
  *     cut
  */
@@ -17,7 +19,17 @@ public record HttpConfig(
     int instances,
     long bodyLimitBytes,
     long sendBodyLimitBytes,
+    String publicUrl,
     int shutdownTimeoutSeconds) {
+
+  private static String publicUrl(ConfigNode node) {
+    String url = node.optionalString("public_url");
+    if (url != null && !url.matches("https?://[^/\\s]+(/[^\\s]*)?")) {
+      throw new ConfigException(
+          node.key("public_url"), "must be an http(s) URL, got '" + url + "'");
+    }
+    return url == null ? null : url.replaceAll("/+$", "");
+  }
 
   static HttpConfig from(ConfigNode node) {
     return new HttpConfig(
@@ -26,6 +38,7 @@ public record HttpConfig(
         node.integer("instances", 2, 1, 256),
         node.integer("body_limit_bytes", 1_048_576, 1024, Integer.MAX_VALUE),
         node.integer("send_body_limit_bytes", 16_777_216, 1024, Integer.MAX_VALUE),
+        publicUrl(node),
         node.integer("shutdown_timeout_seconds", 10, 0, 3600));
   }
 }

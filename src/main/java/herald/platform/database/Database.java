@@ -56,7 +56,14 @@ public final class Database {
             });
     Pool pool =
         PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(config.poolSize()).setName("herald").setShared(true))
+            .with(
+                new PoolOptions()
+                    .setMaxSize(config.poolSize())
+                    .setName("herald")
+                    .setShared(true)
+                    // Spread connections over the event loops; by default a pool made outside a
+                    // verticle uses one.
+                    .setEventLoopSize(2 * Runtime.getRuntime().availableProcessors()))
             .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
             .connectingTo(() -> options.map(connect -> (SqlConnectOptions) connect))
             .using(vertx)

@@ -10,6 +10,7 @@ import herald.auth.AuthRoutes;
 import herald.auth.Authenticator;
 import herald.auth.UserRoutes;
 import herald.auth.UserStore;
+import herald.channel.sms.TwilioWebhooks;
 import herald.message.MessageRoutes;
 import herald.message.PhoneNumberRoutes;
 import herald.platform.Platform;
@@ -81,6 +82,7 @@ public final class ApiRouter {
     api.route("/phone-numbers*")
         .subRouter(new PhoneNumberRoutes(vertx, new AccountStore(pool)).router());
 
+    new TwilioWebhooks(vertx, platform).mount(root);
     root.route("/api/v1*").subRouter(api);
     return root;
   }

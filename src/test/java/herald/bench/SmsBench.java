@@ -1,0 +1,250 @@
+package herald.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Load generator for {@code bench/sms.sh} (not a test): against a running Herald on loopback it
+ * measures (a) bulk intake of 1,000-message batches, (b) end to end from the first POST until every
+ * message is delivered through the SMPP simulator, and (c) single-send latency at a fixed request
+ * rate, open loop (latency counted from each request's scheduled time, so a stall is not hidden).
+ *
+ * <p>Arguments: port, admin password, SMSC port, batches, concurrency, single-send rate, seconds.
+ */
+public final class SmsBench {
+  private final Vertx vertx = Vertx.vertx();
+  private final WebClient web;
+  private String key;
+
+  private SmsBench(int port) {
+    web =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(port)
+                .setKeepAlive(true)
+                .setUserAgentEnabled(false),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    String password = args[1];
+    int smscPort = Integer.parseInt(args[2]);
+    int batches = Integer.parseInt(args[3]);
+    int concurrency = Integer.parseInt(args[4]);
+    int rate = Integer.parseInt(args[5]);
+    int seconds = Integer.parseInt(args[6]);
+    SmsBench bench = new SmsBench(port);
+    try {
+      bench.setUp(password);
+      String sender = bench.sender(smscPort);
+      bench.intakeAndEndToEnd(sender, batches, concurrency);
+      bench.latency(sender, rate, seconds);
+    } finally {
+      bench.vertx.close().await();
+    }
+  }
+
+  private JsonObject call(String method, String path, JsonObject body, String token) {
+    var request =
+        web.request(io.vertx.core.http.HttpMethod.valueOf(method), path)
+            .putHeader("Authorization", "Bearer " + token);
+    HttpResponse<Buffer> response =
+        (body == null
+                ? request.send()
+                : request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()))
+            .await();
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(
+          method + " " + path + " -> " + response.statusCode() + " " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
+  }
+
+  private void setUp(String password) {
+    HttpResponse<Buffer> login =
+        web.post("/api/v1/auth/login")
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(
+                new JsonObject().put("username", "admin").put("password", password).toBuffer())
+            .await();
+    String token = login.bodyAsJsonObject().getString("token");
+    key =
+        call(
+                "POST",
+                "/api/v1/api-keys",
+                new JsonObject()
+                    .put("name", "bench")
+                    .put("scopes", new JsonArray().add("messages:*").add("senders:*")),
+                token)
+            .getString("key");
+  }
+
+  /** A sender fast enough not to be the bottleneck: 50,000/s with 200 outstanding submits. */
+  private String sender(int smscPort) throws InterruptedException {
+    String id =
+        call(
+                "POST",
+                "/api/v1/senders",
+                new JsonObject()
+                    .put("name", "bench " + System.nanoTime())
+                    .put("provider", "smpp")
+                    .put("rate_per_second", 50_000)
+                    .put(
+                        "settings",
+                        new JsonObject()
+                            .put("host", "127.0.0.1")
+                            .put("port", smscPort)
+                            .put("system_id", "herald")
+                            .put("password", "herald")
+                            .put("source_addr", "Bench")
+                            .put("window", 200)),
+                key)
+            .getString("id");
+    for (int i = 0; i < 300; i++) {
+      if ("bound"
+          .equals(
+              call("GET", "/api/v1/senders/" + id + "/status", null, key)
+                  .getString("connection"))) {
+        return id;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("bench sender did not bind");
+  }
+
+  private void intakeAndEndToEnd(String sender, int batches, int concurrency)
+      throws InterruptedException {
+    int total = batches * 1000;
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    List<Future<Void>> workers = new ArrayList<>();
+    for (int w = 0; w < concurrency; w++) {
+      workers.add(postBatches(sender, next, batches));
+    }
+    Future.all(workers).await();
+    double intakeSeconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "(a) bulk intake: %,d messages in %d batches of 1,000, %d concurrent: %.2f s = %,.0f messages/s committed%n",
+        total, batches, concurrency, intakeSeconds, total / intakeSeconds);
+    long delivered = 0;
+    while (delivered < total) {
+      Thread.sleep(200);
+      JsonObject counts =
+          call("GET", "/api/v1/messages/stats?sender_id=" + sender, null, key)
+              .getJsonObject("by_status");
+      delivered = counts.getLong("delivered", 0L);
+      long failed = counts.getLong("failed", 0L) + counts.getLong("undelivered", 0L);
+      if (failed > 0) {
+        throw new IllegalStateException(failed + " messages failed: " + counts);
+      }
+      if ((System.nanoTime() - start) / 1e9 > 900) {
+        throw new IllegalStateException("end to end did not finish in 15 min: " + counts);
+      }
+    }
+    double e2eSeconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "(b) end to end over SMPP, receipts processed: %,d messages in %.2f s = %,.0f messages/s%n",
+        total, e2eSeconds, total / e2eSeconds);
+  }
+
+  private Future<Void> postBatches(String sender, AtomicInteger next, int batches) {
+    int b = next.getAndIncrement();
+    if (b >= batches) {
+      return Future.succeededFuture();
+    }
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < 1000; i++) {
+      batch.add(
+          new JsonObject()
+              .put("to", String.format("+1415555%04d", (b * 1000 + i) % 10_000))
+              .put("body", "Bench message " + b + "/" + i)
+              .put("sender_id", sender));
+    }
+    return web.post("/api/v1/messages")
+        .putHeader("X-API-Key", key)
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(batch.toBuffer())
+        .compose(
+            r ->
+                r.statusCode() == 202
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        "batch -> "
+                            + r.statusCode()
+                            + " "
+                            + r.bodyAsString()
+                                .substring(0, Math.min(300, r.bodyAsString().length()))))
+        .compose(v -> postBatches(sender, next, batches));
+  }
+
+  private void latency(String sender, int rate, int seconds) {
+    int total = rate * seconds;
+    long[] latencies = new long[total];
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    Promise<Void> finished = Promise.promise();
+    Buffer body =
+        new JsonObject()
+            .put("to", "+14155550199")
+            .put("body", "latency probe")
+            .put("sender_id", sender)
+            .toBuffer();
+    long start = System.nanoTime();
+    long intervalNanos = 1_000_000_000L / rate;
+    AtomicInteger issued = new AtomicInteger();
+    vertx.setPeriodic(
+        1,
+        timer -> {
+          long due = (System.nanoTime() - start) / intervalNanos;
+          while (issued.get() < Math.min(due, total)) {
+            int index = issued.getAndIncrement();
+            long scheduled = start + index * intervalNanos;
+            web.post("/api/v1/messages")
+                .putHeader("X-API-Key", key)
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(body)
+                .onComplete(
+                    r -> {
+                      latencies[index] = System.nanoTime() - scheduled;
+                      if (r.failed() || r.result().statusCode() != 202) {
+                        errors.incrementAndGet();
+                      }
+                      if (done.incrementAndGet() == total) {
+                        finished.complete();
+                      }
+                    });
+          }
+          if (issued.get() >= total) {
+            vertx.cancelTimer(timer);
+          }
+        });
+    finished.future().await();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    Arrays.sort(latencies);
+    System.out.printf(
+        "(c) single sends at %,d requests/s for %d s (%,d sent in %.1f s, %d errors): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
+        rate,
+        seconds,
+        total,
+        elapsed,
+        errors.get(),
+        latencies[total / 2] / 1e6,
+        latencies[(int) (total * 0.99)] / 1e6,
+        latencies[(int) (total * 0.999)] / 1e6,
+        latencies[total - 1] / 1e6);
+  }
+}
