@@ -19,6 +19,10 @@ final class GuardedProvider implements SmsProvider {
   static final int MAX_FAILURES = 10;
   static final long RESET_TIMEOUT_MS = 5000;
 
+  /** Transient errors about one recipient (unreachable handset), not about the provider. */
+  static final java.util.Set<String> RECIPIENT_LEVEL =
+      java.util.Set.of("twilio_21611", "twilio_21612");
+
   /** Carries a transient outcome through the breaker as a failure. */
   private static final class Transient extends RuntimeException {
     final SendOutcome outcome;
@@ -60,6 +64,7 @@ final class GuardedProvider implements SmsProvider {
                     .compose(
                         o ->
                             o.kind() == SendOutcome.Kind.RETRY
+                                    && !RECIPIENT_LEVEL.contains(o.errorCode())
                                 ? Future.failedFuture(new Transient(o))
                                 : Future.succeededFuture(o)))
         .recover(
