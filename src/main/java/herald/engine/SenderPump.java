@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves one sender's queued messages to its channel at the sender's rate: claims as many as the
  * token bucket allows (at most a batch), hands them to the channel over the event bus, and records
- * the outcomes. One batch is in flight at a time, so tokens are never spent twice. Runs on its
- * engine verticle's event loop only.
+ * the outcomes. Up to four batches overlap; tokens are taken before each claim, so the rate holds.
+ * Runs on its engine verticle's event loop only.
  */
 final class SenderPump {
   private static final Logger LOG = LoggerFactory.getLogger(SenderPump.class);
   private static final long IDLE_POLL_MS = 1000;
+  private static final int MAX_IN_FLIGHT = 4;
   private static final long SEND_TIMEOUT_MS = 120_000;
 
   private final Vertx vertx;
@@ -30,7 +31,10 @@ final class SenderPump {
   private final MessageQueueStore queue;
   private final EngineConfig config;
   private final TokenBucket bucket;
-  private boolean running;
+
+  /** Batches claimed and not yet recorded; several overlap so the channel is never idle. */
+  private int inFlight;
+
   private boolean stopped;
   private long timer = -1;
 
@@ -54,7 +58,7 @@ final class SenderPump {
 
   /** Wakes the pump now (messages were queued); harmless when it is already working. */
   void wake() {
-    if (!running && !stopped) {
+    if (inFlight < MAX_IN_FLIGHT && !stopped) {
       cancelTimer();
       pump();
     }
@@ -86,7 +90,7 @@ final class SenderPump {
   }
 
   private void pump() {
-    if (running || stopped) {
+    if (inFlight >= MAX_IN_FLIGHT || stopped) {
       return;
     }
     long now = System.nanoTime();
@@ -95,7 +99,7 @@ final class SenderPump {
       schedule(bucket.millisUntilNext(now));
       return;
     }
-    running = true;
+    inFlight++;
     bucket.take(allowed);
     queue
         .claim(senderId, allowed)
@@ -105,11 +109,14 @@ final class SenderPump {
               if (claimed.isEmpty()) {
                 return io.vertx.core.Future.succeededFuture(false);
               }
+              if (claimed.size() == allowed) {
+                pump(); // more may be due: claim the next batch while this one is sent
+              }
               return send(claimed).map(true);
             })
         .onComplete(
             result -> {
-              running = false;
+              inFlight--;
               if (result.failed()) {
                 LOG.warn(
                     "Sender {}: batch failed, retrying shortly: {}",
@@ -118,7 +125,7 @@ final class SenderPump {
                 schedule(1000);
               } else if (result.result()) {
                 pump();
-              } else {
+              } else if (inFlight == 0) {
                 schedule(IDLE_POLL_MS);
               }
             });

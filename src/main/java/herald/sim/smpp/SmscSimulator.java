@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmscSimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SmscSimulator.class);
-  private static final int DELIVER_SM_SENDERS = 32;
+  private static final int DELIVER_SM_SENDERS = 128;
 
   private final SmscConfig config;
   private final Counters counters = new Counters();
