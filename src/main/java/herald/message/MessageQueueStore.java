@@ -133,6 +133,7 @@ public final class MessageQueueStore {
                 + " FROM unnest($1::uuid[], $2::text[]) AS u(id, pid) WHERE m.id = u.id AND m.status = 'sending'")
         .execute(
             Tuple.from(new Object[] {ids.toArray(UUID[]::new), firstIds.toArray(String[]::new)}))
+        .compose(v -> lockProviderIds(tx, partIds))
         .compose(
             v ->
                 tx.preparedQuery(
@@ -145,7 +146,8 @@ public final class MessageQueueStore {
                             partIds.toArray(String[]::new),
                             partMessages.toArray(UUID[]::new),
                             partNumbers.toArray(Integer[]::new))))
-        .compose(v -> MessageStore.appendEvents(tx, "message.sent", ids));
+        .compose(v -> MessageStore.appendEvents(tx, "message.sent", ids))
+        .compose(v -> applyPending(tx, senderId, partIds));
   }
 
   private static Future<Void> requeue(
@@ -197,61 +199,144 @@ public final class MessageQueueStore {
   public record Receipt(String providerId, boolean delivered, String status, String errorCode) {}
 
   /**
-   * Applies receipts in one transaction and returns the provider ids that matched no known part yet
-   * (their sent record may still be in flight; the caller retries them). A provider account
-   * delivers receipts to any of its sessions, so they are matched against every sender sharing that
-   * account.
+   * Applies receipts in one transaction. A provider account delivers receipts to any of its
+   * sessions, so they are matched against every sender sharing that account. Receipts whose message
+   * is not yet recorded as sent (the provider answered faster than the engine committed) are kept
+   * in {@code pending_receipts} and applied when the sent record commits; either way the receipt is
+   * stored when the returned future succeeds.
    *
-   * @param senderIds the senders that share the provider account the receipts came from
+   * @param receivedBy the sender whose session received them
+   * @param senderIds the senders sharing its provider account, itself included
    */
-  public Future<List<String>> applyReceipts(List<UUID> senderIds, List<Receipt> receipts) {
+  public Future<Void> applyReceipts(UUID receivedBy, List<UUID> senderIds, List<Receipt> receipts) {
+    return pool.withTransaction(
+        tx ->
+            lockProviderIds(tx, receipts.stream().map(Receipt::providerId).toList())
+                .compose(v -> apply(tx, senderIds, receipts))
+                .compose(
+                    unmatched -> {
+                      List<Receipt> waiting =
+                          receipts.stream()
+                              .filter(r -> unmatched.contains(r.providerId()))
+                              .toList();
+                      if (waiting.isEmpty()) {
+                        return Future.succeededFuture();
+                      }
+                      return tx.preparedQuery(
+                              "INSERT INTO pending_receipts (provider_message_id, sender_id, delivered, status,"
+                                  + " error_code) SELECT r.pid, $1, r.ok, r.stat, r.err"
+                                  + " FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[]) AS r(pid, ok, stat, err)")
+                          .execute(
+                              Tuple.of(
+                                  receivedBy,
+                                  waiting.stream().map(Receipt::providerId).toArray(String[]::new),
+                                  waiting.stream().map(Receipt::delivered).toArray(Boolean[]::new),
+                                  waiting.stream().map(Receipt::status).toArray(String[]::new),
+                                  waiting.stream().map(Receipt::errorCode).toArray(String[]::new)))
+                          .mapEmpty();
+                    }));
+  }
+
+  /**
+   * Serialises the sent record and receipts of the same provider ids: whichever commits second sees
+   * the other's rows, so a receipt parked as pending is always applied. Locks are taken in hash
+   * order, so two such transactions cannot deadlock; they end with the transaction.
+   */
+  private static Future<Void> lockProviderIds(SqlClient tx, List<String> providerIds) {
+    if (providerIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(
+            "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(p) AS h"
+                + " FROM unnest($1::text[]) AS p ORDER BY h) AS locks")
+        .execute(Tuple.from(new Object[] {providerIds.toArray(String[]::new)}))
+        .mapEmpty();
+  }
+
+  /**
+   * Applies the receipts that arrived before these parts were recorded; part of the sent
+   * transaction.
+   */
+  private static Future<Void> applyPending(SqlClient tx, UUID senderId, List<String> partIds) {
+    return tx.preparedQuery(
+            "DELETE FROM pending_receipts WHERE provider_message_id = ANY($1)"
+                + " RETURNING provider_message_id, delivered, status, error_code")
+        .execute(Tuple.from(new Object[] {partIds.toArray(String[]::new)}))
+        .compose(
+            rows -> {
+              if (rows.rowCount() == 0) {
+                return Future.succeededFuture();
+              }
+              List<Receipt> receipts = new ArrayList<>();
+              rows.forEach(
+                  row ->
+                      receipts.add(
+                          new Receipt(
+                              row.getString("provider_message_id"),
+                              row.getBoolean("delivered"),
+                              row.getString("status"),
+                              row.getString("error_code"))));
+              return apply(tx, List.of(senderId), receipts).mapEmpty();
+            });
+  }
+
+  /** Applies receipts in {@code tx}; returns the provider ids that matched no part. */
+  private static Future<java.util.Set<String>> apply(
+      SqlClient tx, List<UUID> senderIds, List<Receipt> receipts) {
     String[] pids = receipts.stream().map(Receipt::providerId).toArray(String[]::new);
     Boolean[] ok = receipts.stream().map(Receipt::delivered).toArray(Boolean[]::new);
     String[] stats = receipts.stream().map(Receipt::status).toArray(String[]::new);
     String[] errs = receipts.stream().map(Receipt::errorCode).toArray(String[]::new);
-    return pool.withTransaction(
-        tx ->
-            tx.preparedQuery(
-                    "WITH r AS (SELECT * FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[]) AS r(pid, ok, stat, err)),"
-                        + " p AS (SELECT mp.message_id, r.* FROM r JOIN message_parts mp"
-                        + " ON mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid),"
-                        + " agg AS (SELECT message_id, count(*) FILTER (WHERE ok) AS delivered, bool_or(NOT ok) AS bad,"
-                        + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat,"
-                        + " (SELECT count(*) FROM message_parts x WHERE x.message_id = p.message_id) AS parts"
-                        + " FROM p GROUP BY message_id),"
-                        + " upd AS (UPDATE messages m SET parts_delivered = m.parts_delivered + agg.delivered,"
-                        + " status = CASE WHEN agg.bad THEN 'undelivered'"
-                        + " WHEN m.parts_delivered + agg.delivered >= agg.parts THEN 'delivered' ELSE m.status END,"
-                        + " error_code = CASE WHEN agg.bad THEN agg.err ELSE m.error_code END,"
-                        + " error_message = CASE WHEN agg.bad THEN 'delivery receipt: ' || agg.stat ELSE m.error_message END,"
-                        + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= agg.parts THEN now() ELSE m.done_at END,"
-                        + " updated_at = now()"
-                        + " FROM agg WHERE m.id = agg.message_id AND m.status = 'sent' RETURNING m.id, m.status)"
-                        + " SELECT 'u' AS kind, id::text AS value, status FROM upd"
-                        + " UNION ALL SELECT 'm', r.pid, NULL FROM r WHERE NOT EXISTS (SELECT 1 FROM message_parts mp"
-                        + " WHERE mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid)")
-                .execute(Tuple.of(senderIds.toArray(UUID[]::new), pids, ok, stats, errs))
-                .compose(
-                    rows -> {
-                      List<UUID> delivered = new ArrayList<>();
-                      List<UUID> undelivered = new ArrayList<>();
-                      List<String> unmatched = new ArrayList<>();
-                      rows.forEach(
-                          row -> {
-                            if (row.getString("kind").equals("m")) {
-                              unmatched.add(row.getString("value"));
-                            } else if ("delivered".equals(row.getString("status"))) {
-                              delivered.add(UUID.fromString(row.getString("value")));
-                            } else if ("undelivered".equals(row.getString("status"))) {
-                              undelivered.add(UUID.fromString(row.getString("value")));
-                            }
-                          });
-                      return MessageStore.appendEvents(tx, "message.delivered", delivered)
-                          .compose(
-                              v ->
-                                  MessageStore.appendEvents(tx, "message.undelivered", undelivered))
-                          .map(unmatched);
-                    }));
+    return tx.preparedQuery(
+            "WITH r AS (SELECT * FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[]) AS r(pid, ok, stat, err)),"
+                + " p AS (SELECT mp.message_id, r.* FROM r JOIN message_parts mp"
+                + " ON mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid),"
+                + " agg AS (SELECT message_id, count(*) FILTER (WHERE ok) AS delivered, bool_or(NOT ok) AS bad,"
+                + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat,"
+                + " (SELECT count(*) FROM message_parts x WHERE x.message_id = p.message_id) AS parts"
+                + " FROM p GROUP BY message_id),"
+                + " upd AS (UPDATE messages m SET parts_delivered = m.parts_delivered + agg.delivered,"
+                + " status = CASE WHEN agg.bad THEN 'undelivered'"
+                + " WHEN m.parts_delivered + agg.delivered >= agg.parts THEN 'delivered' ELSE m.status END,"
+                + " error_code = CASE WHEN agg.bad THEN agg.err ELSE m.error_code END,"
+                + " error_message = CASE WHEN agg.bad THEN 'delivery receipt: ' || agg.stat ELSE m.error_message END,"
+                + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= agg.parts THEN now() ELSE m.done_at END,"
+                + " updated_at = now()"
+                + " FROM agg WHERE m.id = agg.message_id AND m.status = 'sent' RETURNING m.id, m.status)"
+                + " SELECT 'u' AS kind, id::text AS value, status FROM upd"
+                + " UNION ALL SELECT 'm', r.pid, NULL FROM r WHERE NOT EXISTS (SELECT 1 FROM message_parts mp"
+                + " WHERE mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid)")
+        .execute(Tuple.of(senderIds.toArray(UUID[]::new), pids, ok, stats, errs))
+        .compose(
+            rows -> {
+              List<UUID> delivered = new ArrayList<>();
+              List<UUID> undelivered = new ArrayList<>();
+              java.util.Set<String> unmatched = new java.util.HashSet<>();
+              rows.forEach(
+                  row -> {
+                    if (row.getString("kind").equals("m")) {
+                      unmatched.add(row.getString("value"));
+                    } else if ("delivered".equals(row.getString("status"))) {
+                      delivered.add(UUID.fromString(row.getString("value")));
+                    } else if ("undelivered".equals(row.getString("status"))) {
+                      undelivered.add(UUID.fromString(row.getString("value")));
+                    }
+                  });
+              return MessageStore.appendEvents(tx, "message.delivered", delivered)
+                  .compose(v -> MessageStore.appendEvents(tx, "message.undelivered", undelivered))
+                  .map(unmatched);
+            });
+  }
+
+  /**
+   * Drops receipts that never matched a message (for traffic Herald did not send); returns how
+   * many.
+   */
+  public Future<Integer> purgePendingReceipts(Duration olderThan) {
+    return pool.preparedQuery(
+            "DELETE FROM pending_receipts WHERE received_at < now() - $1 * interval '1 millisecond'")
+        .execute(Tuple.of(olderThan.toMillis()))
+        .map(rows -> rows.rowCount());
   }
 
   /** Queues again messages claimed longer than {@code staleAfter} ago (their process died). */

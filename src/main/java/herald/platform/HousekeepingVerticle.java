@@ -1,8 +1,10 @@
 package herald.platform;
 
 import herald.auth.UserStore;
+import herald.message.MessageQueueStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,16 @@ public final class HousekeepingVerticle extends VerticleBase {
                 .onSuccess(n -> LOG.debug("Purged {} expired token revocations", n))
                 .onFailure(
                     err -> LOG.warn("Purging token revocations failed: {}", err.getMessage())));
+    MessageQueueStore queue = new MessageQueueStore(platform.pool());
+    vertx.setPeriodic(
+        20_000,
+        3_600_000,
+        id ->
+            queue
+                .purgePendingReceipts(Duration.ofDays(3))
+                .onSuccess(n -> LOG.debug("Dropped {} receipts that matched no message", n))
+                .onFailure(
+                    err -> LOG.warn("Purging pending receipts failed: {}", err.getMessage())));
     return Future.succeededFuture();
   }
 }

@@ -5,10 +5,8 @@ import herald.message.MessageQueueStore.Receipt;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,10 +21,8 @@ import java.util.function.Function;
  */
 final class ReceiptBatcher {
   private static final int MAX_BATCH = 2000;
-  private static final long RETRY_MS = 100;
-  private static final int MAX_TRIES = 50;
 
-  private record Pending(UUID senderId, Receipt receipt, CompletableFuture<Void> done, int tries) {}
+  private record Pending(UUID senderId, Receipt receipt, CompletableFuture<Void> done) {}
 
   private final Context context;
   private final MessageQueueStore queue;
@@ -47,7 +43,7 @@ final class ReceiptBatcher {
   /** Thread-safe; completes once the receipt is committed. */
   CompletableFuture<Void> add(UUID senderId, Receipt receipt) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    enqueue(new Pending(senderId, receipt, done, 0));
+    enqueue(new Pending(senderId, receipt, done));
     return done;
   }
 
@@ -75,29 +71,9 @@ final class ReceiptBatcher {
 
   private void apply(UUID senderId, List<Pending> batch) {
     queue
-        .applyReceipts(siblings.apply(senderId), batch.stream().map(Pending::receipt).toList())
-        .onSuccess(
-            unmatchedIds -> {
-              Set<String> unmatched = new HashSet<>(unmatchedIds);
-              for (Pending p : batch) {
-                if (!unmatched.contains(p.receipt().providerId())) {
-                  p.done().complete(null);
-                } else if (p.tries() + 1 >= MAX_TRIES) {
-                  p.done()
-                      .completeExceptionally(
-                          new IllegalStateException(
-                              "no sent message has provider id " + p.receipt().providerId()));
-                } else {
-                  context
-                      .owner()
-                      .setTimer(
-                          RETRY_MS,
-                          id ->
-                              enqueue(
-                                  new Pending(p.senderId(), p.receipt(), p.done(), p.tries() + 1)));
-                }
-              }
-            })
+        .applyReceipts(
+            senderId, siblings.apply(senderId), batch.stream().map(Pending::receipt).toList())
+        .onSuccess(v -> batch.forEach(p -> p.done().complete(null)))
         .onFailure(err -> batch.forEach(p -> p.done().completeExceptionally(err)));
   }
 }
