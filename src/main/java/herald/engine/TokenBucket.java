@@ -44,8 +44,13 @@ final class TokenBucket {
 
   /** Milliseconds until one whole token is available (at least 1). */
   long millisUntilNext(long nowNanos) {
+    return millisUntil(1, nowNanos);
+  }
+
+  /** Milliseconds until {@code n} whole tokens are available (at least 1). */
+  long millisUntil(int n, long nowNanos) {
     refill(nowNanos);
-    double missing = 1 - tokens;
+    double missing = Math.min(n, burst) - tokens;
     return missing <= 0 ? 1 : Math.max(1, (long) Math.ceil(missing / rate * 1000));
   }
 }

@@ -35,6 +35,7 @@ public final class MessageRoutes {
   private final MessageStore messages;
   private final MessageIntake intake;
   private final IdempotencyStore idempotency;
+  private final IntakeCommitter committer;
 
   public MessageRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
@@ -42,6 +43,7 @@ public final class MessageRoutes {
     this.messages = new MessageStore(pool);
     this.intake = new MessageIntake(pool);
     this.idempotency = new IdempotencyStore(pool);
+    this.committer = new IntakeCommitter(pool);
   }
 
   public Router router() {
@@ -133,21 +135,8 @@ public final class MessageRoutes {
             .put("accepted", checked.accepted().size())
             .put("rejected", checked.errors().size())
             .put("errors", errors);
-    return pool.withTransaction(
-            tx ->
-                MessageStore.insert(
-                        tx,
-                        principal.accountId(),
-                        "outbound",
-                        "queued",
-                        checked.accepted(),
-                        "message.queued")
-                    .compose(
-                        v ->
-                            key == null
-                                ? Future.succeededFuture()
-                                : IdempotencyStore.save(
-                                    tx, principal.accountId(), key, hash, 202, response)))
+    return committer
+        .commit(principal.accountId(), checked.accepted(), key, hash, response)
         .map(
             v -> {
               checked

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * message is delivered through the SMPP simulator, and (c) single-send latency at a fixed request
  * rate, open loop (latency counted from each request's scheduled time, so a stall is not hidden).
  *
- * <p>Arguments: port, admin password, SMSC port, batches, concurrency, single-send rate, seconds.
+ * <p>Arguments: port, admin password, SMSC port, batches, concurrency, single-send rate, seconds. A
+ * phase given 0 batches or 0 seconds is skipped.
  */
 public final class SmsBench {
   private final Vertx vertx = Vertx.vertx();
@@ -51,8 +52,12 @@ public final class SmsBench {
     try {
       bench.setUp(password);
       String sender = bench.sender(smscPort);
-      bench.intakeAndEndToEnd(sender, batches, concurrency);
-      bench.latency(sender, rate, seconds);
+      if (batches > 0) {
+        bench.intakeAndEndToEnd(sender, batches, concurrency);
+      }
+      if (seconds > 0) {
+        bench.latency(sender, rate, seconds);
+      }
     } finally {
       bench.vertx.close().await();
     }
@@ -142,7 +147,7 @@ public final class SmsBench {
         total, batches, concurrency, intakeSeconds, total / intakeSeconds);
     long delivered = 0;
     while (delivered < total) {
-      Thread.sleep(200);
+      Thread.sleep(500); // counting is a scan of the sender's messages: not too often
       JsonObject counts =
           call("GET", "/api/v1/messages/stats?sender_id=" + sender, null, key)
               .getJsonObject("by_status");

@@ -15,12 +15,13 @@ import java.util.function.Function;
 
 /**
  * Collects delivery receipts from provider threads and applies them in batches on the channel's
- * event loop: one transaction per sender per flush. A receipt whose message is not yet recorded as
- * sent (the SMSC can answer faster than Herald writes) is retried for a few seconds before it is
- * refused, which makes the SMSC deliver it again later.
+ * event loop: one transaction per sender per flush, and at most {@value #MAX_IN_FLIGHT} flushes
+ * under way, so receipts arriving meanwhile wait and make the next batch larger (the busier the
+ * SMSC, the fewer transactions per receipt). Each receipt's future completes when it is committed.
  */
 final class ReceiptBatcher {
   private static final int MAX_BATCH = 2000;
+  private static final int MAX_IN_FLIGHT = 2;
 
   private record Pending(UUID senderId, Receipt receipt, CompletableFuture<Void> done) {}
 
@@ -29,6 +30,9 @@ final class ReceiptBatcher {
   private final Function<UUID, List<UUID>> siblings;
   private final ConcurrentLinkedQueue<Pending> incoming = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  /** Transactions under way; touched on the context only. */
+  private int inFlight;
 
   /**
    * @param siblings the senders sharing a sender's provider account (receipts may arrive on any of
@@ -56,6 +60,9 @@ final class ReceiptBatcher {
 
   private void flush() {
     scheduled.set(false);
+    if (inFlight >= MAX_IN_FLIGHT) {
+      return; // the next completion flushes again
+    }
     Map<UUID, List<Pending>> bySender = new HashMap<>();
     Pending next;
     int taken = 0;
@@ -70,10 +77,18 @@ final class ReceiptBatcher {
   }
 
   private void apply(UUID senderId, List<Pending> batch) {
+    inFlight++;
     queue
         .applyReceipts(
             senderId, siblings.apply(senderId), batch.stream().map(Pending::receipt).toList())
         .onSuccess(v -> batch.forEach(p -> p.done().complete(null)))
-        .onFailure(err -> batch.forEach(p -> p.done().completeExceptionally(err)));
+        .onFailure(err -> batch.forEach(p -> p.done().completeExceptionally(err)))
+        .onComplete(
+            done -> {
+              inFlight--;
+              if (!incoming.isEmpty() && scheduled.compareAndSet(false, true)) {
+                context.runOnContext(v -> flush());
+              }
+            });
   }
 }
