@@ -11,9 +11,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A provider behind a circuit breaker: a run of transient failures (timeouts, throttling, errors)
- * opens the circuit, and while it is open sends are answered PAUSED at once, so the messages wait
- * in the queue, uncounted, instead of hammering a sick provider or being failed. After the reset
- * timeout one trial send decides whether it closes again.
+ * or of sends refused because the provider is unreachable (PAUSED, e.g. no SMPP bind) opens the
+ * circuit, and while it is open sends are answered PAUSED at once, so the messages wait in the
+ * queue, uncounted, instead of hammering a sick provider or being failed. After the reset timeout
+ * one trial send decides whether it closes again.
  */
 final class GuardedProvider implements SmsProvider {
   static final int MAX_FAILURES = 10;
@@ -63,8 +64,9 @@ final class GuardedProvider implements SmsProvider {
                     .send(m)
                     .compose(
                         o ->
-                            o.kind() == SendOutcome.Kind.RETRY
-                                    && !RECIPIENT_LEVEL.contains(o.errorCode())
+                            o.kind() == SendOutcome.Kind.PAUSED
+                                    || (o.kind() == SendOutcome.Kind.RETRY
+                                        && !RECIPIENT_LEVEL.contains(o.errorCode()))
                                 ? Future.failedFuture(new Transient(o))
                                 : Future.succeededFuture(o)))
         .recover(

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SmppProvider implements SmsProvider {
   private static final Logger LOG = LoggerFactory.getLogger(SmppProvider.class);
-  private static final long MAX_BACKOFF_MS = 30_000;
+  private static final long MAX_BACKOFF_MS = 10_000;
   private static final int RECEIPT_THREADS = 128;
 
   private final Sender sender;

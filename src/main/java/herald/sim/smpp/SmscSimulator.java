@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jsmpp.session.SMPPServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,12 @@ public final class SmscSimulator implements AutoCloseable {
   private final SmscConfig config;
   private final Counters counters = new Counters();
   private final SessionRegistry sessions = new SessionRegistry();
-  private final List<Submitted> submitted = new ArrayList<>(); // guarded by itself
+
+  /** The newest {@value #KEPT_SUBMITS} accepted submits, oldest first; guarded by itself. */
+  private final ArrayDeque<Submitted> submitted = new ArrayDeque<>();
+
+  private static final int KEPT_SUBMITS = 10_000;
+  private volatile Consumer<Submitted> onSubmit = s -> {};
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService binds;
   private final ExecutorService senders;
@@ -141,7 +147,10 @@ public final class SmscSimulator implements AutoCloseable {
     parts.forEach(outbox::send);
   }
 
-  /** A snapshot of every accepted submit_sm, in the order they were accepted. */
+  /**
+   * A snapshot of the accepted submit_sm, in the order they were accepted: the newest {@value
+   * #KEPT_SUBMITS}, so a long run does not grow the heap.
+   */
   public List<Submitted> submitted() {
     synchronized (submitted) {
       return List.copyOf(submitted);
@@ -189,8 +198,20 @@ public final class SmscSimulator implements AutoCloseable {
 
   private void record(Submitted accepted) {
     synchronized (submitted) {
+      if (submitted.size() == KEPT_SUBMITS) {
+        submitted.removeFirst();
+      }
       submitted.add(accepted);
     }
+    onSubmit.accept(accepted);
+  }
+
+  /**
+   * Calls {@code listener} with every submit_sm accepted from now on, on the simulator's threads
+   * (it must be quick and thread-safe); replaces any earlier listener.
+   */
+  public void onSubmit(Consumer<Submitted> listener) {
+    onSubmit = Objects.requireNonNull(listener, "listener");
   }
 
   private static ThreadFactory daemons(String prefix) {

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The SMSC goes away: messages wait queued, none is failed, and all go out once it is back. */
+/**
+ * The SMSC goes away: the sender's circuit opens, messages wait queued, none is failed, and all go
+ * out once it is back (and the circuit closes).
+ */
 class SmscOutageTest {
   private static TestHerald herald;
   private static TestClient client;
@@ -58,17 +61,18 @@ class SmscOutageTest {
             Buffer.buffer(batch.encode()),
             "application/json");
     assertThat(accepted.statusCode()).isEqualTo(202);
-    Thread.sleep(6000);
-    assertThat(count("failed")).isZero();
-    assertThat(count("delivered")).isZero();
     String sender =
         accepted.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("sender_id");
-    assertThat(
-            client
-                .get("/api/v1/senders/" + sender + "/status", admin)
-                .bodyAsJsonObject()
-                .getString("connection"))
-        .isNotEqualTo("bound");
+    Instant openBy = Instant.now().plusSeconds(15);
+    while (Instant.now().isBefore(openBy) && !"open".equals(status(sender).getString("circuit"))) {
+      Thread.sleep(100);
+    }
+    JsonObject during = status(sender);
+    assertThat(during.getString("circuit")).isEqualTo("open");
+    assertThat(during.getString("connection")).isNotEqualTo("bound");
+    Thread.sleep(2000);
+    assertThat(count("failed")).isZero();
+    assertThat(count("delivered")).isZero();
 
     smsc.resume();
     Instant deadline = Instant.now().plusSeconds(60);
@@ -77,5 +81,10 @@ class SmscOutageTest {
     }
     assertThat(count("delivered")).isEqualTo(100);
     assertThat(count("failed")).isZero();
+    assertThat(status(sender).getString("circuit")).isEqualTo("closed");
+  }
+
+  private static JsonObject status(String sender) {
+    return client.get("/api/v1/senders/" + sender + "/status", admin).bodyAsJsonObject();
   }
 }

@@ -1,0 +1,53 @@
+# Shared by the bench scripts: build once, start the SMSC simulator and Herald as processes of their
+# own on loopback, and stop exactly the processes started here (by PID) when the script exits.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PIDS=()
+DIRS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for dir in "${DIRS[@]}"; do rm -rf "$dir"; done
+}
+trap cleanup EXIT
+
+build() {
+  mvn -B -q package -DskipTests
+  mvn -B -q test-compile
+  mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+  # Herald runs from a copy, so a rebuild during a run cannot pull classes from under it.
+  JAR=$(mktemp -d /tmp/herald-bench-jar.XXXX)/herald.jar; cp target/herald.jar "$JAR"
+  DIRS+=("$(dirname "$JAR")")
+  CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_smsc SUBMIT_LATENCY_MS RECEIPT_DELAY_MS: sets SMSC (SMPP port), SMSC_HTTP, SMSC_PID
+start_smsc() {
+  SMSC=$(free_port); SMSC_HTTP=$(free_port)
+  java -cp "$CP" herald.sim.smpp.SmscMain "$SMSC" "$SMSC_HTTP" "$1" "$2" >/tmp/herald-bench-smsc.log 2>&1 &
+  SMSC_PID=$!; PIDS+=("$SMSC_PID")
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$SMSC_HTTP/stats" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "SMSC simulator did not start" >&2; exit 1
+}
+smsc() { curl -sf -X "$1" "http://127.0.0.1:$SMSC_HTTP/$2"; }
+
+# new_data_dir: sets DATA to a fresh data dir (removed at exit)
+new_data_dir() { DATA=$(mktemp -d /tmp/herald-bench-data.XXXX); chmod 755 "$DATA"; DIRS+=("$DATA"); }
+
+# start_herald: Herald on $DATA, its own simulators off; sets PORT (kept across restarts), HERALD_PID
+start_herald() {
+  PORT=${PORT:-$(free_port)}
+  HERALD_DATA_DIR=$DATA HERALD_HTTP_PORT=$PORT HERALD_ADMIN_PASSWORD=bench-password \
+  HERALD_SIMULATORS_ENABLED=false HERALD_ACCESS_LOG_LEVEL=WARN \
+  HERALD_RATE_LIMITS_SENDS_LIMIT=1000000 HERALD_RATE_LIMITS_OTHER_LIMIT=1000000 \
+    java ${HERALD_JAVA_OPTS:-} -jar "$JAR" >>"$DATA/herald.log" 2>&1 &
+  HERALD_PID=$!; PIDS+=("$HERALD_PID")
+  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "Herald did not become ready; see $DATA/herald.log" >&2; tail -20 "$DATA/herald.log" >&2; exit 1
+}
+stop_herald() { kill -TERM "$HERALD_PID"; wait "$HERALD_PID" 2>/dev/null || true; }
+
+run() { java -cp "$CP" herald.bench.SmsRun "$@"; }
+json() { python3 -c "import sys,json; d=json.load(sys.stdin); print($1)"; }
