@@ -12,13 +12,15 @@ run post "$PORT" "$KEY" "$SENDER" "$N" outage
 sleep 2
 smsc POST pause >/dev/null; down=$(date +%s)
 echo "SMSC paused (connections refused) for $OUTAGE s"
-while [ $(( $(date +%s) - down )) -lt "$OUTAGE" ]; do
+api() { curl -sf -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT/api/v1/$1"; }
+while [ $(( $(date +%s) - down + 5 )) -le "$OUTAGE" ]; do
   sleep 5
-  status=$(run status "$PORT" "$KEY" "$SENDER" | json "'connection=' + d['connection'] + ' circuit=' + d['circuit']")
-  echo "  +$(( $(date +%s) - down )) s: $status; $(run counts "$PORT" "$KEY" "$SENDER")"
+  status=$(api "senders/$SENDER/status" | json "'connection=' + d['connection'] + ' circuit=' + d['circuit']")
+  echo "  +$(( $(date +%s) - down )) s: $status; $(api "messages/stats?sender_id=$SENDER" | json "d['by_status']")"
 done
+sleep $(( OUTAGE - ($(date +%s) - down) > 0 ? OUTAGE - ($(date +%s) - down) : 0 ))
 smsc POST resume >/dev/null; up=$(date +%s)
-echo "SMSC resumed"
+echo "SMSC resumed after $(( up - down )) s"
 run wait "$PORT" "$KEY" "$SENDER" "$N" 600
 counts=$(run counts "$PORT" "$KEY" "$SENDER")
 echo "final: $counts; all final $(( $(date +%s) - up )) s after the SMSC returned"

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves one sender's queued messages to its channel at the sender's rate: claims as many as the
- * token bucket allows (at most a batch), hands them to the channel over the event bus, and records
- * the outcomes. Up to four batches overlap; tokens are taken before each claim, so the rate holds.
- * Runs on its engine verticle's event loop only.
+ * token bucket allows (at most a batch) and hands them to the channel over the event bus, which
+ * records the outcomes. Up to four batches overlap; tokens are taken before each claim, so the rate
+ * holds. Runs on its engine verticle's event loop only.
  */
 final class SenderPump {
   private static final Logger LOG = LoggerFactory.getLogger(SenderPump.class);
@@ -149,6 +149,12 @@ final class SenderPump {
             });
   }
 
+  /**
+   * Hands a claimed batch to the channel, which records each outcome as its provider answers and
+   * replies once all are recorded. If no channel answers, nothing was sent by us: the batch is
+   * requeued without counting an attempt (outcomes the channel did record are left alone, since
+   * recording only touches messages still in {@code sending}).
+   */
   private io.vertx.core.Future<Void> send(List<OutboundSms> claimed) {
     JsonArray items = new JsonArray();
     claimed.forEach(m -> items.add(m.toJson()));
@@ -158,17 +164,15 @@ final class SenderPump {
         .eventBus()
         .<JsonArray>request(
             Addresses.SMS_SEND, request, new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
-        .map(reply -> reply.body().stream().map(o -> SendOutcome.fromJson((JsonObject) o)).toList())
+        .<Void>mapEmpty()
         .recover(
             err -> {
-              // No channel answered: nothing was sent by us, so put them back without counting an
-              // attempt.
               LOG.warn(
                   "Sender {}: channel did not answer ({}); requeueing {}",
                   senderId,
                   err.getMessage(),
                   claimed.size());
-              return io.vertx.core.Future.succeededFuture(
+              List<SendOutcome> paused =
                   claimed.stream()
                       .map(
                           m ->
@@ -177,10 +181,8 @@ final class SenderPump {
                                   SendOutcome.Kind.PAUSED,
                                   "channel_unavailable",
                                   err.getMessage()))
-                      .toList());
-            })
-        .compose(
-            outcomes ->
-                queue.record(senderId, outcomes, claimed, config.maxAttempts(), config::backoff));
+                      .toList();
+              return queue.record(senderId, paused, claimed, config.maxAttempts(), config::backoff);
+            });
   }
 }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SMS channel: keeps one provider connection per active SMS sender, sends the batches the
- * engine hands over, and stores what providers report back (delivery receipts, inbound messages).
- * One instance per process, since provider sessions (an SMPP bind) belong to one owner.
+ * engine hands over and records each outcome as the provider answers it ({@link OutcomeRecorder}),
+ * and stores what providers report back (delivery receipts, inbound messages). One instance per
+ * process, since provider sessions (an SMPP bind) belong to one owner.
  */
 public final class SmsChannelVerticle extends VerticleBase {
   public static final String GROUP = "sms";
@@ -39,6 +40,7 @@ public final class SmsChannelVerticle extends VerticleBase {
   private final Map<UUID, Sender> senders = new HashMap<>();
   private SenderStore senderStore;
   private ReceiptBatcher receipts;
+  private OutcomeRecorder outcomes;
   private SmppReceiver receiver;
   private Inbound inbound;
 
@@ -52,6 +54,8 @@ public final class SmsChannelVerticle extends VerticleBase {
     inbound = new Inbound(platform.pool(), platform.config().sms());
     receipts =
         new ReceiptBatcher(context, new MessageQueueStore(platform.pool()), this::sharingAccount);
+    outcomes =
+        new OutcomeRecorder(new MessageQueueStore(platform.pool()), platform.config().engine());
     receiver =
         new SmppReceiver(
             new SmppReceiver.Sink() {
@@ -123,7 +127,7 @@ public final class SmsChannelVerticle extends VerticleBase {
     SmsProvider provider = providers.get(senderId);
     List<Future<SendOutcome>> results = new ArrayList<>(batch.size());
     for (OutboundSms m : batch) {
-      results.add(
+      Future<SendOutcome> sent =
           provider == null
               ? Future.succeededFuture(
                   SendOutcome.of(
@@ -131,23 +135,32 @@ public final class SmsChannelVerticle extends VerticleBase {
                       SendOutcome.Kind.PAUSED,
                       "sender_not_loaded",
                       "the SMS channel has not connected this sender yet"))
-              : provider.send(m));
+              : provider.send(m);
+      results.add(
+          sent.recover(
+                  err ->
+                      Future.succeededFuture(
+                          SendOutcome.of(
+                              m.id(),
+                              SendOutcome.Kind.RETRY,
+                              "channel_error",
+                              String.valueOf(err.getMessage()))))
+              .compose(outcome -> outcomes.record(senderId, m, outcome).map(outcome)));
     }
+    // Answered once every outcome is recorded, so the engine's in-flight count stays honest.
     Future.join(results)
         .onComplete(
             done -> {
               JsonArray reply = new JsonArray();
-              for (int i = 0; i < batch.size(); i++) {
-                Future<SendOutcome> f = results.get(i);
-                reply.add(
-                    (f.succeeded()
-                            ? f.result()
-                            : SendOutcome.of(
-                                batch.get(i).id(),
-                                SendOutcome.Kind.RETRY,
-                                "channel_error",
-                                String.valueOf(f.cause().getMessage())))
-                        .toJson());
+              long unrecorded = results.stream().filter(Future::failed).count();
+              results.stream()
+                  .filter(Future::succeeded)
+                  .forEach(f -> reply.add(f.result().toJson()));
+              if (unrecorded > 0) {
+                LOG.warn(
+                    "Sender {}: {} outcomes could not be recorded; they are requeued when stale",
+                    senderId,
+                    unrecorded);
               }
               request.reply(reply);
             });
