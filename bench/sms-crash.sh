@@ -3,7 +3,6 @@
 # own: once undisturbed, once with Herald killed by kill -9 half-way and restarted. Reports the
 # final statuses (every accepted message must reach one), and how many submits the SMSC saw twice
 # (bounded by the in-flight window: the batches claimed but not yet recorded when Herald died).
-# Run 2 paces the sender at 1,000/s, so that all messages are accepted before the kill.
 # Usage: bench/sms-crash.sh [messages=100000] [window=200]
 source "$(dirname "$0")/lib.sh"
 N=${1:-100000}; WINDOW=${2:-200}
@@ -24,12 +23,14 @@ python3 -c "print(f'run 1: {$N:,} messages end to end in {$end-$start:.1f} s = {
 stop_herald; unset PORT
 
 echo "== run 2: kill -9 half-way, restart"
-# Paced at 1,000/s so that every message is accepted before the kill and half are still to send.
+# The sender crawls at 1/s until every message is accepted, then goes full speed, so that the kill
+# lands half-way through sending at full speed.
 new_data_dir; start_herald
-read -r KEY SENDER < <(run setup "$PORT" bench-password "$SMSC" 1000 "$WINDOW")
+read -r KEY SENDER < <(run setup "$PORT" bench-password "$SMSC" 1 "$WINDOW")
 before=$(smsc GET stats | json 'd["repeated_submits"]')
 start=$(date +%s.%N)
 run post "$PORT" "$KEY" "$SENDER" "$N" run2
+run rate "$PORT" "$KEY" "$SENDER" 50000 >/dev/null
 run wait "$PORT" "$KEY" "$SENDER" $((N / 2)) 1800 sent
 kill -9 "$HERALD_PID"; wait "$HERALD_PID" 2>/dev/null || true
 killed=$(date +%s.%N)

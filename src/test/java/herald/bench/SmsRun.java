@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * wait   PORT KEY SENDER COUNT SECONDS [SENT]  until COUNT reached a final status (or left, with SENT)
  * counts PORT KEY SENDER                       prints the sender's messages by status
  * status PORT KEY SENDER                       prints the sender's status (connection, circuit)
+ * rate   PORT KEY SENDER RATE                  changes the sender's rate_per_second
  * </pre>
  */
 public final class SmsRun {
@@ -63,6 +64,12 @@ public final class SmsRun {
                 Long.parseLong(args[5]),
                 args.length > 6 && args[6].equals("sent"));
         case "counts" -> System.out.println(run.counts(args[3]).encode());
+        case "rate" ->
+            System.out.println(
+                run.call(
+                    "PATCH",
+                    "/api/v1/senders/" + args[3],
+                    new JsonObject().put("rate_per_second", Integer.parseInt(args[4]))));
         case "status" ->
             System.out.println(run.call("GET", "/api/v1/senders/" + args[3] + "/status", null));
         default -> throw new IllegalArgumentException("unknown step " + args[0]);

@@ -82,6 +82,11 @@ final class GuardedProvider implements SmsProvider {
   }
 
   @Override
+  public int window() {
+    return provider.window();
+  }
+
+  @Override
   public JsonObject status() {
     CircuitBreakerState state = breaker.state();
     return provider.status().put("circuit", state.name().toLowerCase());

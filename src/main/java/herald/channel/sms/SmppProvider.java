@@ -212,6 +212,11 @@ final class SmppProvider implements SmsProvider {
   }
 
   @Override
+  public int window() {
+    return s.getInteger("window", 10);
+  }
+
+  @Override
   public JsonObject status() {
     return new JsonObject()
         .put("connection", state)

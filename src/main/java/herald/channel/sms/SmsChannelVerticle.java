@@ -38,6 +38,7 @@ public final class SmsChannelVerticle extends VerticleBase {
   private final Platform platform;
   private final Map<UUID, SmsProvider> providers = new HashMap<>();
   private final Map<UUID, Sender> senders = new HashMap<>();
+  private final Map<UUID, SendWindow> windows = new HashMap<>();
   private SenderStore senderStore;
   private ReceiptBatcher receipts;
   private OutcomeRecorder outcomes;
@@ -125,27 +126,37 @@ public final class SmsChannelVerticle extends VerticleBase {
             .map(o -> OutboundSms.fromJson((JsonObject) o))
             .toList();
     SmsProvider provider = providers.get(senderId);
+    SendWindow window = windows.get(senderId);
     List<Future<SendOutcome>> results = new ArrayList<>(batch.size());
     for (OutboundSms m : batch) {
-      Future<SendOutcome> sent =
-          provider == null
-              ? Future.succeededFuture(
-                  SendOutcome.of(
-                      m.id(),
-                      SendOutcome.Kind.PAUSED,
-                      "sender_not_loaded",
-                      "the SMS channel has not connected this sender yet"))
-              : provider.send(m);
+      if (provider == null || window == null) {
+        SendOutcome paused =
+            SendOutcome.of(
+                m.id(),
+                SendOutcome.Kind.PAUSED,
+                "sender_not_loaded",
+                "the SMS channel has not connected this sender yet");
+        results.add(outcomes.record(senderId, m, paused).map(paused));
+        continue;
+      }
+      // The slot is held until the outcome is recorded: see SendWindow.
       results.add(
-          sent.recover(
-                  err ->
-                      Future.succeededFuture(
-                          SendOutcome.of(
-                              m.id(),
-                              SendOutcome.Kind.RETRY,
-                              "channel_error",
-                              String.valueOf(err.getMessage()))))
-              .compose(outcome -> outcomes.record(senderId, m, outcome).map(outcome)));
+          window
+              .acquire()
+              .compose(
+                  slot ->
+                      provider
+                          .send(m)
+                          .recover(
+                              err ->
+                                  Future.succeededFuture(
+                                      SendOutcome.of(
+                                          m.id(),
+                                          SendOutcome.Kind.RETRY,
+                                          "channel_error",
+                                          String.valueOf(err.getMessage()))))
+                          .compose(outcome -> outcomes.record(senderId, m, outcome).map(outcome))
+                          .andThen(done -> window.release())));
     }
     // Answered once every outcome is recorded, so the engine's in-flight count stays honest.
     Future.join(results)
@@ -245,12 +256,14 @@ public final class SmsChannelVerticle extends VerticleBase {
                 senders.put(sender.id(), sender);
                 if (provider != null) {
                   providers.put(sender.id(), provider);
+                  windows.put(sender.id(), new SendWindow(provider.window()));
                   work.add(provider.start());
                 }
               }
               for (UUID gone : new ArrayList<>(senders.keySet())) {
                 if (!seen.contains(gone)) {
                   senders.remove(gone);
+                  windows.remove(gone);
                   SmsProvider provider = providers.remove(gone);
                   if (provider != null) {
                     work.add(provider.close());

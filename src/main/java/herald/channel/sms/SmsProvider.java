@@ -16,6 +16,14 @@ interface SmsProvider {
   /** Sends one message (all its parts); the outcome says sent, retry, paused or failed. */
   Future<SendOutcome> send(OutboundSms message);
 
+  /**
+   * How many sends may be under way at once (SMPP: the window of outstanding submit_sm); the
+   * channel holds each slot until the send's outcome is recorded.
+   */
+  default int window() {
+    return 50;
+  }
+
   /** Connection state and provider-specific details for {@code GET /senders/{id}/status}. */
   JsonObject status();
 
