@@ -6,9 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,20 +22,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * phase given 0 batches or 0 seconds is skipped.
  */
 public final class SmsBench {
-  private final Vertx vertx = Vertx.vertx();
+  private final BenchApi api;
+  private final Vertx vertx;
   private final WebClient web;
   private String key;
 
   private SmsBench(int port) {
-    web =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setDefaultHost("127.0.0.1")
-                .setDefaultPort(port)
-                .setKeepAlive(true)
-                .setUserAgentEnabled(false),
-            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    api = new BenchApi(port, 64);
+    vertx = api.vertx;
+    web = api.web;
   }
 
   public static void main(String[] args) throws Exception {
@@ -49,8 +42,8 @@ public final class SmsBench {
     int rate = Integer.parseInt(args[5]);
     int seconds = Integer.parseInt(args[6]);
     SmsBench bench = new SmsBench(port);
-    try {
-      bench.setUp(password);
+    try (BenchApi api = bench.api) {
+      bench.key = api.createKey(password);
       String sender = bench.sender(smscPort);
       if (batches > 0) {
         bench.intakeAndEndToEnd(sender, batches, concurrency);
@@ -58,72 +51,19 @@ public final class SmsBench {
       if (seconds > 0) {
         bench.latency(sender, rate, seconds);
       }
-    } finally {
-      bench.vertx.close().await();
     }
   }
 
-  private JsonObject call(String method, String path, JsonObject body, String token) {
-    var request =
-        web.request(io.vertx.core.http.HttpMethod.valueOf(method), path)
-            .putHeader("Authorization", "Bearer " + token);
-    HttpResponse<Buffer> response =
-        (body == null
-                ? request.send()
-                : request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()))
-            .await();
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(
-          method + " " + path + " -> " + response.statusCode() + " " + response.bodyAsString());
-    }
-    return response.bodyAsJsonObject();
-  }
-
-  private void setUp(String password) {
-    HttpResponse<Buffer> login =
-        web.post("/api/v1/auth/login")
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(
-                new JsonObject().put("username", "admin").put("password", password).toBuffer())
-            .await();
-    String token = login.bodyAsJsonObject().getString("token");
-    key =
-        call(
-                "POST",
-                "/api/v1/api-keys",
-                new JsonObject()
-                    .put("name", "bench")
-                    .put("scopes", new JsonArray().add("messages:*").add("senders:*")),
-                token)
-            .getString("key");
+  private JsonObject call(String method, String path) {
+    return api.call(method, path, null);
   }
 
   /** A sender fast enough not to be the bottleneck: 50,000/s with 200 outstanding submits. */
   private String sender(int smscPort) throws InterruptedException {
-    String id =
-        call(
-                "POST",
-                "/api/v1/senders",
-                new JsonObject()
-                    .put("name", "bench " + System.nanoTime())
-                    .put("provider", "smpp")
-                    .put("rate_per_second", 50_000)
-                    .put(
-                        "settings",
-                        new JsonObject()
-                            .put("host", "127.0.0.1")
-                            .put("port", smscPort)
-                            .put("system_id", "herald")
-                            .put("password", "herald")
-                            .put("source_addr", "Bench")
-                            .put("window", 200)),
-                key)
-            .getString("id");
+    String id = api.smppSender(smscPort, 50_000, 200);
     for (int i = 0; i < 300; i++) {
       if ("bound"
-          .equals(
-              call("GET", "/api/v1/senders/" + id + "/status", null, key)
-                  .getString("connection"))) {
+          .equals(call("GET", "/api/v1/senders/" + id + "/status").getString("connection"))) {
         return id;
       }
       Thread.sleep(100);
@@ -149,8 +89,7 @@ public final class SmsBench {
     while (delivered < total) {
       Thread.sleep(500); // counting is a scan of the sender's messages: not too often
       JsonObject counts =
-          call("GET", "/api/v1/messages/stats?sender_id=" + sender, null, key)
-              .getJsonObject("by_status");
+          call("GET", "/api/v1/messages/stats?sender_id=" + sender).getJsonObject("by_status");
       delivered = counts.getLong("delivered", 0L);
       long failed = counts.getLong("failed", 0L) + counts.getLong("undelivered", 0L);
       if (failed > 0) {

@@ -1,15 +1,9 @@
 package herald.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,33 +22,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  */
 public final class SmsRun {
-  private final Vertx vertx = Vertx.vertx();
+  private final BenchApi api;
   private final WebClient web;
   private final String key;
 
-  private SmsRun(int port, String key) {
+  private SmsRun(BenchApi api, String key) {
+    this.api = api;
+    this.web = api.web;
     this.key = key;
-    web =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setDefaultHost("127.0.0.1")
-                .setDefaultPort(port)
-                .setUserAgentEnabled(false),
-            new PoolOptions().setHttp1MaxSize(8));
+    api.useKey(key);
   }
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[1]);
-    SmsRun run = new SmsRun(port, args[0].equals("setup") ? null : args[2]);
-    try {
+    try (BenchApi api = new BenchApi(port, 8)) {
+      if (args[0].equals("setup")) {
+        String apiKey = api.createKey(args[2]);
+        String sender =
+            api.smppSender(
+                Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+        System.out.println(apiKey + " " + sender);
+        return;
+      }
+      SmsRun run = new SmsRun(api, args[2]);
       switch (args[0]) {
-        case "setup" ->
-            run.setup(
-                args[2],
-                Integer.parseInt(args[3]),
-                Integer.parseInt(args[4]),
-                Integer.parseInt(args[5]));
         case "post" ->
             run.post(args[3], Integer.parseInt(args[4]), args.length > 5 ? args[5] : "run");
         case "wait" ->
@@ -66,78 +57,15 @@ public final class SmsRun {
         case "counts" -> System.out.println(run.counts(args[3]).encode());
         case "rate" ->
             System.out.println(
-                run.call(
+                api.call(
                     "PATCH",
                     "/api/v1/senders/" + args[3],
                     new JsonObject().put("rate_per_second", Integer.parseInt(args[4]))));
         case "status" ->
-            System.out.println(run.call("GET", "/api/v1/senders/" + args[3] + "/status", null));
+            System.out.println(api.call("GET", "/api/v1/senders/" + args[3] + "/status", null));
         default -> throw new IllegalArgumentException("unknown step " + args[0]);
       }
-    } finally {
-      run.vertx.close().await();
     }
-  }
-
-  private JsonObject call(String method, String path, JsonObject body) {
-    var request = web.request(HttpMethod.valueOf(method), path);
-    if (key != null) {
-      request.putHeader("X-API-Key", key);
-    }
-    HttpResponse<Buffer> response =
-        (body == null
-                ? request.send()
-                : request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()))
-            .await();
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(
-          method + " " + path + " -> " + response.statusCode() + " " + response.bodyAsString());
-    }
-    return response.bodyAsJsonObject();
-  }
-
-  private void setup(String password, int smscPort, int rate, int window) {
-    String token =
-        call(
-                "POST",
-                "/api/v1/auth/login",
-                new JsonObject().put("username", "admin").put("password", password))
-            .getString("token");
-    HttpResponse<Buffer> created =
-        web.post("/api/v1/api-keys")
-            .putHeader("Authorization", "Bearer " + token)
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(
-                new JsonObject()
-                    .put("name", "bench")
-                    .put("scopes", new JsonArray().add("messages:*").add("senders:*"))
-                    .toBuffer())
-            .await();
-    String apiKey = created.bodyAsJsonObject().getString("key");
-    HttpResponse<Buffer> sender =
-        web.post("/api/v1/senders")
-            .putHeader("X-API-Key", apiKey)
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(
-                new JsonObject()
-                    .put("name", "bench " + System.nanoTime())
-                    .put("provider", "smpp")
-                    .put("rate_per_second", rate)
-                    .put(
-                        "settings",
-                        new JsonObject()
-                            .put("host", "127.0.0.1")
-                            .put("port", smscPort)
-                            .put("system_id", "herald")
-                            .put("password", "herald")
-                            .put("source_addr", "Bench")
-                            .put("window", window))
-                    .toBuffer())
-            .await();
-    if (sender.statusCode() != 201) {
-      throw new IllegalStateException("sender: " + sender.bodyAsString());
-    }
-    System.out.println(apiKey + " " + sender.bodyAsJsonObject().getString("id"));
   }
 
   /** Posts {@code count} messages with unique bodies, 4 batches of 1,000 in flight. */
@@ -186,7 +114,7 @@ public final class SmsRun {
   }
 
   private JsonObject counts(String sender) {
-    return call("GET", "/api/v1/messages/stats?sender_id=" + sender, null)
+    return api.call("GET", "/api/v1/messages/stats?sender_id=" + sender, null)
         .getJsonObject("by_status");
   }
 
