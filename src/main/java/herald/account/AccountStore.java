@@ -1,5 +1,6 @@
 package herald.account;
 
+import herald.platform.ReadCache;
 import herald.platform.database.Rows;
 import herald.platform.http.PageRequest;
 import io.vertx.core.Future;
@@ -14,6 +15,8 @@ import java.util.UUID;
 public final class AccountStore {
   private static final String COLUMNS =
       "id, name, parent_id, is_platform, status, settings, created_at, updated_at";
+
+  private static final ReadCache<UUID, Account> CACHE = new ReadCache<>(2000);
 
   private final Pool pool;
 
@@ -30,6 +33,11 @@ public final class AccountStore {
                 + COLUMNS)
         .execute(Tuple.of(id, name, platform, settings))
         .map(rows -> Rows.first(rows, Account::from));
+  }
+
+  /** {@link #get} for the send path, cached for up to 2 s; {@link #update} clears it. */
+  public Future<Account> getCached(UUID id) {
+    return CACHE.get(id, () -> get(id));
   }
 
   public Future<Account> get(UUID id) {
@@ -56,6 +64,7 @@ public final class AccountStore {
   }
 
   public static Future<Account> update(SqlClient tx, Account account) {
+    CACHE.clear();
     return tx.preparedQuery(
             "UPDATE accounts SET name = $2, status = $3, settings = $4, updated_at = now()"
                 + " WHERE id = $1 RETURNING "

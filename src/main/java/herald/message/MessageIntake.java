@@ -47,7 +47,7 @@ final class MessageIntake {
   /** Validates every item, resolves senders and the blacklist, and builds the rows to insert. */
   Future<Checked> check(UUID accountId, List<Object> items) {
     return accounts
-        .get(accountId)
+        .getCached(accountId)
         .compose(
             account -> {
               String region =
@@ -127,9 +127,9 @@ final class MessageIntake {
         .forEach(wanted::add);
     boolean needDefault = drafts.stream().anyMatch(d -> d.senderId() == null);
     List<Future<Sender>> lookups = new ArrayList<>();
-    wanted.forEach(id -> lookups.add(senders.get(accountId, id)));
+    wanted.forEach(id -> lookups.add(senders.getCached(accountId, id)));
     if (needDefault) {
-      lookups.add(senders.defaultFor(accountId, "sms"));
+      lookups.add(senders.defaultForCached(accountId, "sms"));
     }
     return Future.all(lookups)
         .map(

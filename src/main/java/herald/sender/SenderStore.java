@@ -1,5 +1,6 @@
 package herald.sender;
 
+import herald.platform.ReadCache;
 import herald.platform.database.Rows;
 import herald.platform.http.PageRequest;
 import io.vertx.core.Future;
@@ -15,6 +16,9 @@ public final class SenderStore {
       "id, account_id, name, channel, provider, settings, secrets, rate_per_second, is_default,"
           + " is_active, created_at, updated_at";
 
+  /** Send-path reads (see {@link #getCached}); cleared by every write below. */
+  private static final ReadCache<String, Sender> CACHE = new ReadCache<>(2000);
+
   private final Pool pool;
 
   public SenderStore(Pool pool) {
@@ -23,6 +27,7 @@ public final class SenderStore {
 
   /** Inserts a sender; making it the default first clears the account's previous default. */
   public static Future<Sender> insert(SqlClient tx, Sender s) {
+    CACHE.clear();
     Future<Void> cleared =
         s.isDefault() ? clearDefault(tx, s.accountId(), s.channel()) : Future.succeededFuture();
     return cleared.compose(
@@ -49,6 +54,7 @@ public final class SenderStore {
   }
 
   public static Future<Sender> update(SqlClient tx, Sender s) {
+    CACHE.clear();
     Future<Void> cleared =
         s.isDefault() ? clearDefault(tx, s.accountId(), s.channel()) : Future.succeededFuture();
     return cleared.compose(
@@ -111,6 +117,24 @@ public final class SenderStore {
                 + " AND settings->>'account_sid' = $1 AND settings->>'from' = $2 LIMIT 1")
         .execute(Tuple.of(accountSid, number))
         .map(rows -> Rows.first(rows, Sender::from));
+  }
+
+  /**
+   * {@link #get} for the send path, served from a process-wide cache for up to 2 s. Writes through
+   * this store clear it at once; {@link #changedElsewhere()} for changes made otherwise.
+   */
+  public Future<Sender> getCached(UUID accountId, UUID id) {
+    return CACHE.get(accountId + "/" + id, () -> get(accountId, id));
+  }
+
+  /** {@link #defaultFor} for the send path, cached as {@link #getCached} is. */
+  public Future<Sender> defaultForCached(UUID accountId, String channel) {
+    return CACHE.get(accountId + "/default/" + channel, () -> defaultFor(accountId, channel));
+  }
+
+  /** Drops cached senders after a change made without this store. */
+  public static void changedElsewhere() {
+    CACHE.clear();
   }
 
   /** The account's default active sender for a channel, or null. */

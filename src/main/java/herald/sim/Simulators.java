@@ -122,7 +122,8 @@ public final class Simulators {
                                     "UPDATE senders SET settings = settings || $2, updated_at = now() WHERE id = $1")
                                 .execute(
                                     Tuple.of(existing, new JsonObject().put("port", smsc.port())))
-                                .mapEmpty();
+                                .<Void>mapEmpty()
+                                .onSuccess(v -> SenderStore.changedElsewhere());
                           }
                           return Future.succeededFuture();
                         }))
