@@ -1,7 +1,6 @@
 package herald.channel.sms;
 
 import herald.message.MessageQueueStore.Receipt;
-import herald.sim.twilio.TwilioSignature;
 import io.vertx.core.MultiMap;
 import java.util.Locale;
 import java.util.Set;

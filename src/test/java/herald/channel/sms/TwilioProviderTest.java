@@ -7,7 +7,6 @@ import herald.message.OutboundSms;
 import herald.message.SendOutcome;
 import herald.message.SendOutcome.Kind;
 import herald.sender.Sender;
-import herald.sim.twilio.TwilioSignature;
 import herald.sim.twilio.TwilioSimConfig;
 import herald.sim.twilio.TwilioSimulator;
 import io.vertx.core.Context;

@@ -1,5 +1,6 @@
 package herald.sim.twilio;
 
+import herald.channel.sms.TwilioSignature;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -1,4 +1,4 @@
-package herald.sim.twilio;
+package herald.channel.sms;
 
 import io.vertx.core.MultiMap;
 import java.net.URI;
