@@ -47,6 +47,16 @@ public final class MessageStore {
           + " AS t(id, sender_id, to_number, from_number, body, encoding, segments, scheduled_at, metadata,"
           + " callback_url)";
 
+  /** The insert, and one event per inserted row built from what it returned: one statement. */
+  private static final String INSERT_WITH_EVENTS =
+      "WITH m AS ("
+          + INSERT
+          + " RETURNING *)"
+          + " INSERT INTO events (id, account_id, type, subject_id, data)"
+          + " SELECT e.eid, m.account_id, $14, m.id, "
+          + EVENT_DATA
+          + " FROM m JOIN unnest($4::uuid[], $15::uuid[]) AS e(mid, eid) ON e.mid = m.id";
+
   /** A message to insert. */
   public record NewMessage(
       UUID id,
@@ -101,14 +111,18 @@ public final class MessageStore {
       metadata[i] = m.metadata() == null ? null : m.metadata().encode();
       callbacks[i] = m.callbackUrl();
     }
-    return tx.preparedQuery(INSERT)
+    UUID[] eventIds = new UUID[n];
+    for (int i = 0; i < n; i++) {
+      eventIds[i] = Ids.newId();
+    }
+    return tx.preparedQuery(INSERT_WITH_EVENTS)
         .execute(
             Tuple.from(
                 new Object[] {
                   accountId, direction, status, ids, senders, to, from, bodies, encodings, segments,
-                  scheduled, metadata, callbacks
+                  scheduled, metadata, callbacks, eventType, eventIds
                 }))
-        .compose(v -> appendEvents(tx, eventType, List.of(ids)));
+        .mapEmpty();
   }
 
   /** Writes one {@code type} event per message, snapshotting each message row as it is now. */
