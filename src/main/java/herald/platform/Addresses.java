@@ -17,6 +17,12 @@ public final class Addresses {
   /** Request/reply: connection and device status of one SMS sender (body: sender id). */
   public static final String SMS_STATUS = "herald.channel.sms.status";
 
+  /** Published when endpoints have deliveries due (body: JSON array of endpoint ids). */
+  public static final String WEBHOOKS_DUE = "herald.webhooks.due";
+
+  /** Published when a webhook endpoint is created, changed or deleted (body: endpoint id). */
+  public static final String WEBHOOKS_CHANGED = "herald.webhooks.changed";
+
   private Addresses() {}
 
   /** Liveness ping answered by every instance of a verticle group (request/reply). */

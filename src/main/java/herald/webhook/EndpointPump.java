@@ -1,0 +1,348 @@
+package herald.webhook;
+
+import herald.platform.config.WebhookConfig;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one endpoint's due deliveries: claims only as many as it may send now (free concurrency
+ * slots, rate-limit tokens, circuit state), so a claimed delivery is always on the wire within its
+ * lease. At most {@code max_in_flight_per_endpoint} requests at once (one for ordered endpoints),
+ * so a hanging endpoint only ever holds its own slots. Used from its dispatcher's event loop only.
+ */
+final class EndpointPump {
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointPump.class);
+  private static final long TARGET_CHECK_TTL_MS = 60_000;
+  private static final int LEASE_MARGIN_SECONDS = 10;
+
+  /** An attempt that counts against the circuit breaker. */
+  private static final class Failed extends RuntimeException {
+    final Courier.Outcome outcome;
+
+    Failed(Courier.Outcome outcome) {
+      super(outcome.error(), null, false, false);
+      this.outcome = outcome;
+    }
+  }
+
+  private final Vertx vertx;
+  private final WebhookConfig config;
+  private final DeliveryStore deliveries;
+  private final EndpointStore endpoints;
+  private final Courier courier;
+  private final Targets targets;
+  private final ResultWriter writer;
+  private final CircuitBreaker breaker;
+  private Endpoint endpoint;
+  private Instant failingSince;
+  private int inFlight;
+  private boolean claiming;
+  private boolean wakeAgain;
+  private boolean stopped;
+  private long rateTimer = -1;
+  private double tokens;
+  private long tokensAt = System.nanoTime();
+  private String targetProblem;
+  private long targetCheckedAt = Long.MIN_VALUE;
+
+  EndpointPump(
+      Vertx vertx,
+      WebhookConfig config,
+      Endpoint endpoint,
+      DeliveryStore deliveries,
+      EndpointStore endpoints,
+      Courier courier,
+      Targets targets,
+      ResultWriter writer) {
+    this.vertx = vertx;
+    this.config = config;
+    this.deliveries = deliveries;
+    this.endpoints = endpoints;
+    this.courier = courier;
+    this.targets = targets;
+    this.writer = writer;
+    this.endpoint = endpoint;
+    this.failingSince = endpoint.failingSince();
+    this.breaker =
+        CircuitBreaker.create(
+                "webhook-" + endpoint.id(),
+                vertx,
+                new CircuitBreakerOptions()
+                    .setMaxFailures(config.breakerFailures())
+                    .setResetTimeout(config.breakerReset().toMillis())
+                    .setTimeout(-1) // the courier times out on its own
+                    .setNotificationAddress(null))
+            .halfOpenHandler(v -> wake());
+  }
+
+  /** Takes changed settings (URL, rate, active flag, secrets) for the next claims. */
+  void update(Endpoint changed) {
+    boolean urlChanged = !changed.url().equals(endpoint.url());
+    endpoint = changed;
+    failingSince = changed.failingSince();
+    if (urlChanged) {
+      targetCheckedAt = Long.MIN_VALUE;
+    }
+    if (changed.active() && breaker.state() == CircuitBreakerState.OPEN && !urlChanged) {
+      return;
+    }
+    if (urlChanged || !changed.active()) {
+      breaker.reset();
+    }
+    wake();
+  }
+
+  void stop() {
+    stopped = true;
+    breaker.close();
+  }
+
+  /** Called when results of this endpoint were recorded. */
+  void recorded() {
+    wake();
+  }
+
+  /** Claims and sends whatever may be sent now; cheap to call often. */
+  void wake() {
+    if (stopped || !endpoint.active()) {
+      return;
+    }
+    if (claiming) {
+      wakeAgain = true;
+      return;
+    }
+    CircuitBreakerState state = breaker.state();
+    if (state == CircuitBreakerState.OPEN) {
+      return; // the half-open handler wakes us; deliveries stay pending meanwhile
+    }
+    int max = endpoint.ordered() ? 1 : config.maxInFlightPerEndpoint();
+    int free = max - inFlight;
+    if (state == CircuitBreakerState.HALF_OPEN) {
+      free = inFlight == 0 ? 1 : 0;
+    }
+    // Claim in batches: wait for a quarter of the slots unless idle.
+    if (free <= 0 || (inFlight > 0 && free < Math.max(1, max / 4))) {
+      return;
+    }
+    Integer rate = endpoint.rateLimitPerSecond();
+    if (rate != null) {
+      refill(rate);
+      if (tokens < 1) {
+        scheduleRateWake(rate);
+        return;
+      }
+      free = Math.min(free, (int) tokens);
+    }
+    int limit = free;
+    claiming = true;
+    checkTarget()
+        .compose(
+            problem -> {
+              if (problem != null) {
+                return deliveries
+                    .claim(endpoint.id(), endpoint.ordered(), limit, lease())
+                    .map(
+                        claimed -> {
+                          claimed.forEach(c -> refuse(c, problem));
+                          return List.<DeliveryStore.Claimed>of();
+                        });
+              }
+              return deliveries.claim(endpoint.id(), endpoint.ordered(), limit, lease());
+            })
+        .onComplete(
+            ar -> {
+              claiming = false;
+              if (ar.failed()) {
+                LOG.warn(
+                    "Claiming deliveries of {} failed: {}", endpoint.id(), ar.cause().getMessage());
+                return;
+              }
+              if (rate != null) {
+                tokens -= ar.result().size();
+              }
+              ar.result().forEach(this::deliver);
+              if (wakeAgain) {
+                wakeAgain = false;
+                wake();
+              }
+            });
+  }
+
+  private int lease() {
+    return endpoint.timeoutSeconds() + LEASE_MARGIN_SECONDS;
+  }
+
+  private void refill(int rate) {
+    long now = System.nanoTime();
+    tokens = Math.min(rate, tokens + (now - tokensAt) * rate / 1e9);
+    tokensAt = now;
+  }
+
+  private void scheduleRateWake(int rate) {
+    if (rateTimer >= 0) {
+      return;
+    }
+    long wait = Math.max(1, (long) Math.ceil((1 - tokens) / rate * 1000));
+    rateTimer =
+        vertx.setTimer(
+            wait,
+            t -> {
+              rateTimer = -1;
+              wake();
+            });
+  }
+
+  /** The SSRF check of the endpoint's host, re-resolved at most once a minute. */
+  private Future<String> checkTarget() {
+    long now = System.currentTimeMillis();
+    if (now - targetCheckedAt < TARGET_CHECK_TTL_MS) {
+      return Future.succeededFuture(targetProblem);
+    }
+    return targets
+        .check(endpoint.url())
+        .map(
+            problem -> {
+              targetProblem = problem;
+              targetCheckedAt = System.currentTimeMillis();
+              return problem;
+            });
+  }
+
+  private void refuse(DeliveryStore.Claimed c, String problem) {
+    finish(c, new Courier.Outcome(null, 0, null, "refused: " + problem, null));
+  }
+
+  private void deliver(DeliveryStore.Claimed c) {
+    inFlight++;
+    Endpoint target = endpoint;
+    breaker
+        .<Courier.Outcome>execute(
+            () ->
+                courier
+                    .send(target, c)
+                    .compose(
+                        o ->
+                            o.success() || (o.status() != null && o.status() == 410)
+                                ? Future.succeededFuture(o)
+                                : Future.failedFuture(new Failed(o))))
+        .onComplete(
+            ar -> {
+              inFlight--;
+              if (ar.succeeded()) {
+                finish(c, ar.result());
+              } else if (ar.cause() instanceof Failed failed) {
+                finish(c, failed.outcome);
+              } else {
+                release(c); // the circuit opened meanwhile: not an attempt
+              }
+              wake();
+            });
+  }
+
+  /** Gives a claimed delivery back untouched, due when the circuit half-opens. */
+  private void release(DeliveryStore.Claimed c) {
+    deliveries
+        .release(c.id(), Instant.now().plus(config.breakerReset()))
+        .onFailure(err -> LOG.warn("Releasing delivery {} failed: {}", c.id(), err.getMessage()));
+  }
+
+  private void finish(DeliveryStore.Claimed c, Courier.Outcome o) {
+    Instant now = Instant.now();
+    int attempt = c.attempts() + 1;
+    String status;
+    Instant next = null;
+    int retriesLeft = c.retriesLeft();
+    boolean gone = o.status() != null && o.status() == 410;
+    if (o.success()) {
+      status = "succeeded";
+    } else if (gone || retriesLeft <= 0) {
+      status = "failed";
+    } else {
+      status = "pending";
+      int retry = endpoint.retryLimit() - retriesLeft + 1;
+      next = now.plus(delay(retry, o.retryAfterSeconds()));
+      retriesLeft--;
+    }
+    writer.add(
+        new DeliveryStore.Result(
+            c.id(),
+            attempt,
+            now,
+            o.status(),
+            o.latencyMs(),
+            o.body(),
+            o.error(),
+            status,
+            next,
+            retriesLeft),
+        this);
+    if (o.success()) {
+      healthy();
+    } else if (gone) {
+      disable("gone", "the endpoint answered 410 Gone");
+    } else {
+      failing(now);
+    }
+  }
+
+  /** The schedule's delay with jitter, or the endpoint's Retry-After if longer (at most 1 h). */
+  private Duration delay(int retry, Long retryAfterSeconds) {
+    long base = config.delay(retry).toMillis();
+    double spread = config.jitterPercent() / 100.0;
+    long jittered =
+        Math.max(
+            1, Math.round(base * (1 + ThreadLocalRandom.current().nextDouble(-spread, spread))));
+    long asked = retryAfterSeconds == null ? 0 : Math.min(3600, retryAfterSeconds) * 1000;
+    return Duration.ofMillis(Math.max(jittered, asked));
+  }
+
+  private void healthy() {
+    if (failingSince != null) {
+      failingSince = null;
+      endpoints
+          .markHealthy(endpoint.id())
+          .onFailure(err -> LOG.warn("Recording health of {} failed", endpoint.id(), err));
+    }
+  }
+
+  private void failing(Instant now) {
+    if (failingSince == null) {
+      failingSince = now;
+      endpoints
+          .markFailing(endpoint.id())
+          .onSuccess(since -> failingSince = since == null ? failingSince : since);
+    } else if (Duration.between(failingSince, now).compareTo(config.disableAfter()) >= 0) {
+      disable(
+          "failing",
+          "every attempt failed for "
+              + config.disableAfter().toSeconds()
+              + " s since "
+              + failingSince);
+    }
+  }
+
+  private void disable(String reason, String detail) {
+    if (!endpoint.active()) {
+      return;
+    }
+    endpoint = endpoint.withActive(false, reason);
+    endpoints
+        .disable(endpoint, reason, detail)
+        .onSuccess(
+            disabled -> {
+              if (disabled) {
+                LOG.warn("Disabled webhook endpoint {}: {}", endpoint.id(), detail);
+              }
+            })
+        .onFailure(err -> LOG.warn("Disabling webhook endpoint {} failed", endpoint.id(), err));
+  }
+}
