@@ -52,7 +52,7 @@ final class EndpointPump {
   private double tokens;
   private long tokensAt = System.nanoTime();
   private String targetProblem;
-  private long targetCheckedAt = Long.MIN_VALUE;
+  private long targetCheckedAt;
 
   EndpointPump(
       Vertx vertx,
@@ -90,7 +90,7 @@ final class EndpointPump {
     endpoint = changed;
     failingSince = changed.failingSince();
     if (urlChanged) {
-      targetCheckedAt = Long.MIN_VALUE;
+      targetCheckedAt = 0;
     }
     if (changed.active() && breaker.state() == CircuitBreakerState.OPEN && !urlChanged) {
       return;
