@@ -34,6 +34,7 @@ final class TestReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile int status = 200;
   private volatile boolean hanging;
+  private volatile long delayMs;
   private HttpServer server;
 
   private TestReceiver(Vertx vertx, int port) {
@@ -71,8 +72,20 @@ final class TestReceiver implements AutoCloseable {
                                       body.toString(),
                                       System.nanoTime(),
                                       Instant.now()));
-                              if (!hanging) {
-                                request.response().setStatusCode(status).end("ok " + status);
+                              int answer = status;
+                              if (hanging) {
+                                return;
+                              }
+                              if (delayMs > 0) {
+                                vertx.setTimer(
+                                    delayMs,
+                                    t ->
+                                        request
+                                            .response()
+                                            .setStatusCode(answer)
+                                            .end("ok " + answer));
+                              } else {
+                                request.response().setStatusCode(answer).end("ok " + answer);
                               }
                             }))
             .listen()
@@ -89,6 +102,11 @@ final class TestReceiver implements AutoCloseable {
 
   void answer(int statusCode) {
     this.status = statusCode;
+  }
+
+  /** Answers each request only after {@code millis}. */
+  void delay(long millis) {
+    this.delayMs = millis;
   }
 
   void hang() {
