@@ -167,7 +167,7 @@ public final class WebhookBench {
       for (int i = 0; i < 1000 && b * 1000 + i < events; i++) {
         batch.add(
             new JsonObject()
-                .put("to", String.format("+1415%07d", b * 1000 + i))
+                .put("to", String.format("+1415555%04d", (b * 1000 + i) % 10_000))
                 .put("body", "webhook bench")
                 .put("scheduled_at", later));
       }
@@ -175,7 +175,19 @@ public final class WebhookBench {
           web.post("/api/v1/messages")
               .putHeader("Authorization", "Bearer " + token)
               .putHeader("Content-Type", "application/json")
-              .sendBuffer(batch.toBuffer()));
+              .sendBuffer(batch.toBuffer())
+              .map(
+                  response -> {
+                    if (response.statusCode() != 202
+                        || response.bodyAsJsonObject().getInteger("accepted") != batch.size()) {
+                      throw new IllegalStateException(
+                          "intake refused: "
+                              + response.statusCode()
+                              + " "
+                              + response.bodyAsString());
+                    }
+                    return response;
+                  }));
       if (posts.size() >= 4) {
         io.vertx.core.Future.all(posts).await();
         posts.clear();
