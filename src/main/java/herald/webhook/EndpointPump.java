@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -23,6 +25,10 @@ final class EndpointPump {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointPump.class);
   private static final long TARGET_CHECK_TTL_MS = 60_000;
   private static final int LEASE_MARGIN_SECONDS = 10;
+  private static final long READY_FOR_NANOS = (LEASE_MARGIN_SECONDS - 2) * 1_000_000_000L;
+
+  /** A claimed delivery waiting for a free slot, and when it was claimed. */
+  private record Ready(DeliveryStore.Claimed claimed, long claimedNanos) {}
 
   /** An attempt that counts against the circuit breaker. */
   private static final class Failed extends RuntimeException {
@@ -42,6 +48,7 @@ final class EndpointPump {
   private final Targets targets;
   private final ResultWriter writer;
   private final CircuitBreaker breaker;
+  private final Deque<Ready> ready = new ArrayDeque<>();
   private Endpoint endpoint;
   private Instant failingSince;
   private int inFlight;
@@ -111,38 +118,63 @@ final class EndpointPump {
     wake();
   }
 
-  /** Claims and sends whatever may be sent now; cheap to call often. */
+  /** Sends what may be sent now and claims more when the local buffer runs low; cheap to call. */
   void wake() {
     if (stopped || !endpoint.active()) {
-      return;
-    }
-    if (claiming) {
-      wakeAgain = true;
+      ready.clear(); // their leases run out; whoever serves the endpoint next claims them again
       return;
     }
     CircuitBreakerState state = breaker.state();
     if (state == CircuitBreakerState.OPEN) {
-      return; // the half-open handler wakes us; deliveries stay pending meanwhile
-    }
-    int max = endpoint.ordered() ? 1 : config.maxInFlightPerEndpoint();
-    int free = max - inFlight;
-    if (state == CircuitBreakerState.HALF_OPEN) {
-      free = inFlight == 0 ? 1 : 0;
-    }
-    // Claim in batches: wait for a quarter of the slots unless idle.
-    if (free <= 0 || (inFlight > 0 && free < Math.max(1, max / 4))) {
+      releaseReady(); // the half-open handler wakes us; deliveries stay pending meanwhile
       return;
     }
+    boolean trial = state == CircuitBreakerState.HALF_OPEN;
+    sendReady(trial ? 1 : endpoint.ordered() ? 1 : config.maxInFlightPerEndpoint());
+    claimMore(trial);
+  }
+
+  private void sendReady(int maxInFlight) {
+    Integer rate = endpoint.rateLimitPerSecond();
+    while (inFlight < maxInFlight && !ready.isEmpty()) {
+      if (rate != null) {
+        refill(rate);
+        if (tokens < 1) {
+          scheduleRateWake(rate);
+          return;
+        }
+        tokens -= 1;
+      }
+      Ready next = ready.poll();
+      // A delivery that waited here too long could outlive its lease mid-request; leave it to be
+      // claimed again when the lease ends rather than risk two requests at once.
+      if (System.nanoTime() - next.claimedNanos() < READY_FOR_NANOS) {
+        deliver(next.claimed());
+      }
+    }
+  }
+
+  /**
+   * Claims due deliveries into the local buffer: up to a few rounds of in-flight requests ahead
+   * (one second's worth when rate-limited), so the next requests never wait for a query. Ordered
+   * endpoints and half-open circuits claim one at a time, and only when nothing else is pending
+   * here.
+   */
+  private void claimMore(boolean trial) {
+    if (claiming) {
+      wakeAgain = true;
+      return;
+    }
+    boolean single = trial || endpoint.ordered();
+    int target = single ? 1 : Math.min(config.batchSize(), config.maxInFlightPerEndpoint() * 8);
     Integer rate = endpoint.rateLimitPerSecond();
     if (rate != null) {
-      refill(rate);
-      if (tokens < 1) {
-        scheduleRateWake(rate);
-        return;
-      }
-      free = Math.min(free, (int) tokens);
+      target = Math.max(1, Math.min(target, rate));
     }
-    int limit = free;
+    if (single ? inFlight > 0 || !ready.isEmpty() : ready.size() > target / 2) {
+      return;
+    }
+    int limit = target - ready.size();
     claiming = true;
     checkTarget()
         .compose(
@@ -166,15 +198,20 @@ final class EndpointPump {
                     "Claiming deliveries of {} failed: {}", endpoint.id(), ar.cause().getMessage());
                 return;
               }
-              if (rate != null) {
-                tokens -= ar.result().size();
-              }
-              ar.result().forEach(this::deliver);
-              if (wakeAgain) {
+              long now = System.nanoTime();
+              ar.result().forEach(c -> ready.add(new Ready(c, now)));
+              if (wakeAgain || !ar.result().isEmpty()) {
                 wakeAgain = false;
                 wake();
               }
             });
+  }
+
+  /** Gives buffered deliveries back untouched while the circuit is open. */
+  private void releaseReady() {
+    while (!ready.isEmpty()) {
+      release(ready.poll().claimed());
+    }
   }
 
   private int lease() {

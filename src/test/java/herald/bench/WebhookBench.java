@@ -30,12 +30,14 @@ import javax.crypto.spec.SecretKeySpec;
  * event's commit timestamp to receipt (p50/p99/max). Every 50th receipt is checked against its
  * X-Webhook-Signature.
  *
- * <p>Arguments: port, admin password, events, endpoints, max seconds.
+ * <p>Arguments: port, admin password, events, endpoints, max seconds, latency-phase rate (events/s)
+ * and seconds.
  */
 public final class WebhookBench {
   private final Vertx vertx = Vertx.vertx();
   private final WebClient web;
   private final Map<String, Long> firstSeenLatencyMicros = new ConcurrentHashMap<>();
+  private final AtomicLong firstReceiptNanos = new AtomicLong();
   private final AtomicLong lastReceiptNanos = new AtomicLong();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger badSignatures = new AtomicInteger();
@@ -59,9 +61,11 @@ public final class WebhookBench {
     int events = Integer.parseInt(args[2]);
     int endpoints = Integer.parseInt(args[3]);
     int maxSeconds = Integer.parseInt(args[4]);
+    int rate = Integer.parseInt(args[5]);
+    int seconds = Integer.parseInt(args[6]);
     WebhookBench bench = new WebhookBench(port);
     try {
-      bench.run(password, events, endpoints, maxSeconds);
+      bench.run(password, events, endpoints, maxSeconds, rate, seconds);
     } finally {
       bench.vertx.close().await();
     }
@@ -109,6 +113,7 @@ public final class WebhookBench {
                                     (at.getEpochSecond() - committed.getEpochSecond()) * 1_000_000
                                         + (at.getNano() - committed.getNano()) / 1000;
                                 firstSeenLatencyMicros.putIfAbsent(id, micros);
+                                firstReceiptNanos.compareAndSet(0, now);
                                 lastReceiptNanos.set(now);
                               }
                               request.response().setStatusCode(204).end();
@@ -135,7 +140,8 @@ public final class WebhookBench {
     }
   }
 
-  private void run(String password, int events, int endpoints, int maxSeconds)
+  private void run(
+      String password, int events, int endpoints, int maxSeconds, int rate, int seconds)
       throws InterruptedException {
     String token =
         web.post("/api/v1/auth/login")
@@ -159,35 +165,45 @@ public final class WebhookBench {
       secrets.put(i, created.getString("secret"));
     }
     String later = Instant.now().plusSeconds(86_400).toString();
-    int batches = (events + 999) / 1000;
+    throughput(token, later, events, endpoints, maxSeconds);
+    latency(token, later, endpoints, rate, seconds);
+  }
+
+  private JsonArray batch(int from, int size, String later) {
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < size; i++) {
+      batch.add(
+          new JsonObject()
+              .put("to", String.format("+1415555%04d", (from + i) % 10_000))
+              .put("body", "webhook bench")
+              .put("scheduled_at", later));
+    }
+    return batch;
+  }
+
+  private io.vertx.core.Future<Void> post(String token, JsonArray batch) {
+    return web.post("/api/v1/messages")
+        .putHeader("Authorization", "Bearer " + token)
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(batch.toBuffer())
+        .map(
+            response -> {
+              if (response.statusCode() != 202
+                  || response.bodyAsJsonObject().getInteger("accepted") != batch.size()) {
+                throw new IllegalStateException(
+                    "intake refused: " + response.statusCode() + " " + response.bodyAsString());
+              }
+              return null;
+            });
+  }
+
+  /** (a) Commits every event in 1,000-message batches, then waits for every delivery. */
+  private void throughput(String token, String later, int events, int endpoints, int maxSeconds)
+      throws InterruptedException {
     long start = System.nanoTime();
-    List<io.vertx.core.Future<?>> posts = new ArrayList<>();
-    for (int b = 0; b < batches; b++) {
-      JsonArray batch = new JsonArray();
-      for (int i = 0; i < 1000 && b * 1000 + i < events; i++) {
-        batch.add(
-            new JsonObject()
-                .put("to", String.format("+1415555%04d", (b * 1000 + i) % 10_000))
-                .put("body", "webhook bench")
-                .put("scheduled_at", later));
-      }
-      posts.add(
-          web.post("/api/v1/messages")
-              .putHeader("Authorization", "Bearer " + token)
-              .putHeader("Content-Type", "application/json")
-              .sendBuffer(batch.toBuffer())
-              .map(
-                  response -> {
-                    if (response.statusCode() != 202
-                        || response.bodyAsJsonObject().getInteger("accepted") != batch.size()) {
-                      throw new IllegalStateException(
-                          "intake refused: "
-                              + response.statusCode()
-                              + " "
-                              + response.bodyAsString());
-                    }
-                    return response;
-                  }));
+    List<io.vertx.core.Future<Void>> posts = new ArrayList<>();
+    for (int from = 0; from < events; from += 1000) {
+      posts.add(post(token, batch(from, Math.min(1000, events - from), later)));
       if (posts.size() >= 4) {
         io.vertx.core.Future.all(posts).await();
         posts.clear();
@@ -201,26 +217,66 @@ public final class WebhookBench {
       Thread.sleep(20);
     }
     long delivered = firstSeenLatencyMicros.size();
-    double seconds = (lastReceiptNanos.get() - start) / 1e9;
+    double overall = (lastReceiptNanos.get() - start) / 1e9;
+    double steady = (lastReceiptNanos.get() - firstReceiptNanos.get()) / 1e9;
+    System.out.printf(
+        "(a) %,d events committed in %.2f s (%,.0f/s) for %d endpoints%n",
+        events, intake, events / intake, endpoints);
+    System.out.printf(
+        "(a) signed deliveries: %,d of %,d; %,.0f deliveries/s from the first POST to the last"
+            + " receipt (%.2f s), %,.0f/s from the first receipt to the last; requests seen %,d;"
+            + " bad signatures in the 1-in-50 sample: %d%n",
+        delivered,
+        expected,
+        delivered / overall,
+        overall,
+        delivered / steady,
+        requests.get(),
+        badSignatures.get());
+    if (delivered < expected) {
+      System.out.println("(a) INCOMPLETE: the time limit of " + maxSeconds + " s was reached");
+    }
+  }
+
+  /**
+   * (b) First-attempt latency at a steady, sustainable rate: a 10-event batch every 10/rate
+   * seconds, open loop, for the given seconds; latency from each event's commit timestamp to its
+   * first receipt.
+   */
+  private void latency(String token, String later, int endpoints, int rate, int seconds)
+      throws InterruptedException {
+    firstSeenLatencyMicros.clear();
+    int batches = Math.max(1, rate * seconds / 10);
+    long periodNanos = 10_000_000_000L / rate;
+    long start = System.nanoTime();
+    List<io.vertx.core.Future<Void>> posts = new ArrayList<>();
+    for (int b = 0; b < batches; b++) {
+      long due = start + b * periodNanos;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+      posts.add(post(token, batch(b * 10, 10, later)));
+    }
+    io.vertx.core.Future.all(posts).await();
+    long expected = (long) batches * 10 * endpoints;
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (firstSeenLatencyMicros.size() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     long[] latencies =
         firstSeenLatencyMicros.values().stream().mapToLong(Long::longValue).sorted().toArray();
     System.out.printf(
-        "events committed: %,d in %.2f s (%,.0f events/s); endpoints: %d%n",
-        events, intake, events / intake, endpoints);
-    System.out.printf(
-        "signed deliveries: %,d of %,d in %.2f s = %,.0f deliveries/s (requests seen: %,d, bad"
-            + " signatures in sample: %d)%n",
-        delivered, expected, seconds, delivered / seconds, requests.get(), badSignatures.get());
-    if (latencies.length > 0) {
-      System.out.printf(
-          "first-attempt latency, event commit to receipt: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-          pct(latencies, 0.50) / 1000.0,
-          pct(latencies, 0.99) / 1000.0,
-          latencies[latencies.length - 1] / 1000.0);
-    }
-    if (delivered < expected) {
-      System.out.println("INCOMPLETE: the time limit of " + maxSeconds + " s was reached");
-    }
+        "(b) %,d events at %d/s over %d s, %,d deliveries of %,d; first-attempt latency from event"
+            + " commit to receipt: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        batches * 10,
+        rate,
+        seconds,
+        latencies.length,
+        expected,
+        pct(latencies, 0.50) / 1000.0,
+        pct(latencies, 0.99) / 1000.0,
+        latencies[latencies.length - 1] / 1000.0);
   }
 
   private static long pct(long[] sorted, double p) {
