@@ -81,8 +81,15 @@ public final class DispatcherVerticle extends VerticleBase {
                         pump.stop();
                       }
                     }));
-    courier.close();
-    return Future.succeededFuture();
+    // Attempts already made are recorded; requests still on the wire are abandoned and, their
+    // leases running out, made again after the restart.
+    return writer
+        .flush()
+        .eventually(
+            () -> {
+              courier.close();
+              return Future.succeededFuture();
+            });
   }
 
   private boolean owns(UUID endpointId) {

@@ -1,5 +1,6 @@
 package herald.webhook;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,16 +44,17 @@ final class ResultWriter {
     }
   }
 
-  private void flush() {
+  /** Writes what is pending now; completes when it is recorded (or the write failed). */
+  Future<Void> flush() {
     scheduled = false;
     if (results.isEmpty()) {
-      return;
+      return Future.succeededFuture();
     }
     List<DeliveryStore.Result> batch = results;
     Set<EndpointPump> woken = pumps;
     results = new ArrayList<>();
     pumps = new LinkedHashSet<>();
-    store
+    return store
         .record(batch)
         .onSuccess(v -> woken.forEach(EndpointPump::recorded))
         .onFailure(
@@ -61,6 +63,7 @@ final class ResultWriter {
                     "Recording {} webhook attempts failed; they will be retried after their lease:"
                         + " {}",
                     batch.size(),
-                    err.getMessage()));
+                    err.getMessage()))
+        .otherwiseEmpty();
   }
 }

@@ -80,8 +80,6 @@ CREATE TABLE webhook_deliveries (
 -- Due work per endpoint, in due order and (for ordered endpoints) in event order.
 CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_head_idx ON webhook_deliveries (endpoint_id, event_id) WHERE status = 'pending';
--- The sweep that finds endpoints with due retries.
-CREATE INDEX webhook_deliveries_sweep_idx ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (endpoint_id, id DESC);
 
 CREATE TABLE webhook_attempts (
