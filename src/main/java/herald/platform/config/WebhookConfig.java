@@ -41,7 +41,7 @@ public record WebhookConfig(
     List<String> schedule = node.list("retry_schedule");
     List<Duration> delays = new ArrayList<>();
     for (String part : schedule == null ? List.<String>of() : schedule) {
-      delays.add(duration(node, part));
+      delays.add(duration(node, "retry_schedule", part));
     }
     if (delays.isEmpty()) {
       throw new ConfigException(node.key("retry_schedule"), "needs at least one delay");
@@ -50,7 +50,7 @@ public record WebhookConfig(
         node.integer("dispatcher_instances", 1, 1, 64),
         List.copyOf(delays),
         node.integer("jitter_percent", 10, 0, 50),
-        Duration.ofSeconds(node.integer("disable_after_seconds", 259_200, 1, 31_536_000)),
+        duration(node, "disable_after", node.string("disable_after", "3d")),
         Duration.ofSeconds(node.integer("secret_rotation_overlap_seconds", 86_400, 0, 2_592_000)),
         node.bool("allow_private_targets", false),
         node.integer("max_in_flight_per_endpoint", 32, 1, 1024),
@@ -61,8 +61,8 @@ public record WebhookConfig(
         node.integer("default_timeout_seconds", 15, 1, 60));
   }
 
-  /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
-  private static Duration duration(ConfigNode node, String text) {
+  /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 3d}; a bare number is seconds. */
+  private static Duration duration(ConfigNode node, String key, String text) {
     try {
       String t = text.trim().toLowerCase();
       if (t.endsWith("ms")) {
@@ -86,8 +86,8 @@ public record WebhookConfig(
           });
     } catch (RuntimeException e) {
       throw new ConfigException(
-          node.key("retry_schedule"),
-          "must be a list of delays such as 5s, 2m, 1h (or whole seconds), got '" + text + "'");
+          node.key(key),
+          "must be a duration such as 5s, 2m, 1h, 3d (or whole seconds), got '" + text + "'");
     }
   }
 
