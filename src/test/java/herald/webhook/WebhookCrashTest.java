@@ -60,6 +60,10 @@ class WebhookCrashTest {
     for (long pid : postmasters()) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
     }
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!postmasters().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100); // a stopping postmaster still writes into the data dir
+    }
     vertx.close().await();
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
