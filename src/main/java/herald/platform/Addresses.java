@@ -25,6 +25,14 @@ public final class Addresses {
 
   private Addresses() {}
 
+  /**
+   * Point to point, local: deliveries made already leased, handed by the fan-out to the dispatcher
+   * instance that owns their endpoint (the lease in PostgreSQL covers a crash).
+   */
+  public static String webhookHandoff(int instance) {
+    return "herald.webhooks.handoff." + instance;
+  }
+
   /** Liveness ping answered by every instance of a verticle group (request/reply). */
   public static String health(String group) {
     return "herald.health." + group;

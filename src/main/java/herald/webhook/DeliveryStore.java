@@ -16,8 +16,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -32,6 +35,12 @@ public final class DeliveryStore {
           + " AND EXISTS (SELECT 1 FROM unnest(w.events) f WHERE f = '*' OR f = e.type"
           + " OR (right(f, 2) = '.*' AND starts_with(e.type, left(f, -1))))))";
 
+  /**
+   * Claims queued events and makes their deliveries in one statement. Deliveries to plain endpoints
+   * are made already leased and returned with their event, so the dispatcher sends them without
+   * claiming them again; those of ordered and rate-limited endpoints are made due and claimed by
+   * their pumps in order and at their pace.
+   */
   private static final String FAN_OUT =
       "WITH claimed AS ("
           + " DELETE FROM webhook_queue WHERE event_id IN ("
@@ -39,15 +48,20 @@ public final class DeliveryStore {
           + " RETURNING event_id),"
           + " made AS ("
           + " INSERT INTO webhook_deliveries (id, endpoint_id, account_id, event_id, event_type,"
-          + "  retries_left)"
-          + " SELECT webhook_uuid7(), w.id, e.account_id, e.id, e.type, w.retry_limit"
+          + "  retries_left, next_attempt_at)"
+          + " SELECT webhook_uuid7(), w.id, e.account_id, e.id, e.type, w.retry_limit,"
+          + "  CASE WHEN w.ordered OR w.rate_limit_per_second IS NOT NULL THEN now()"
+          + "  ELSE now() + (w.timeout_seconds + $2::int) * interval '1 second' END"
           + " FROM claimed c JOIN events e ON e.id = c.event_id"
           + " JOIN webhook_endpoints w ON w.account_id = e.account_id AND "
           + MATCHES
           + " ORDER BY e.id"
-          + " ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING endpoint_id)"
-          + " SELECT (SELECT count(*) FROM claimed) AS events,"
-          + " (SELECT array_agg(DISTINCT endpoint_id) FROM made) AS endpoints";
+          + " ON CONFLICT (endpoint_id, event_id) DO NOTHING"
+          + " RETURNING id, endpoint_id, event_id, retries_left, next_attempt_at > now() AS leased)"
+          + " SELECT n.events, m.id, m.endpoint_id, m.event_id, m.retries_left, m.leased, e.type,"
+          + "  CASE WHEN m.leased THEN e.data END AS data, e.created_at"
+          + " FROM (SELECT count(*) AS events FROM claimed) n"
+          + " LEFT JOIN (made m JOIN events e ON e.id = m.event_id) ON true";
 
   private static final String RETURNING =
       " RETURNING d.id, d.event_id, d.attempts, d.retries_left, e.type, e.data, e.created_at";
@@ -87,9 +101,6 @@ public final class DeliveryStore {
     this.pool = pool;
   }
 
-  /** Events moved from the queue to delivery rows, and the endpoints that got work. */
-  record FanOut(long events, Set<UUID> endpoints) {}
-
   /**
    * Runs one dispatcher statement in a transaction that commits without waiting for the WAL flush.
    * Safe here: if PostgreSQL itself crashed and lost such a commit, a fan-out would be redone from
@@ -104,18 +115,43 @@ public final class DeliveryStore {
                 .compose(v -> statement.apply(tx)));
   }
 
+  /**
+   * Events moved from the queue to delivery rows: endpoints that got due work, and deliveries made
+   * already leased, by endpoint, to send now.
+   */
+  record FanOut(long events, Set<UUID> due, Map<UUID, List<Claimed>> leased) {}
+
   /** Claims up to {@code limit} queued events and makes their deliveries, in one statement. */
-  Future<FanOut> fanOut(int limit) {
-    return relaxed(tx -> tx.preparedQuery(FAN_OUT).execute(Tuple.of(limit)))
+  Future<FanOut> fanOut(int limit, int leaseMarginSeconds) {
+    return relaxed(tx -> tx.preparedQuery(FAN_OUT).execute(Tuple.of(limit, leaseMarginSeconds)))
         .map(
             rows -> {
-              Row row = rows.iterator().next();
-              Set<UUID> endpoints = new HashSet<>();
-              UUID[] ids = row.getArrayOfUUIDs("endpoints");
-              if (ids != null) {
-                endpoints.addAll(List.of(ids));
+              long events = 0;
+              Set<UUID> due = new HashSet<>();
+              Map<UUID, List<Claimed>> leased = new HashMap<>();
+              for (Row row : rows) {
+                events = row.getLong("events");
+                UUID endpoint = row.getUUID("endpoint_id");
+                if (endpoint == null) {
+                  continue;
+                }
+                if (row.getBoolean("leased")) {
+                  leased
+                      .computeIfAbsent(endpoint, k -> new ArrayList<>())
+                      .add(
+                          new Claimed(
+                              row.getUUID("id"),
+                              row.getUUID("event_id"),
+                              row.getString("type"),
+                              0,
+                              row.getInteger("retries_left"),
+                              row.getJsonObject("data"),
+                              row.getOffsetDateTime("created_at").toInstant()));
+                } else {
+                  due.add(endpoint);
+                }
               }
-              return new FanOut(row.getLong("events"), endpoints);
+              return new FanOut(events, due, leased);
             });
   }
 
@@ -128,6 +164,29 @@ public final class DeliveryStore {
       int retriesLeft,
       JsonObject data,
       Instant eventAt) {
+
+    /** For a hand-off to another dispatcher instance over the (local) event bus. */
+    JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id.toString())
+          .put("event_id", eventId.toString())
+          .put("type", type)
+          .put("attempts", attempts)
+          .put("retries_left", retriesLeft)
+          .put("data", data)
+          .put("event_at", eventAt.toString());
+    }
+
+    static Claimed fromJson(JsonObject json) {
+      return new Claimed(
+          UUID.fromString(json.getString("id")),
+          UUID.fromString(json.getString("event_id")),
+          json.getString("type"),
+          json.getInteger("attempts"),
+          json.getInteger("retries_left"),
+          json.getJsonObject("data"),
+          Instant.parse(json.getString("event_at")));
+    }
 
     /** The exact body sent and signed: minified {@code {"id","type","timestamp","data"}}. */
     String body() {
@@ -217,11 +276,12 @@ public final class DeliveryStore {
     return relaxed(tx -> tx.preparedQuery(RECORD).execute(args)).mapEmpty();
   }
 
-  /** Makes a claimed delivery due at {@code at} without counting an attempt. */
-  Future<Void> release(UUID id, Instant at) {
+  /** Makes claimed deliveries due at {@code at} without counting an attempt. */
+  Future<Void> release(List<UUID> ids, Instant at) {
     return pool.preparedQuery(
-            "UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id = $1 AND status = 'pending'")
-        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC)))
+            "UPDATE webhook_deliveries SET next_attempt_at = $2"
+                + " WHERE id = ANY($1) AND status = 'pending'")
+        .execute(Tuple.of(ids.toArray(UUID[]::new), at.atOffset(ZoneOffset.UTC)))
         .mapEmpty();
   }
 
@@ -262,7 +322,7 @@ public final class DeliveryStore {
             .and("d.created_at >= ", f.since())
             .and("d.created_at < ", f.until())
             .and("d.id < ", page.after());
-    List<Object> args = new java.util.ArrayList<>(where.args());
+    List<Object> args = new ArrayList<>(where.args());
     args.add(page.limit() + 1);
     return pool.preparedQuery(
             "SELECT "

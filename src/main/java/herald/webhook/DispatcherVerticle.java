@@ -6,8 +6,11 @@ import herald.platform.config.WebhookConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -63,6 +66,18 @@ public final class DispatcherVerticle extends VerticleBase {
         .eventBus()
         .<String>consumer(
             Addresses.WEBHOOKS_CHANGED, message -> changed(UUID.fromString(message.body())));
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            Addresses.webhookHandoff(index),
+            message -> {
+              List<DeliveryStore.Claimed> claimed = new ArrayList<>();
+              message
+                  .body()
+                  .getJsonArray("deliveries")
+                  .forEach(d -> claimed.add(DeliveryStore.Claimed.fromJson((JsonObject) d)));
+              accept(UUID.fromString(message.body().getString("endpoint_id")), claimed);
+            });
     vertx.setTimer(config.pollInterval().toMillis(), t -> fanOut());
     vertx.setPeriodic(SWEEP_MS / 2 + index * 37L, SWEEP_MS, t -> sweep());
     return Future.succeededFuture();
@@ -102,12 +117,13 @@ public final class DispatcherVerticle extends VerticleBase {
       return;
     }
     deliveries
-        .fanOut(config.batchSize())
+        .fanOut(config.batchSize(), EndpointPump.LEASE_MARGIN_SECONDS)
         .onComplete(
             ar -> {
               long next = config.pollInterval().toMillis();
               if (ar.succeeded()) {
-                Collection<UUID> due = ar.result().endpoints();
+                ar.result().leased().forEach(this::handOff);
+                Collection<UUID> due = ar.result().due();
                 if (!due.isEmpty()) {
                   JsonArray ids = new JsonArray();
                   due.forEach(id -> ids.add(id.toString()));
@@ -123,6 +139,35 @@ public final class DispatcherVerticle extends VerticleBase {
                 vertx.runOnContext(v -> fanOut());
               } else {
                 vertx.setTimer(next, t -> fanOut());
+              }
+            });
+  }
+
+  /** Gives deliveries made already leased to the instance that owns their endpoint. */
+  private void handOff(UUID endpointId, List<DeliveryStore.Claimed> claimed) {
+    int owner = Math.floorMod(endpointId.hashCode(), instances);
+    if (owner == index) {
+      accept(endpointId, claimed);
+      return;
+    }
+    JsonArray list = new JsonArray();
+    claimed.forEach(c -> list.add(c.toJson()));
+    vertx
+        .eventBus()
+        .send(
+            Addresses.webhookHandoff(owner),
+            new JsonObject().put("endpoint_id", endpointId.toString()).put("deliveries", list));
+  }
+
+  private void accept(UUID endpointId, List<DeliveryStore.Claimed> claimed) {
+    if (stopping) {
+      return; // their leases run out and they are claimed again
+    }
+    pump(endpointId)
+        .onSuccess(
+            pump -> {
+              if (pump != null) {
+                pump.accept(claimed);
               }
             });
   }

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,7 +25,10 @@ import org.slf4j.LoggerFactory;
 final class EndpointPump {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointPump.class);
   private static final long TARGET_CHECK_TTL_MS = 60_000;
-  private static final int LEASE_MARGIN_SECONDS = 10;
+
+  /** How much longer than the request timeout a claimed delivery stays leased. */
+  static final int LEASE_MARGIN_SECONDS = 10;
+
   private static final long READY_FOR_NANOS = (LEASE_MARGIN_SECONDS - 2) * 1_000_000_000L;
 
   /** A claimed delivery waiting for a free slot, and when it was claimed. */
@@ -113,6 +117,41 @@ final class EndpointPump {
     breaker.close();
   }
 
+  /**
+   * Takes deliveries the fan-out made already leased: they are sent like claimed ones, refused if
+   * the target is not allowed, and given back if the endpoint is inactive or its circuit open.
+   */
+  void accept(List<DeliveryStore.Claimed> claimed) {
+    if (stopped || !endpoint.active()) {
+      release(claimed, Instant.now());
+      return;
+    }
+    checkTarget()
+        .onSuccess(
+            problem -> {
+              if (problem != null) {
+                claimed.forEach(c -> refuse(c, problem));
+                return;
+              }
+              // Keep what can go out soon; the rest is made due again and claimed as slots free up,
+              // so a burst never piles up in memory.
+              int room = Math.max(0, 2 * prefetch() - ready.size());
+              long now = System.nanoTime();
+              claimed.stream().limit(room).forEach(c -> ready.add(new Ready(c, now)));
+              if (claimed.size() > room) {
+                release(claimed.subList(room, claimed.size()), Instant.now());
+              }
+              wake();
+            });
+  }
+
+  /** How many deliveries to keep claimed ahead of the requests in flight. */
+  private int prefetch() {
+    int target = Math.min(config.batchSize(), config.maxInFlightPerEndpoint() * 8);
+    Integer rate = endpoint.rateLimitPerSecond();
+    return rate == null ? target : Math.max(1, Math.min(target, rate));
+  }
+
   /** Called when results of this endpoint were recorded. */
   void recorded() {
     wake();
@@ -166,11 +205,7 @@ final class EndpointPump {
       return;
     }
     boolean single = trial || endpoint.ordered();
-    int target = single ? 1 : Math.min(config.batchSize(), config.maxInFlightPerEndpoint() * 8);
-    Integer rate = endpoint.rateLimitPerSecond();
-    if (rate != null) {
-      target = Math.max(1, Math.min(target, rate));
-    }
+    int target = single ? 1 : prefetch();
     if (single ? inFlight > 0 || !ready.isEmpty() : ready.size() > target / 2) {
       return;
     }
@@ -209,9 +244,11 @@ final class EndpointPump {
 
   /** Gives buffered deliveries back untouched while the circuit is open. */
   private void releaseReady() {
+    List<DeliveryStore.Claimed> back = new ArrayList<>();
     while (!ready.isEmpty()) {
-      release(ready.poll().claimed());
+      back.add(ready.poll().claimed());
     }
+    release(back, Instant.now().plus(config.breakerReset()));
   }
 
   private int lease() {
@@ -287,9 +324,18 @@ final class EndpointPump {
 
   /** Gives a claimed delivery back untouched, due when the circuit half-opens. */
   private void release(DeliveryStore.Claimed c) {
+    release(List.of(c), Instant.now().plus(config.breakerReset()));
+  }
+
+  private void release(List<DeliveryStore.Claimed> claimed, Instant dueAt) {
+    if (claimed.isEmpty()) {
+      return;
+    }
     deliveries
-        .release(c.id(), Instant.now().plus(config.breakerReset()))
-        .onFailure(err -> LOG.warn("Releasing delivery {} failed: {}", c.id(), err.getMessage()));
+        .release(claimed.stream().map(DeliveryStore.Claimed::id).toList(), dueAt)
+        .onFailure(
+            err ->
+                LOG.warn("Releasing {} deliveries failed: {}", claimed.size(), err.getMessage()));
   }
 
   private void finish(DeliveryStore.Claimed c, Courier.Outcome o) {
