@@ -185,6 +185,15 @@ class WebhookDeliveryTest {
       assertThat(receiver.received())
           .extracting(r -> new JsonObject(r.body()).getString("id"))
           .containsExactlyInAnyOrderElementsOf(events);
+      TestReceiver.await(
+          "the recorded outcomes",
+          Duration.ofSeconds(10),
+          () ->
+              client
+                      .get("/api/v1/webhooks/" + id + "/stats", admin)
+                      .bodyAsJsonObject()
+                      .getLong("succeeded")
+                  == 20);
       JsonObject stats = client.get("/api/v1/webhooks/" + id + "/stats", admin).bodyAsJsonObject();
       assertThat(stats.getLong("succeeded")).isEqualTo(20);
       assertThat(stats.getLong("attempts")).isGreaterThan(20);
@@ -297,8 +306,18 @@ class WebhookDeliveryTest {
       assertThat(shown.getBoolean("is_active")).isFalse();
       assertThat(shown.getString("disabled_reason")).isEqualTo("gone");
       assertThat(gone.received()).hasSize(1);
-      assertThat(shown.getJsonArray("recent_deliveries").getJsonObject(0).getString("status"))
-          .isEqualTo("failed");
+      TestReceiver.await(
+          "the recorded 410",
+          Duration.ofSeconds(10),
+          () ->
+              "failed"
+                  .equals(
+                      client
+                          .get("/api/v1/webhooks/" + id, admin)
+                          .bodyAsJsonObject()
+                          .getJsonArray("recent_deliveries")
+                          .getJsonObject(0)
+                          .getString("status")));
     }
   }
 

@@ -309,6 +309,11 @@ class WebhookRoutesTest {
               receiver.countsById().values().stream().allMatch(n -> n == 2)
                   && receiver.countsById().size() == 3);
 
+      // The receiver sees a request before Herald has recorded its answer.
+      TestReceiver.await(
+          "the recorded outcomes",
+          Duration.ofSeconds(10),
+          () -> client.get(base + "/stats", admin).bodyAsJsonObject().getLong("succeeded") == 3);
       JsonObject stats = client.get(base + "/stats", admin).bodyAsJsonObject();
       assertThat(stats.getLong("total_deliveries")).isEqualTo(3);
       assertThat(stats.getLong("succeeded")).isEqualTo(3);
