@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Every event type Herald emits, with a description and an example of its {@code data}. Endpoint
@@ -32,10 +31,6 @@ public final class EventCatalogue {
   }
 
   private EventCatalogue() {}
-
-  public static Set<String> types() {
-    return DESCRIPTIONS.keySet();
-  }
 
   /** True for {@code *}, an exact known type, or {@code <prefix>.*} matching a known type. */
   static boolean isValidFilter(String filter) {
