@@ -32,6 +32,7 @@ final class TestReceiver implements AutoCloseable {
   private final Vertx vertx;
   private final int port;
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final Map<String, Long> answeredNanos = new ConcurrentHashMap<>();
   private volatile int status = 200;
   private volatile boolean hanging;
   private volatile long delayMs;
@@ -90,6 +91,27 @@ final class TestReceiver implements AutoCloseable {
                             }))
             .listen()
             .await();
+  }
+
+  private void respond(io.vertx.core.http.HttpServerRequest request, String id, int answer) {
+    if (id != null) {
+      answeredNanos.put(id, System.nanoTime());
+    }
+    request.response().setStatusCode(answer).end("ok " + answer);
+  }
+
+  /**
+   * Webhook-ids whose latest request has not been answered, or was answered after {@code nanos}.
+   */
+  java.util.Set<String> unansweredAt(long nanos) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (Received r : received) {
+      Long answered = answeredNanos.get(r.id());
+      if (answered == null || answered > nanos) {
+        out.add(r.id());
+      }
+    }
+    return out;
   }
 
   /** Stops listening: connections are refused. */
