@@ -13,6 +13,7 @@ import herald.platform.database.Database;
 import herald.platform.database.SettingsStore;
 import herald.platform.http.HttpVerticle;
 import herald.sim.Simulators;
+import herald.webhook.DispatcherVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -110,18 +111,30 @@ public final class Herald {
             });
   }
 
-  /** The verticles that need the database ready: the channel first, then the engine feeding it. */
+  /**
+   * The verticles that need the database ready: the channel first, then the engine feeding it, then
+   * the webhook dispatchers.
+   */
   private Future<Void> deployPipeline() {
     int engines = platform.config().engine().instances();
     AtomicInteger index = new AtomicInteger();
+    int dispatchers = platform.config().webhooks().dispatcherInstances();
+    AtomicInteger dispatcher = new AtomicInteger();
     return deploy(SmsChannelVerticle.GROUP, 1, () -> new SmsChannelVerticle(platform))
         .compose(
             v ->
                 deploy(
                     EngineVerticle.GROUP,
                     engines,
+                    () -> new EngineVerticle(platform, index.getAndIncrement() % engines, engines)))
+        .compose(
+            v ->
+                deploy(
+                    DispatcherVerticle.GROUP,
+                    dispatchers,
                     () ->
-                        new EngineVerticle(platform, index.getAndIncrement() % engines, engines)));
+                        new DispatcherVerticle(
+                            platform, dispatcher.getAndIncrement() % dispatchers, dispatchers)));
   }
 
   /** The protocol simulators, when {@code simulators.enabled}; else null. */

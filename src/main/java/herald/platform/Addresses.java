@@ -17,7 +17,21 @@ public final class Addresses {
   /** Request/reply: connection and device status of one SMS sender (body: sender id). */
   public static final String SMS_STATUS = "herald.channel.sms.status";
 
+  /** Published when endpoints have deliveries due (body: JSON array of endpoint ids). */
+  public static final String WEBHOOKS_DUE = "herald.webhooks.due";
+
+  /** Published when a webhook endpoint is created, changed or deleted (body: endpoint id). */
+  public static final String WEBHOOKS_CHANGED = "herald.webhooks.changed";
+
   private Addresses() {}
+
+  /**
+   * Point to point, local: deliveries made already leased, handed by the fan-out to the dispatcher
+   * instance that owns their endpoint (the lease in PostgreSQL covers a crash).
+   */
+  public static String webhookHandoff(int instance) {
+    return "herald.webhooks.handoff." + instance;
+  }
 
   /** Liveness ping answered by every instance of a verticle group (request/reply). */
   public static String health(String group) {

@@ -83,6 +83,12 @@ public final class TestHerald implements AutoCloseable {
                 "simulators",
                 new JsonObject().put("smpp_port", freePort()).put("receipt_delay_ms", 50))
             .put(
+                "webhooks",
+                new JsonObject()
+                    .put("allow_private_targets", true)
+                    .put("breaker_reset_seconds", 1)
+                    .put("retry_schedule", new io.vertx.core.json.JsonArray().add("1s").add("1s")))
+            .put(
                 "rate_limits",
                 new JsonObject()
                     .put("login", limit(10_000, 60))

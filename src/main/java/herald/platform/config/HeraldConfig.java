@@ -20,7 +20,8 @@ public record HeraldConfig(
     RateLimitConfig rateLimits,
     EngineConfig engine,
     SmsConfig sms,
-    SimulatorConfig simulators) {
+    SimulatorConfig simulators,
+    WebhookConfig webhooks) {
 
   /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
   public static HeraldConfig from(JsonObject json) {
@@ -35,6 +36,7 @@ public record HeraldConfig(
         RateLimitConfig.from(root.child("rate_limits")),
         EngineConfig.from(root.child("engine")),
         SmsConfig.from(root.child("sms")),
-        SimulatorConfig.from(root.child("simulators")));
+        SimulatorConfig.from(root.child("simulators")),
+        WebhookConfig.from(root.child("webhooks")));
   }
 }

@@ -17,6 +17,7 @@ import herald.platform.Platform;
 import herald.platform.health.HealthRoutes;
 import herald.sender.SenderRoutes;
 import herald.sender.SenderStore;
+import herald.webhook.WebhookRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -79,6 +80,8 @@ public final class ApiRouter {
     api.route("/audit-logs*").subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx));
     api.route("/senders*").subRouter(new SenderRoutes(vertx, pool, new SenderStore(pool)).router());
     api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
+    api.route("/webhooks*")
+        .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router());
     api.route("/phone-numbers*")
         .subRouter(new PhoneNumberRoutes(vertx, new AccountStore(pool)).router());
 

@@ -1,0 +1,450 @@
+package herald.webhook;
+
+import herald.platform.Ids;
+import herald.platform.database.Rows;
+import herald.platform.database.Where;
+import herald.platform.http.PageRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** All SQL about deliveries: fan-out, claiming, recording attempts, the log, stats and replays. */
+public final class DeliveryStore {
+  /** Which endpoints an event goes to; {@code e} is the event, {@code w} the endpoint. */
+  private static final String MATCHES =
+      "((e.type = 'webhook.test' AND w.id = e.subject_id)"
+          + " OR (e.type <> 'webhook.test' AND w.is_active"
+          + " AND (w.sender_id IS NULL OR w.sender_id::text = e.data->>'sender_id')"
+          + " AND EXISTS (SELECT 1 FROM unnest(w.events) f WHERE f = '*' OR f = e.type"
+          + " OR (right(f, 2) = '.*' AND starts_with(e.type, left(f, -1))))))";
+
+  /**
+   * Claims queued events and makes their deliveries in one statement. Deliveries to plain endpoints
+   * are made already leased and returned with their event, so the dispatcher sends them without
+   * claiming them again; those of ordered and rate-limited endpoints are made due and claimed by
+   * their pumps in order and at their pace.
+   */
+  private static final String FAN_OUT =
+      "WITH claimed AS ("
+          + " DELETE FROM webhook_queue WHERE event_id IN ("
+          + "  SELECT event_id FROM webhook_queue ORDER BY event_id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING event_id),"
+          + " made AS ("
+          + " INSERT INTO webhook_deliveries (id, endpoint_id, account_id, event_id, event_type,"
+          + "  retries_left, next_attempt_at)"
+          + " SELECT webhook_uuid7(), w.id, e.account_id, e.id, e.type, w.retry_limit,"
+          + "  CASE WHEN w.ordered OR w.rate_limit_per_second IS NOT NULL THEN now()"
+          + "  ELSE now() + (w.timeout_seconds + $2::int) * interval '1 second' END"
+          + " FROM claimed c JOIN events e ON e.id = c.event_id"
+          + " JOIN webhook_endpoints w ON w.account_id = e.account_id AND "
+          + MATCHES
+          + " ORDER BY e.id"
+          + " ON CONFLICT (endpoint_id, event_id) DO NOTHING"
+          + " RETURNING id, endpoint_id, event_id, retries_left, next_attempt_at > now() AS leased)"
+          + " SELECT n.events, m.id, m.endpoint_id, m.event_id, m.retries_left, m.leased, e.type,"
+          + "  CASE WHEN m.leased THEN e.data END AS data, e.created_at"
+          + " FROM (SELECT count(*) AS events FROM claimed) n"
+          + " LEFT JOIN (made m JOIN events e ON e.id = m.event_id) ON true";
+
+  private static final String RETURNING =
+      " RETURNING d.id, d.event_id, d.attempts, d.retries_left, e.type, e.data, e.created_at";
+
+  private static final String CLAIM =
+      "UPDATE webhook_deliveries d SET next_attempt_at = now() + ($3::int) * interval '1 second'"
+          + " FROM events e WHERE e.id = d.event_id AND d.id IN ("
+          + "  SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending'"
+          + "  AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
+          + RETURNING;
+
+  private static final String CLAIM_HEAD =
+      "UPDATE webhook_deliveries d SET next_attempt_at = now() + ($3::int) * interval '1 second'"
+          + " FROM events e WHERE e.id = d.event_id AND d.next_attempt_at <= now() AND d.id = ("
+          + "  SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending'"
+          + "  ORDER BY event_id LIMIT 1 FOR UPDATE) AND $2 > 0"
+          + RETURNING;
+
+  private static final String RECORD =
+      "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[],"
+          + "  $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::int[])"
+          + "  AS r(id, status, code, latency, body, error, at, next_at, retries_left, attempt)),"
+          + " logged AS (INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at,"
+          + "  response_status, latency_ms, response_body, error)"
+          + "  SELECT r.id, r.attempt, r.at, r.code, r.latency, r.body, r.error"
+          + "  FROM r JOIN webhook_deliveries d ON d.id = r.id ON CONFLICT DO NOTHING)"
+          + " UPDATE webhook_deliveries d SET status = r.status, attempts = r.attempt,"
+          + " retries_left = r.retries_left, next_attempt_at = coalesce(r.next_at, d.next_attempt_at),"
+          + " last_attempt_at = r.at, response_status = r.code, latency_ms = r.latency,"
+          + " response_body = r.body, error = r.error,"
+          + " done_at = CASE WHEN r.status = 'pending' THEN NULL ELSE r.at END"
+          + " FROM r WHERE d.id = r.id";
+
+  private final Pool pool;
+
+  public DeliveryStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Runs one dispatcher statement in a transaction that commits without waiting for the WAL flush.
+   * Safe here: if PostgreSQL itself crashed and lost such a commit, a fan-out would be redone from
+   * the queue (its delete is lost with it), a claim would simply not hold, and a recorded attempt
+   * would be made again: at least once either way. Herald dying does not lose them at all.
+   */
+  private Future<RowSet<Row>> relaxed(Function<SqlConnection, Future<RowSet<Row>>> statement) {
+    return pool.withTransaction(
+        tx ->
+            tx.query("SET LOCAL synchronous_commit = off")
+                .execute()
+                .compose(v -> statement.apply(tx)));
+  }
+
+  /**
+   * Events moved from the queue to delivery rows: endpoints that got due work, and deliveries made
+   * already leased, by endpoint, to send now.
+   */
+  record FanOut(long events, Set<UUID> due, Map<UUID, List<Claimed>> leased) {}
+
+  /** Claims up to {@code limit} queued events and makes their deliveries, in one statement. */
+  Future<FanOut> fanOut(int limit, int leaseMarginSeconds) {
+    return relaxed(tx -> tx.preparedQuery(FAN_OUT).execute(Tuple.of(limit, leaseMarginSeconds)))
+        .map(
+            rows -> {
+              long events = 0;
+              Set<UUID> due = new HashSet<>();
+              Map<UUID, List<Claimed>> leased = new HashMap<>();
+              for (Row row : rows) {
+                events = row.getLong("events");
+                UUID endpoint = row.getUUID("endpoint_id");
+                if (endpoint == null) {
+                  continue;
+                }
+                if (row.getBoolean("leased")) {
+                  leased
+                      .computeIfAbsent(endpoint, k -> new ArrayList<>())
+                      .add(
+                          new Claimed(
+                              row.getUUID("id"),
+                              row.getUUID("event_id"),
+                              row.getString("type"),
+                              0,
+                              row.getInteger("retries_left"),
+                              row.getJsonObject("data"),
+                              row.getOffsetDateTime("created_at").toInstant()));
+                } else {
+                  due.add(endpoint);
+                }
+              }
+              return new FanOut(events, due, leased);
+            });
+  }
+
+  /** A delivery claimed for one attempt, with its event. */
+  record Claimed(
+      UUID id,
+      UUID eventId,
+      String type,
+      int attempts,
+      int retriesLeft,
+      JsonObject data,
+      Instant eventAt) {
+
+    /** For a hand-off to another dispatcher instance over the (local) event bus. */
+    JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id.toString())
+          .put("event_id", eventId.toString())
+          .put("type", type)
+          .put("attempts", attempts)
+          .put("retries_left", retriesLeft)
+          .put("data", data)
+          .put("event_at", eventAt.toString());
+    }
+
+    static Claimed fromJson(JsonObject json) {
+      return new Claimed(
+          UUID.fromString(json.getString("id")),
+          UUID.fromString(json.getString("event_id")),
+          json.getString("type"),
+          json.getInteger("attempts"),
+          json.getInteger("retries_left"),
+          json.getJsonObject("data"),
+          Instant.parse(json.getString("event_at")));
+    }
+
+    /** The exact body sent and signed: minified {@code {"id","type","timestamp","data"}}. */
+    String body() {
+      return new JsonObject()
+          .put("id", eventId.toString())
+          .put("type", type)
+          .put("timestamp", eventAt.toString())
+          .put("data", data)
+          .encode();
+    }
+  }
+
+  /**
+   * Claims due deliveries of one endpoint, leasing each for {@code leaseSeconds}: until then no one
+   * else claims it, and after it (a crash) it is due again. Ordered endpoints get only their oldest
+   * pending delivery, and only when it is due.
+   */
+  Future<List<Claimed>> claim(UUID endpointId, boolean ordered, int limit, int leaseSeconds) {
+    return relaxed(
+            tx ->
+                tx.preparedQuery(ordered ? CLAIM_HEAD : CLAIM)
+                    .execute(Tuple.of(endpointId, limit, leaseSeconds)))
+        .map(
+            rows ->
+                Rows.map(
+                    rows,
+                    row ->
+                        new Claimed(
+                            row.getUUID("id"),
+                            row.getUUID("event_id"),
+                            row.getString("type"),
+                            row.getInteger("attempts"),
+                            row.getInteger("retries_left"),
+                            row.getJsonObject("data"),
+                            row.getOffsetDateTime("created_at").toInstant())));
+  }
+
+  /**
+   * The outcome of one attempt and what follows.
+   *
+   * @param status the delivery's state after it: pending (retry at {@code nextAt}), succeeded or
+   *     failed
+   */
+  record Result(
+      UUID id,
+      int attempt,
+      Instant at,
+      Integer responseStatus,
+      int latencyMs,
+      String responseBody,
+      String error,
+      String status,
+      Instant nextAt,
+      int retriesLeft) {}
+
+  /** Records a batch of attempts and their deliveries' new states in one statement. */
+  Future<Void> record(List<Result> results) {
+    int n = results.size();
+    UUID[] ids = new UUID[n];
+    String[] statuses = new String[n];
+    Integer[] codes = new Integer[n];
+    Integer[] latencies = new Integer[n];
+    String[] bodies = new String[n];
+    String[] errors = new String[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    OffsetDateTime[] next = new OffsetDateTime[n];
+    Integer[] retriesLeft = new Integer[n];
+    Integer[] attempts = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      Result r = results.get(i);
+      ids[i] = r.id();
+      statuses[i] = r.status();
+      codes[i] = r.responseStatus();
+      latencies[i] = r.latencyMs();
+      bodies[i] = r.responseBody();
+      errors[i] = r.error();
+      at[i] = r.at().atOffset(ZoneOffset.UTC);
+      next[i] = r.nextAt() == null ? null : r.nextAt().atOffset(ZoneOffset.UTC);
+      retriesLeft[i] = r.retriesLeft();
+      attempts[i] = r.attempt();
+    }
+    Tuple args =
+        Tuple.from(
+            new Object[] {
+              ids, statuses, codes, latencies, bodies, errors, at, next, retriesLeft, attempts
+            });
+    return relaxed(tx -> tx.preparedQuery(RECORD).execute(args)).mapEmpty();
+  }
+
+  /** Makes claimed deliveries due at {@code at} without counting an attempt. */
+  Future<Void> release(List<UUID> ids, Instant at) {
+    return pool.preparedQuery(
+            "UPDATE webhook_deliveries SET next_attempt_at = $2"
+                + " WHERE id = ANY($1) AND status = 'pending'")
+        .execute(Tuple.of(ids.toArray(UUID[]::new), at.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
+  /** Endpoints with deliveries due now, for the sweep that wakes their dispatchers. */
+  Future<Set<UUID>> dueEndpoints() {
+    return pool.preparedQuery(
+            "SELECT w.id FROM webhook_endpoints w WHERE w.is_active AND EXISTS (SELECT 1 FROM"
+                + " webhook_deliveries d WHERE d.endpoint_id = w.id AND d.status = 'pending'"
+                + " AND d.next_attempt_at <= now())")
+        .execute()
+        .map(rows -> new HashSet<>(Rows.map(rows, row -> row.getUUID("id"))));
+  }
+
+  /** Writes a {@code webhook.test} event for one endpoint; returns the event id. */
+  static Future<UUID> appendTest(SqlClient tx, Endpoint e) {
+    UUID id = Ids.newId();
+    JsonObject data =
+        new JsonObject()
+            .put("message", "This is a test webhook delivery")
+            .put("webhook_id", e.id().toString())
+            .put("webhook_name", e.name());
+    return tx.preparedQuery(
+            "INSERT INTO events (id, account_id, type, subject_id, data)"
+                + " VALUES ($1, $2, 'webhook.test', $3, $4)")
+        .execute(Tuple.of(id, e.accountId(), e.id(), data))
+        .map(id);
+  }
+
+  /** Filters of the delivery log; null fields do not filter. */
+  record Filter(String eventType, String status, Instant since, Instant until) {}
+
+  Future<List<Delivery>> list(UUID accountId, UUID endpointId, Filter f, PageRequest page) {
+    Where where =
+        new Where("d.account_id = ", accountId)
+            .and("d.endpoint_id = ", endpointId)
+            .and("d.event_type = ", f.eventType())
+            .and("d.status = ", f.status())
+            .and("d.created_at >= ", f.since())
+            .and("d.created_at < ", f.until())
+            .and("d.id < ", page.after());
+    List<Object> args = new ArrayList<>(where.args());
+    args.add(page.limit() + 1);
+    return pool.preparedQuery(
+            "SELECT "
+                + Delivery.COLUMNS
+                + ", "
+                + Delivery.HISTORY
+                + " FROM webhook_deliveries d WHERE "
+                + where.sql()
+                + " ORDER BY d.id DESC LIMIT $"
+                + args.size())
+        .execute(Tuple.from(args))
+        .map(rows -> Rows.map(rows, Delivery::from));
+  }
+
+  /** The latest {@code n} deliveries of an endpoint, without their attempt history. */
+  Future<List<Delivery>> latest(UUID endpointId, int n) {
+    return pool.preparedQuery(
+            "SELECT "
+                + Delivery.COLUMNS
+                + ", NULL::json AS history FROM webhook_deliveries d WHERE d.endpoint_id = $1"
+                + " ORDER BY d.id DESC LIMIT $2")
+        .execute(Tuple.of(endpointId, n))
+        .map(rows -> Rows.map(rows, Delivery::from));
+  }
+
+  Future<JsonObject> stats(UUID endpointId) {
+    Future<JsonObject> totals =
+        pool.preparedQuery(
+                "SELECT count(*) AS total,"
+                    + " count(*) FILTER (WHERE status = 'succeeded') AS succeeded,"
+                    + " count(*) FILTER (WHERE status = 'failed') AS failed,"
+                    + " count(*) FILTER (WHERE status = 'pending') AS pending,"
+                    + " coalesce(sum(attempts), 0) AS attempts,"
+                    + " max(done_at) FILTER (WHERE status = 'succeeded') AS last_success_at,"
+                    + " max(last_attempt_at) AS last_attempt_at,"
+                    + " avg(latency_ms) FILTER (WHERE status = 'succeeded') AS avg_latency"
+                    + " FROM webhook_deliveries WHERE endpoint_id = $1")
+            .execute(Tuple.of(endpointId))
+            .map(rows -> totals(rows.iterator().next()));
+    Future<String> lastFailure =
+        pool.preparedQuery(
+                "SELECT max(a.attempted_at) AS at FROM webhook_attempts a"
+                    + " JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1"
+                    + " AND (a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)")
+            .execute(Tuple.of(endpointId))
+            .map(rows -> Rows.iso(rows.iterator().next(), "at"));
+    Future<JsonArray> byType =
+        pool.preparedQuery(
+                "SELECT event_type, count(*) AS total,"
+                    + " count(*) FILTER (WHERE status = 'succeeded') AS succeeded,"
+                    + " count(*) FILTER (WHERE status = 'failed') AS failed,"
+                    + " count(*) FILTER (WHERE status = 'pending') AS pending"
+                    + " FROM webhook_deliveries WHERE endpoint_id = $1"
+                    + " GROUP BY event_type ORDER BY event_type")
+            .execute(Tuple.of(endpointId))
+            .map(
+                rows -> {
+                  JsonArray out = new JsonArray();
+                  rows.forEach(
+                      row ->
+                          out.add(
+                              new JsonObject()
+                                  .put("event", row.getString("event_type"))
+                                  .put("count", row.getLong("total"))
+                                  .put("succeeded", row.getLong("succeeded"))
+                                  .put("failed", row.getLong("failed"))
+                                  .put("pending", row.getLong("pending"))));
+                  return out;
+                });
+    return Future.all(totals, lastFailure, byType)
+        .map(
+            all ->
+                totals
+                    .result()
+                    .put("last_failure_at", lastFailure.result())
+                    .put("events_by_type", byType.result()));
+  }
+
+  private static JsonObject totals(Row row) {
+    long succeeded = row.getLong("succeeded");
+    long failed = row.getLong("failed");
+    Double rate =
+        succeeded + failed == 0
+            ? null
+            : Math.round(succeeded * 10_000.0 / (succeeded + failed)) / 100.0;
+    Object avg = row.getValue("avg_latency");
+    return new JsonObject()
+        .put("total_deliveries", row.getLong("total"))
+        .put("succeeded", succeeded)
+        .put("failed", failed)
+        .put("pending", row.getLong("pending"))
+        .put("attempts", row.getLong("attempts"))
+        .put("success_rate", rate)
+        .put("average_latency_ms", avg == null ? null : Math.round(((Number) avg).doubleValue()))
+        .put("last_success_at", Rows.iso(row, "last_success_at"))
+        .put("last_attempt_at", Rows.iso(row, "last_attempt_at"));
+  }
+
+  /**
+   * Puts a finished delivery back in the queue for one immediate attempt (same webhook-id). Null
+   * when there is no such delivery of this endpoint; {@code false} when it is still pending.
+   */
+  Future<Boolean> retry(UUID accountId, UUID endpointId, UUID deliveryId) {
+    return pool.preparedQuery(
+            "WITH target AS (SELECT id, status FROM webhook_deliveries"
+                + "  WHERE account_id = $1 AND endpoint_id = $2 AND id = $3 FOR UPDATE),"
+                + " reset AS (UPDATE webhook_deliveries d SET status = 'pending', retries_left = 0,"
+                + "  next_attempt_at = now(), done_at = NULL FROM target t"
+                + "  WHERE d.id = t.id AND t.status <> 'pending' RETURNING d.id)"
+                + " SELECT t.status, (SELECT count(*) FROM reset) AS reset FROM target t")
+        .execute(Tuple.of(accountId, endpointId, deliveryId))
+        .map(rows -> Rows.first(rows, row -> row.getLong("reset") > 0));
+  }
+
+  /** Re-queues every failed delivery of the endpoint created since {@code since}; the count. */
+  Future<Long> recover(UUID accountId, UUID endpointId, Instant since) {
+    return pool.preparedQuery(
+            "UPDATE webhook_deliveries SET status = 'pending', retries_left = 0,"
+                + " next_attempt_at = now(), done_at = NULL"
+                + " WHERE account_id = $1 AND endpoint_id = $2 AND status = 'failed'"
+                + " AND created_at >= $3")
+        .execute(Tuple.of(accountId, endpointId, since.atOffset(ZoneOffset.UTC)))
+        .map(rows -> (long) rows.rowCount());
+  }
+}

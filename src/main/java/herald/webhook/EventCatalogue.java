@@ -1,0 +1,112 @@
+package herald.webhook;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every event type Herald emits, with a description and an example of its {@code data}. Endpoint
+ * filters are checked against it: an exact type from here, a prefix such as {@code message.*}, or
+ * {@code *}.
+ */
+public final class EventCatalogue {
+  private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
+
+  static {
+    DESCRIPTIONS.put("message.queued", "A message was accepted and queued for sending.");
+    DESCRIPTIONS.put("message.sent", "The provider accepted the message (SMSC or API).");
+    DESCRIPTIONS.put("message.delivered", "The provider reported delivery to the handset.");
+    DESCRIPTIONS.put("message.undelivered", "The provider reported the message undeliverable.");
+    DESCRIPTIONS.put(
+        "message.failed", "Herald gave up sending: permanent error or no attempts left.");
+    DESCRIPTIONS.put("message.received", "An inbound message arrived on one of your senders.");
+    DESCRIPTIONS.put("blacklist.added", "A number was put on the blacklist (for example by STOP).");
+    DESCRIPTIONS.put(
+        "blacklist.removed", "A number was taken off the blacklist (for example START).");
+    DESCRIPTIONS.put("webhook.test", "Sent to one endpoint by POST /api/v1/webhooks/{id}/test.");
+    DESCRIPTIONS.put(
+        "webhook.disabled",
+        "An endpoint was disabled: it answered 410 Gone or kept failing for too long.");
+  }
+
+  private EventCatalogue() {}
+
+  /** True for {@code *}, an exact known type, or {@code <prefix>.*} matching a known type. */
+  static boolean isValidFilter(String filter) {
+    if (filter.equals("*") || DESCRIPTIONS.containsKey(filter)) {
+      return true;
+    }
+    if (filter.endsWith(".*") && filter.length() > 2) {
+      String prefix = filter.substring(0, filter.length() - 1);
+      return DESCRIPTIONS.keySet().stream().anyMatch(t -> t.startsWith(prefix));
+    }
+    return false;
+  }
+
+  /** The catalogue as served by {@code GET /api/v1/webhooks/events}. */
+  static JsonObject toJson() {
+    JsonArray data = new JsonArray();
+    DESCRIPTIONS.forEach(
+        (type, description) ->
+            data.add(
+                new JsonObject()
+                    .put("type", type)
+                    .put("description", description)
+                    .put("example", example(type))));
+    return new JsonObject().put("data", data);
+  }
+
+  private static JsonObject example(String type) {
+    String id = "01980c4e-9d6f-7b3a-a1c2-3d4e5f607182";
+    if (type.startsWith("message.")) {
+      String status = type.substring("message.".length());
+      boolean inbound = status.equals("received");
+      boolean failed = status.equals("failed") || status.equals("undelivered");
+      return new JsonObject()
+          .put("id", id)
+          .put("status", status)
+          .put("direction", inbound ? "inbound" : "outbound")
+          .put("channel", "sms")
+          .put("to", inbound ? "12345" : "+14155550100")
+          .put("from", inbound ? "+14155550100" : "12345")
+          .put("sender_id", "01980c4e-1111-7aaa-8bbb-cccccccccccc")
+          .put("campaign_id", null)
+          .put("segments", 1)
+          .put("encoding", "GSM-7")
+          .put("attempts", inbound ? 0 : 1)
+          .put("provider_message_id", status.equals("queued") ? null : "5f3a9c")
+          .put("error_code", failed ? "UNDELIV" : null)
+          .put("error_message", failed ? "undeliverable" : null)
+          .put("metadata", new JsonObject().put("order", "A-1001"))
+          .put("body", inbound ? "STOP" : null)
+          .put("timestamp", "2026-01-31T12:00:00.000000Z");
+    }
+    return switch (type) {
+      case "blacklist.added" ->
+          new JsonObject()
+              .put("id", id)
+              .put("phone_number", "+14155550100")
+              .put("reason", "replied STOP")
+              .put("source", "inbound_stop")
+              .put("message_id", "01980c4e-2222-7aaa-8bbb-cccccccccccc");
+      case "blacklist.removed" ->
+          new JsonObject()
+              .put("id", id)
+              .put("phone_number", "+14155550100")
+              .put("message_id", "01980c4e-2222-7aaa-8bbb-cccccccccccc");
+      case "webhook.test" ->
+          new JsonObject()
+              .put("message", "This is a test webhook delivery")
+              .put("webhook_id", id)
+              .put("webhook_name", "My integration");
+      default ->
+          new JsonObject()
+              .put("webhook_id", id)
+              .put("webhook_name", "My integration")
+              .put("url", "https://example.com/hooks")
+              .put("reason", "gone")
+              .put("detail", "the endpoint answered 410 Gone");
+    };
+  }
+}

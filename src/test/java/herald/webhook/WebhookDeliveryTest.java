@@ -1,0 +1,348 @@
+package herald.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
+import herald.testing.TestClient;
+import herald.testing.TestHerald;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhooks as a consumer sees them: real events from the SMS pipeline reach a real HTTP receiver on
+ * loopback, signed so that the Standard Webhooks reference library and a plain HMAC verify them,
+ * retried until a receiver that was down comes back, in order when asked, and never held up by
+ * another endpoint that hangs.
+ */
+class WebhookDeliveryTest {
+  private static TestHerald herald;
+  private static TestClient client;
+  private static String admin;
+
+  @BeforeAll
+  static void start() {
+    herald = TestHerald.start();
+    client = herald.client();
+    admin = client.loginAdmin();
+  }
+
+  @AfterAll
+  static void stop() {
+    herald.close();
+  }
+
+  static JsonObject createEndpoint(TestClient client, String token, JsonObject body) {
+    HttpResponse<Buffer> created = client.post("/api/v1/webhooks", token, body);
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    return created.bodyAsJsonObject();
+  }
+
+  private static JsonObject endpoint(TestReceiver receiver, String... events) {
+    return new JsonObject()
+        .put("name", "receiver")
+        .put("url", receiver.url())
+        .put("events", new JsonArray(List.of(events)));
+  }
+
+  private static void sendSms(int count, String prefix) {
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      batch.add(
+          new JsonObject()
+              .put("to", String.format("+1415556%04d", i))
+              .put("body", prefix + " " + i));
+    }
+    HttpResponse<Buffer> response =
+        client.send(
+            HttpMethod.POST,
+            "/api/v1/messages",
+            MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin),
+            Buffer.buffer(batch.encode()),
+            "application/json");
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+  }
+
+  private static String test(String endpointId) {
+    HttpResponse<Buffer> sent =
+        client.post("/api/v1/webhooks/" + endpointId + "/test", admin, null);
+    assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(202);
+    return sent.bodyAsJsonObject().getString("event_id");
+  }
+
+  private static Map<String, List<String>> headers(TestReceiver.Received r) {
+    Map<String, List<String>> out = new HashMap<>();
+    r.headers()
+        .forEach(
+            e ->
+                out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>())
+                    .add(e.getValue()));
+    return out;
+  }
+
+  private static String hexHmac(String secret, String body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void messageEventsArriveSignedSoTheReferenceLibraryAndAPlainHmacVerifyThem() throws Exception {
+    try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
+      JsonObject created = createEndpoint(client, admin, endpoint(receiver, "message.*"));
+      String secret = created.getString("secret");
+      assertThat(secret).matches("whsec_[A-Za-z0-9+/]+=*");
+
+      sendSms(1, "signed");
+      TestReceiver.await(
+          "queued, sent and delivered events",
+          Duration.ofSeconds(20),
+          () -> receiver.received().size() >= 3);
+      assertThat(receiver.received())
+          .extracting(TestReceiver.Received::type)
+          .contains("message.queued", "message.sent", "message.delivered");
+
+      Webhook reference = new Webhook(secret);
+      for (TestReceiver.Received r : receiver.received()) {
+        reference.verify(r.body(), headers(r));
+        assertThat(r.headers().get("X-Webhook-Signature")).isEqualTo(hexHmac(secret, r.body()));
+        assertThat(r.headers().get("User-Agent")).startsWith("Herald-Webhooks/");
+        assertThat(r.headers().get("Content-Type")).isEqualTo("application/json");
+        JsonObject body = new JsonObject(r.body());
+        assertThat(body.fieldNames()).containsExactly("id", "type", "timestamp", "data");
+        assertThat(body.getString("type")).isEqualTo(r.type());
+        assertThat(r.body()).isEqualTo(body.encode()).doesNotContain(": ");
+        assertThat(body.getJsonObject("data").getString("to")).isEqualTo("+14155560000");
+      }
+
+      TestReceiver.Received first = receiver.received().get(0);
+      String tampered = first.body().replace("+14155560000", "+14155569999");
+      assertThatThrownBy(() -> reference.verify(tampered, headers(first)))
+          .isInstanceOf(WebhookVerificationException.class);
+      assertThat(hexHmac(secret, tampered))
+          .isNotEqualTo(first.headers().get("X-Webhook-Signature"));
+
+      long stale = Instant.now().minusSeconds(600).getEpochSecond();
+      Map<String, List<String>> replayed = headers(first);
+      replayed.put("webhook-timestamp", List.of(Long.toString(stale)));
+      replayed.put("webhook-signature", List.of(reference.sign(first.id(), stale, first.body())));
+      assertThatThrownBy(() -> reference.verify(first.body(), replayed))
+          .isInstanceOf(WebhookVerificationException.class);
+    }
+  }
+
+  @Test
+  void aReceiverThatIsDownAtFirstGetsEveryEventExactlyOnceWhenItReturns() throws Exception {
+    try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
+      receiver.down();
+      JsonObject created =
+          createEndpoint(client, admin, endpoint(receiver, "webhook.test").put("retry_limit", 30));
+      String id = created.getString("id");
+      Set<String> events = new HashSet<>();
+      for (int i = 0; i < 20; i++) {
+        events.add(test(id));
+      }
+      TestReceiver.await(
+          "failed attempts that open the circuit",
+          Duration.ofSeconds(20),
+          () -> {
+            JsonArray log =
+                client
+                    .get("/api/v1/webhooks/" + id + "/deliveries?status=pending", admin)
+                    .bodyAsJsonObject()
+                    .getJsonArray("data");
+            return log.size() == 20
+                && log.stream().mapToInt(d -> ((JsonObject) d).getInteger("attempts")).sum() >= 5;
+          });
+      Thread.sleep(2500); // stays down a while longer: trials fail, the circuit stays open
+      receiver.up();
+      TestReceiver.await(
+          "every event after the receiver returned",
+          Duration.ofSeconds(30),
+          () -> receiver.received().size() >= 20);
+      Thread.sleep(1500); // would-be duplicates have time to show up
+      assertThat(receiver.received()).hasSize(20);
+      assertThat(receiver.countsById().values()).allMatch(n -> n == 1);
+      assertThat(receiver.received())
+          .extracting(r -> new JsonObject(r.body()).getString("id"))
+          .containsExactlyInAnyOrderElementsOf(events);
+      TestReceiver.await(
+          "the recorded outcomes",
+          Duration.ofSeconds(10),
+          () ->
+              client
+                      .get("/api/v1/webhooks/" + id + "/stats", admin)
+                      .bodyAsJsonObject()
+                      .getLong("succeeded")
+                  == 20);
+      JsonObject stats = client.get("/api/v1/webhooks/" + id + "/stats", admin).bodyAsJsonObject();
+      assertThat(stats.getLong("succeeded")).isEqualTo(20);
+      assertThat(stats.getLong("attempts")).isGreaterThan(20);
+      JsonObject one =
+          client
+              .get("/api/v1/webhooks/" + id + "/deliveries", admin)
+              .bodyAsJsonObject()
+              .getJsonArray("data")
+              .stream()
+              .map(JsonObject.class::cast)
+              .filter(d -> d.getInteger("attempts") > 1)
+              .findFirst()
+              .orElseThrow();
+      assertThat(one.getJsonArray("history").size()).isEqualTo(one.getInteger("attempts"));
+      assertThat(one.getJsonArray("history").getJsonObject(0).getString("error")).isNotBlank();
+    }
+  }
+
+  @Test
+  void anEndpointThatNeverAnswersDoesNotSlowDeliveriesToTheOthers() throws Exception {
+    try (TestReceiver hanging = TestReceiver.start(herald.vertx());
+        TestReceiver healthy = TestReceiver.start(herald.vertx())) {
+      hanging.hang();
+      createEndpoint(client, admin, endpoint(hanging, "message.queued").put("timeout_seconds", 60));
+      createEndpoint(client, admin, endpoint(healthy, "message.queued"));
+      long began = System.nanoTime();
+      sendSms(100, "hang");
+      TestReceiver.await(
+          "all 100 events at the healthy endpoint",
+          Duration.ofSeconds(30),
+          () -> healthy.received(r -> r.type().equals("message.queued")).size() >= 100);
+      long tookMs = (System.nanoTime() - began) / 1_000_000;
+      // Had the hanging endpoint held shared connections or the event loop, the healthy one would
+      // wait for its 60 s timeout. (The bound is loose: the test machine is shared.)
+      assertThat(tookMs).as("healthy endpoint served while the other hangs").isLessThan(15_000);
+      assertThat(hanging.received()).as("one endpoint's slots only").hasSizeBetween(1, 32);
+      assertThat(hanging.received().size()).isLessThan(healthy.received().size());
+    }
+  }
+
+  @Test
+  void anOrderedEndpointGetsEventsInOrderEvenWhenTheFirstAttemptsFail() throws Exception {
+    try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
+      receiver.answer(503);
+      JsonObject created =
+          createEndpoint(
+              client,
+              admin,
+              endpoint(receiver, "webhook.test").put("ordered", true).put("retry_limit", 10));
+      String id = created.getString("id");
+      List<String> events = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        events.add(test(id));
+      }
+      TestReceiver.await(
+          "a failed attempt", Duration.ofSeconds(10), () -> !receiver.received().isEmpty());
+      Thread.sleep(1200);
+      receiver.answer(200);
+      TestReceiver.await(
+          "all eight events",
+          Duration.ofSeconds(30),
+          () ->
+              receiver.received().stream().map(TestReceiver.Received::id).distinct().count() >= 8);
+      List<String> firstSeen = new java.util.ArrayList<>();
+      for (TestReceiver.Received r : receiver.received()) {
+        String event = new JsonObject(r.body()).getString("id");
+        if (!firstSeen.contains(event)) {
+          firstSeen.add(event);
+        }
+      }
+      assertThat(firstSeen).containsExactlyElementsOf(events.stream().sorted().toList());
+      // Head-of-line: nothing after the first event was sent before the first succeeded.
+      assertThat(receiver.received().subList(0, receiver.received().size() - 7))
+          .allMatch(r -> new JsonObject(r.body()).getString("id").equals(firstSeen.get(0)));
+    }
+  }
+
+  @Test
+  void aRateLimitedEndpointIsNotSentMoreThanItsRate() throws Exception {
+    try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
+      JsonObject created =
+          createEndpoint(
+              client, admin, endpoint(receiver, "webhook.test").put("rate_limit_per_second", 5));
+      for (int i = 0; i < 15; i++) {
+        test(created.getString("id"));
+      }
+      TestReceiver.await(
+          "15 events", Duration.ofSeconds(15), () -> receiver.received().size() >= 15);
+      List<TestReceiver.Received> got = receiver.received();
+      long spreadMs = (got.get(14).arrivedNanos() - got.get(0).arrivedNanos()) / 1_000_000;
+      assertThat(spreadMs).as("15 requests at 5/s take about 2 s or more").isGreaterThan(1700);
+    }
+  }
+
+  @Test
+  void after410GoneTheEndpointIsDisabledAndWebhookDisabledIsEmitted() throws Exception {
+    try (TestReceiver gone = TestReceiver.start(herald.vertx());
+        TestReceiver watcher = TestReceiver.start(herald.vertx())) {
+      gone.answer(410);
+      String id = createEndpoint(client, admin, endpoint(gone, "webhook.test")).getString("id");
+      createEndpoint(client, admin, endpoint(watcher, "webhook.disabled"));
+      test(id);
+      TestReceiver.await(
+          "webhook.disabled", Duration.ofSeconds(15), () -> !watcher.received().isEmpty());
+      JsonObject event = new JsonObject(watcher.received().get(0).body());
+      assertThat(event.getString("type")).isEqualTo("webhook.disabled");
+      assertThat(event.getJsonObject("data").getString("webhook_id")).isEqualTo(id);
+      assertThat(event.getJsonObject("data").getString("reason")).isEqualTo("gone");
+      JsonObject shown = client.get("/api/v1/webhooks/" + id, admin).bodyAsJsonObject();
+      assertThat(shown.getBoolean("is_active")).isFalse();
+      assertThat(shown.getString("disabled_reason")).isEqualTo("gone");
+      assertThat(gone.received()).hasSize(1);
+      TestReceiver.await(
+          "the recorded 410",
+          Duration.ofSeconds(10),
+          () ->
+              "failed"
+                  .equals(
+                      client
+                          .get("/api/v1/webhooks/" + id, admin)
+                          .bodyAsJsonObject()
+                          .getJsonArray("recent_deliveries")
+                          .getJsonObject(0)
+                          .getString("status")));
+    }
+  }
+
+  @Test
+  void afterARotationBothTheOldAndTheNewSecretVerifyDuringTheOverlap() throws Exception {
+    try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
+      JsonObject created = createEndpoint(client, admin, endpoint(receiver, "webhook.test"));
+      String id = created.getString("id");
+      String old = created.getString("secret");
+      HttpResponse<Buffer> rotated =
+          client.post("/api/v1/webhooks/" + id + "/rotate-secret", admin, null);
+      assertThat(rotated.statusCode()).as(rotated.bodyAsString()).isEqualTo(200);
+      String fresh = rotated.bodyAsJsonObject().getString("secret");
+      assertThat(fresh).isNotEqualTo(old).startsWith("whsec_");
+      assertThat(rotated.bodyAsJsonObject().getString("previous_secret_expires_at")).isNotNull();
+      test(id);
+      TestReceiver.await(
+          "the test event", Duration.ofSeconds(10), () -> !receiver.received().isEmpty());
+      TestReceiver.Received r = receiver.received().get(0);
+      assertThat(r.headers().get("webhook-signature").split(" ")).hasSize(2);
+      new Webhook(fresh).verify(r.body(), headers(r));
+      new Webhook(old).verify(r.body(), headers(r));
+      assertThat(r.headers().get("X-Webhook-Signature")).isEqualTo(hexHmac(fresh, r.body()));
+      assertThatThrownBy(() -> new Webhook(Signatures.newSecret()).verify(r.body(), headers(r)))
+          .isInstanceOf(WebhookVerificationException.class);
+    }
+  }
+}
