@@ -11,6 +11,10 @@ import herald.auth.Authenticator;
 import herald.auth.UserRoutes;
 import herald.auth.UserStore;
 import herald.channel.sms.TwilioWebhooks;
+import herald.contact.ContactRoutes;
+import herald.contact.ContactStore;
+import herald.contact.GroupRoutes;
+import herald.contact.GroupStore;
 import herald.message.MessageRoutes;
 import herald.message.PhoneNumberRoutes;
 import herald.platform.Platform;
@@ -63,8 +67,12 @@ public final class ApiRouter {
                         1L));
               }
             });
+    BodyHandler body =
+        BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes());
+    BodyHandler bulkBody =
+        BodyHandler.create(false).setBodyLimit(platform.config().http().sendBodyLimitBytes());
     api.route()
-        .handler(BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes()));
+        .handler(ctx -> (GroupRoutes.bulkPath(ctx.normalizedPath()) ? bulkBody : body).handle(ctx));
     api.post("/auth/login").handler(platform.rateLimits().handler());
     auth.mountPublic(api);
     api.route().handler(new Authenticator(platform.tokens(), users, keys));
@@ -78,6 +86,11 @@ public final class ApiRouter {
     api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx));
     api.route("/audit-logs*").subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx));
     api.route("/senders*").subRouter(new SenderRoutes(vertx, pool, new SenderStore(pool)).router());
+    ContactStore contacts = new ContactStore(pool);
+    api.route("/contacts*")
+        .subRouter(new ContactRoutes(vertx, pool, contacts, new AccountStore(pool)).router());
+    api.route("/contact-groups*")
+        .subRouter(new GroupRoutes(vertx, pool, new GroupStore(pool), contacts).router());
     api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
     api.route("/phone-numbers*")
         .subRouter(new PhoneNumberRoutes(vertx, new AccountStore(pool)).router());
