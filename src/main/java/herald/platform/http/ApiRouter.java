@@ -10,6 +10,8 @@ import herald.auth.AuthRoutes;
 import herald.auth.Authenticator;
 import herald.auth.UserRoutes;
 import herald.auth.UserStore;
+import herald.blacklist.BlacklistRoutes;
+import herald.blacklist.BlacklistStore;
 import herald.channel.sms.TwilioWebhooks;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
@@ -91,6 +93,10 @@ public final class ApiRouter {
         .subRouter(new ContactRoutes(vertx, pool, contacts, new AccountStore(pool)).router());
     api.route("/contact-groups*")
         .subRouter(new GroupRoutes(vertx, pool, new GroupStore(pool), contacts).router());
+    api.route("/blacklist*")
+        .subRouter(
+            new BlacklistRoutes(vertx, pool, new BlacklistStore(pool), new AccountStore(pool))
+                .router());
     api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
     api.route("/phone-numbers*")
         .subRouter(new PhoneNumberRoutes(vertx, new AccountStore(pool)).router());
