@@ -23,6 +23,8 @@ import herald.platform.Platform;
 import herald.platform.health.HealthRoutes;
 import herald.sender.SenderRoutes;
 import herald.sender.SenderStore;
+import herald.template.TemplateRoutes;
+import herald.template.TemplateStore;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -93,6 +95,8 @@ public final class ApiRouter {
         .subRouter(new ContactRoutes(vertx, pool, contacts, new AccountStore(pool)).router());
     api.route("/contact-groups*")
         .subRouter(new GroupRoutes(vertx, pool, new GroupStore(pool), contacts).router());
+    api.route("/templates*")
+        .subRouter(new TemplateRoutes(vertx, pool, new TemplateStore(pool), contacts).router());
     api.route("/blacklist*")
         .subRouter(
             new BlacklistRoutes(vertx, pool, new BlacklistStore(pool), new AccountStore(pool))
