@@ -61,6 +61,7 @@ record ContactInput(
    */
   static ContactInput read(JsonInput in, String defaultRegion, boolean create) {
     String phone = null;
+    int before = in.errorCount();
     String rawPhone =
         create
             ? in.requiredString("phone_number", 1, 64)
@@ -72,7 +73,7 @@ record ContactInput(
       } else {
         in.error("phone_number", "invalid_phone_number", parsed.error());
       }
-    } else if (!create && in.has("phone_number")) {
+    } else if (!create && in.has("phone_number") && in.errorCount() == before) {
       in.error("phone_number", "required", "'phone_number' cannot be removed");
     }
     String name = in.optionalString("name", 1, 200);
@@ -82,8 +83,9 @@ record ContactInput(
     if (email != null && !EMAIL.matcher(email).matches()) {
       in.error("email", "invalid_format", "'email' must be an e-mail address");
     }
+    before = in.errorCount();
     String status = in.optionalEnum("status", STATUSES);
-    if (!create && in.has("status") && status == null && in.errorCount() == 0) {
+    if (!create && in.has("status") && status == null && in.errorCount() == before) {
       in.error("status", "required", "'status' cannot be removed");
     }
     String timezone = in.optionalString("timezone", 1, 64);

@@ -31,6 +31,8 @@ import java.util.UUID;
  * {@code contact.updated} or {@code contact.deleted} in the same transaction.
  */
 public final class ContactRoutes {
+  private static final int MAX_CUSTOM_FILTERS = 10;
+
   private final Vertx vertx;
   private final Pool pool;
   private final ContactStore contacts;
@@ -78,6 +80,15 @@ public final class ContactRoutes {
     }
     Map<String, String> custom = new LinkedHashMap<>();
     for (var entry : ctx.queryParams()) {
+      if (entry.getKey().startsWith("custom.") && custom.size() == MAX_CUSTOM_FILTERS) {
+        throw ApiException.badRequest(
+            "Invalid query parameters",
+            List.of(
+                new FieldError(
+                    entry.getKey(),
+                    "too_many_items",
+                    "at most " + MAX_CUSTOM_FILTERS + " custom.<name> filters")));
+      }
       if (entry.getKey().startsWith("custom.")) {
         String key = entry.getKey().substring("custom.".length());
         if (!ContactInput.CUSTOM_KEY.matcher(key).matches() || entry.getValue().length() > 1000) {

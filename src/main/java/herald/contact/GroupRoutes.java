@@ -133,8 +133,9 @@ public final class GroupRoutes {
   private Future<JsonObject> update(RoutingContext ctx) {
     UUID id = Requests.pathId(ctx, "id", "Contact group");
     JsonInput in = JsonInput.of(ctx, FIELDS);
+    int errorsBefore = in.errorCount();
     String name = in.optionalString("name", 1, 200);
-    if (in.has("name") && name == null && in.errorCount() == 0) {
+    if (in.has("name") && name == null && in.errorCount() == errorsBefore) {
       in.error("name", "required", "'name' cannot be removed");
     }
     String description = in.optionalString("description", 0, 2000);
