@@ -30,7 +30,9 @@ import java.util.UUID;
  * {@code blacklist.removed}, as the STOP and START keywords do, in the same transaction.
  */
 public final class BlacklistRoutes {
-  private static final Set<String> SOURCES = Set.of("api", "inbound_stop");
+  private static final Set<String> SOURCES = Set.of("api", "inbound_stop", "import");
+  private static final Set<String> CSV_TYPES =
+      Set.of("text/csv", "application/csv", "text/plain", "application/vnd.ms-excel");
 
   private final Vertx vertx;
   private final Pool pool;
@@ -51,6 +53,7 @@ public final class BlacklistRoutes {
         .handler(Scoped.require("blacklist:write"))
         .handler(Responses.status(201, this::add));
     router.get("/").handler(Scoped.require("blacklist:read")).respond(this::list);
+    router.post("/import").handler(Scoped.require("blacklist:write")).respond(this::importCsv);
     router.post("/check").handler(Scoped.require("blacklist:read")).respond(this::check);
     router.get("/:id").handler(Scoped.require("blacklist:read")).respond(this::get);
     router
@@ -84,7 +87,9 @@ public final class BlacklistRoutes {
     if (source != null && !SOURCES.contains(source)) {
       throw ApiException.badRequest(
           "Invalid query parameters",
-          List.of(new FieldError("source", "invalid_value", "source must be api or inbound_stop")));
+          List.of(
+              new FieldError(
+                  "source", "invalid_value", "source must be api, inbound_stop or import")));
     }
     UUID accountId = Requests.principal(ctx).accountId();
     Future<String> number =
@@ -177,6 +182,61 @@ public final class BlacklistRoutes {
                                   Outbox.append(
                                       tx, actor.accountId(), "blacklist.removed", id, json));
                     }));
+  }
+
+  /**
+   * {@code POST /import}: a CSV body (header with a phone column, optional reason). With {@code
+   * on_error=reject} (the default) any bad row answers 422 listing the rows and nothing is added;
+   * with {@code on_error=skip} the good rows are added and the bad ones reported.
+   */
+  private Future<JsonObject> importCsv(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase();
+    if (!CSV_TYPES.contains(base)) {
+      throw ApiException.unsupportedMediaType("Expected Content-Type: text/csv");
+    }
+    String onError = ctx.queryParams().get("on_error");
+    if (onError != null && !onError.equals("reject") && !onError.equals("skip")) {
+      throw ApiException.badRequest(
+          "Invalid query parameters",
+          List.of(new FieldError("on_error", "invalid_value", "on_error must be reject or skip")));
+    }
+    boolean skip = "skip".equals(onError);
+    var body = ctx.body() == null ? null : ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw ApiException.badRequest("The file is empty; a header line and rows are expected");
+    }
+    Actor actor = Actor.of(ctx);
+    return accounts
+        .getCached(actor.accountId())
+        .map(account -> account == null ? null : account.settings().getString("default_region"))
+        .compose(region -> vertx.executeBlocking(() -> BlacklistImport.read(body, region), false))
+        .compose(
+            parsed -> {
+              if (!parsed.errors().isEmpty() && !skip) {
+                throw ApiException.validation(BlacklistImport.fieldErrors(parsed.errors()));
+              }
+              return pool.withTransaction(
+                  tx ->
+                      BlacklistStore.insertAll(tx, actor.accountId(), parsed.numbers())
+                          .compose(
+                              added -> {
+                                long good = parsed.rows() - parsed.errors().size();
+                                JsonObject result =
+                                    new JsonObject()
+                                        .put("rows", parsed.rows())
+                                        .put("added", added)
+                                        .put("already_blacklisted", parsed.numbers().size() - added)
+                                        .put("duplicates_in_file", good - parsed.numbers().size())
+                                        .put("skipped", parsed.errors().size())
+                                        .put("errors", parsed.errorsJson());
+                                JsonObject summary = result.copy();
+                                summary.remove("errors");
+                                return AuditStore.record(
+                                        tx, actor, "import", "blacklist", null, null, summary)
+                                    .map(result);
+                              }));
+            });
   }
 
   /** {@code {phone_number}} → {@code {phone_number, is_blacklisted, reason, since}}. */

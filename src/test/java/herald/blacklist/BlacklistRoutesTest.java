@@ -164,4 +164,109 @@ class BlacklistRoutesTest {
     assertThat(client.get("/api/v1/blacklist?phone_number=abc", admin).statusCode()).isEqualTo(400);
     assertThat(client.get("/api/v1/blacklist?phone_number=12", admin).statusCode()).isEqualTo(400);
   }
+
+  private static HttpResponse<Buffer> upload(String token, String query, byte[] body, String type) {
+    io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+    headers.add("Authorization", "Bearer " + token);
+    return client.send(
+        io.vertx.core.http.HttpMethod.POST,
+        "/api/v1/blacklist/import" + query,
+        headers,
+        Buffer.buffer(body),
+        type);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static long otherEntries() {
+    return client
+        .get("/api/v1/blacklist?limit=200", other)
+        .bodyAsJsonObject()
+        .getJsonArray("data")
+        .size();
+  }
+
+  @Test
+  void aSemicolonCsvWithBomAndNationalNumbersIsImportedWithOneEventPerNumberAdded() {
+    HttpResponse<Buffer> first =
+        client.post("/api/v1/blacklist", other, new JsonObject().put("phone_number", "0611000001"));
+    assertThat(first.statusCode()).isEqualTo(201);
+    String csv =
+        "\uFEFFNom;Téléphone;Motif\r\n"
+            + "Jean;06 11 00 00 01;déjà là\r\n"
+            + "Ann;0611000002;\"a dit\nSTOP\"\r\n"
+            + "\r\n"
+            + "Bob;+33611000003;\r\n"
+            + "Bob again;0611000003;doublon\r\n";
+    HttpResponse<Buffer> imported = upload(other, "", utf8(csv), "text/csv");
+    assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(200);
+    JsonObject result = imported.bodyAsJsonObject();
+    assertThat(result.getLong("rows")).isEqualTo(4);
+    assertThat(result.getInteger("added")).isEqualTo(2);
+    assertThat(result.getInteger("already_blacklisted")).isEqualTo(1);
+    assertThat(result.getLong("duplicates_in_file")).isEqualTo(1);
+    assertThat(result.getJsonArray("errors")).isEmpty();
+    JsonObject ann = check(other, "+33611000002");
+    assertThat(ann.getBoolean("is_blacklisted")).isTrue();
+    assertThat(ann.getString("reason")).isEqualTo("a dit\nSTOP");
+    assertThat(check(other, "+33611000003").getBoolean("is_blacklisted")).isTrue();
+    String annId =
+        client
+            .get("/api/v1/blacklist?phone_number=%2B33611000002", other)
+            .bodyAsJsonObject()
+            .getJsonArray("data")
+            .getJsonObject(0)
+            .getString("id");
+    assertThat(events(annId)).containsExactly("blacklist.added");
+    assertThat(client.get("/api/v1/blacklist?source=import", other).bodyAsString())
+        .contains("+33611000002", "+33611000003")
+        .doesNotContain("+33611000001");
+  }
+
+  @Test
+  void badRowsRejectTheWholeFileUnlessSkippingIsAskedFor() {
+    String csv = "phone,reason\n+33611000011,ok\nnot a number,x\n,empty\n+33611000012,ok\n";
+    long before = otherEntries();
+    HttpResponse<Buffer> rejected = upload(other, "", utf8(csv), "text/csv; charset=utf-8");
+    assertThat(rejected.statusCode()).isEqualTo(422);
+    assertThat(
+            rejected.bodyAsJsonObject().getJsonArray("errors").stream()
+                .map(e -> ((JsonObject) e).getString("field")))
+        .containsExactly("line 3: phone", "line 4: phone");
+    assertThat(otherEntries()).isEqualTo(before);
+
+    HttpResponse<Buffer> skipped = upload(other, "?on_error=skip", utf8(csv), "text/csv");
+    assertThat(skipped.statusCode()).as(skipped.bodyAsString()).isEqualTo(200);
+    assertThat(skipped.bodyAsJsonObject().getInteger("added")).isEqualTo(2);
+    assertThat(skipped.bodyAsJsonObject().getInteger("skipped")).isEqualTo(2);
+    assertThat(skipped.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getLong("line"))
+        .isEqualTo(3);
+    assertThat(otherEntries()).isEqualTo(before + 2);
+  }
+
+  @Test
+  void malformedUploadsAnswerClearlyAndAddNothing() {
+    long before = otherEntries();
+    byte[] binary = {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    assertThat(upload(other, "", binary, "text/csv").statusCode()).isEqualTo(400);
+    assertThat(upload(other, "", new byte[] {(byte) 0xC3, '(', ','}, "text/csv").statusCode())
+        .isEqualTo(400);
+    assertThat(upload(other, "", new byte[0], "text/csv").statusCode()).isEqualTo(400);
+    HttpResponse<Buffer> noPhone = upload(other, "", utf8("name,email\nJean,j@x.fr\n"), "text/csv");
+    assertThat(noPhone.statusCode()).isEqualTo(422);
+    assertThat(noPhone.bodyAsString()).contains("no_phone_column");
+    HttpResponse<Buffer> quotes =
+        upload(other, "", utf8("phone,reason\n+33611000021,\"open\n+33611000022,x\n"), "text/csv");
+    assertThat(quotes.statusCode()).isEqualTo(400);
+    assertThat(quotes.bodyAsString()).contains("line 2");
+    assertThat(upload(other, "", utf8("phone\n+33611000023\n"), "application/json").statusCode())
+        .isEqualTo(415);
+    assertThat(
+            upload(other, "?on_error=maybe", utf8("phone\n+33611000023\n"), "text/csv")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(otherEntries()).isEqualTo(before);
+  }
 }
