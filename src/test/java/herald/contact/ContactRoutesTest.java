@@ -440,4 +440,58 @@ class ContactRoutesTest {
             client.get("/api/v1/contacts/export?group_id=" + g, beta).bodyAsString().split("\r\n"))
         .hasSize(1);
   }
+
+  @Test
+  void concurrentOverlappingAddsAndRemovesKeepTheCountExact() throws Exception {
+    pool.preparedQuery(
+            "INSERT INTO contacts (id, account_id, phone_number)"
+                + " SELECT gen_random_uuid(), a.id, '+336' || lpad(i::text, 8, '0')"
+                + " FROM accounts a, generate_series(51000000, 51001999) AS i WHERE a.name = 'alpha'")
+        .execute()
+        .await();
+    List<String> ids = new ArrayList<>();
+    pool.query(
+            "SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id"
+                + " WHERE a.name = 'alpha' AND c.phone_number LIKE '+3365100%' ORDER BY c.id")
+        .execute()
+        .await()
+        .forEach(row -> ids.add(row.getUUID("id").toString()));
+    assertThat(ids).hasSize(2000);
+    String g = group(alpha, "concurrent").getString("id");
+    var first =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> change(g, "add", ids.subList(0, 1500)));
+    var second =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> change(g, "add", ids.subList(500, 2000)));
+    int added = first.get().getInteger("added") + second.get().getInteger("added");
+    assertThat(added).isEqualTo(2000);
+    assertThat(memberCount(g)).isEqualTo(2000);
+
+    var removeSome =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> change(g, "remove", ids.subList(0, 1000)));
+    var removeOverlap =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> change(g, "remove", ids.subList(800, 1200)));
+    int removed =
+        removeSome.get().getInteger("removed") + removeOverlap.get().getInteger("removed");
+    assertThat(removed).isEqualTo(1200);
+    assertThat(memberCount(g)).isEqualTo(800);
+    assertThat(
+            count(
+                "SELECT count(*) FROM contact_group_members WHERE group_id = $1",
+                UUID.fromString(g)))
+        .isEqualTo(800);
+  }
+
+  private static JsonObject change(String groupId, String action, List<String> ids) {
+    HttpResponse<Buffer> response =
+        client.post(
+            "/api/v1/contact-groups/" + groupId + "/contacts/" + action,
+            alpha,
+            new JsonObject().put("contact_ids", new JsonArray(new ArrayList<>(ids))));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
+  }
 }
