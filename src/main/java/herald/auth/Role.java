@@ -13,6 +13,7 @@ public enum Role {
           "campaigns:*",
           "contacts:*",
           "templates:*",
+          "blacklist:*",
           "senders:*",
           "webhooks:*",
           "api_keys:*",
@@ -24,6 +25,7 @@ public enum Role {
           "campaigns:read",
           "contacts:read",
           "templates:read",
+          "blacklist:read",
           "senders:read",
           "api_keys:*")),
   VIEWER(
@@ -32,6 +34,7 @@ public enum Role {
           "campaigns:read",
           "contacts:read",
           "templates:read",
+          "blacklist:read",
           "senders:read",
           "webhooks:read",
           "api_keys:read"));

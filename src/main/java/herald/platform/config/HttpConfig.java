@@ -7,7 +7,8 @@ package herald.platform.config;
  * @param port TCP port; 0 picks a free one (tests)
  * @param instances ingress verticle instances, each with its own event loop
  * @param bodyLimitBytes largest request body accepted on JSON routes; larger answers 413
- * @param sendBodyLimitBytes largest body of {@code POST /api/v1/messages} (batches of up to 10,000)
+ * @param sendBodyLimitBytes largest body of the bulk routes: {@code POST /api/v1/messages} (batches
+ *     of up to 10,000) and contact-group membership changes (up to 100,000 ids)
  * @param publicUrl how providers reach Herald for callbacks ({@code https://herald.example.com});
  *     null means {@code http://127.0.0.1:<port>}, enough for the loopback simulators
  * @param shutdownTimeoutSeconds how long in-flight requests may run after SIGTERM before they are

@@ -28,6 +28,18 @@ public final class Where {
     return this;
   }
 
+  /**
+   * Adds {@code AND <clause>$n<suffix>} when {@code value} is not null, for conditions whose
+   * parameter sits inside them, such as a sub-select.
+   */
+  public Where and(String clause, Object value, String suffix) {
+    if (value != null) {
+      and(clause, value);
+      sql.append(suffix);
+    }
+    return this;
+  }
+
   public String sql() {
     return sql.toString();
   }

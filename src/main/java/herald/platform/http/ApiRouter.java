@@ -10,13 +10,21 @@ import herald.auth.AuthRoutes;
 import herald.auth.Authenticator;
 import herald.auth.UserRoutes;
 import herald.auth.UserStore;
+import herald.blacklist.BlacklistRoutes;
+import herald.blacklist.BlacklistStore;
 import herald.channel.sms.TwilioWebhooks;
+import herald.contact.ContactRoutes;
+import herald.contact.ContactStore;
+import herald.contact.GroupRoutes;
+import herald.contact.GroupStore;
 import herald.message.MessageRoutes;
 import herald.message.PhoneNumberRoutes;
 import herald.platform.Platform;
 import herald.platform.health.HealthRoutes;
 import herald.sender.SenderRoutes;
 import herald.sender.SenderStore;
+import herald.template.TemplateRoutes;
+import herald.template.TemplateStore;
 import herald.webhook.WebhookRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -64,8 +72,14 @@ public final class ApiRouter {
                         1L));
               }
             });
+    BodyHandler body =
+        BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes());
+    BodyHandler bulkBody =
+        BodyHandler.create(false).setBodyLimit(platform.config().http().sendBodyLimitBytes());
     api.route()
-        .handler(BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes()));
+        .handler(
+            ctx ->
+                (bulk(ctx.request().method(), ctx.normalizedPath()) ? bulkBody : body).handle(ctx));
     api.post("/auth/login").handler(platform.rateLimits().handler());
     auth.mountPublic(api);
     api.route().handler(new Authenticator(platform.tokens(), users, keys));
@@ -79,6 +93,17 @@ public final class ApiRouter {
     api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx));
     api.route("/audit-logs*").subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx));
     api.route("/senders*").subRouter(new SenderRoutes(vertx, pool, new SenderStore(pool)).router());
+    ContactStore contacts = new ContactStore(pool);
+    api.route("/contacts*")
+        .subRouter(new ContactRoutes(vertx, pool, contacts, new AccountStore(pool)).router());
+    api.route("/contact-groups*")
+        .subRouter(new GroupRoutes(vertx, pool, new GroupStore(pool), contacts).router());
+    api.route("/templates*")
+        .subRouter(new TemplateRoutes(vertx, pool, new TemplateStore(pool), contacts).router());
+    api.route("/blacklist*")
+        .subRouter(
+            new BlacklistRoutes(vertx, pool, new BlacklistStore(pool), new AccountStore(pool))
+                .router());
     api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router());
@@ -88,5 +113,15 @@ public final class ApiRouter {
     new TwilioWebhooks(vertx, platform).mount(root);
     root.route("/api/v1*").subRouter(api);
     return root;
+  }
+
+  /**
+   * Routes whose bodies may be large (batches of up to 10,000 messages, 100,000 group members) get
+   * {@code http.send_body_limit_bytes}; every other route {@code http.body_limit_bytes}.
+   */
+  static boolean bulk(io.vertx.core.http.HttpMethod method, String path) {
+    return (method == io.vertx.core.http.HttpMethod.POST
+            && (path.equals("/api/v1/messages") || path.equals("/api/v1/messages/test")))
+        || GroupRoutes.bulkPath(path);
   }
 }

@@ -27,6 +27,9 @@ class BadInputTest {
   private static String admin;
   private static String userId;
   private static String accountId;
+  private static String contactId;
+  private static String groupId;
+  private static String templateId;
 
   /** A JSON-accepting route and a body that is valid for it. */
   record JsonRoute(HttpMethod method, String path, JsonObject valid, boolean authenticated) {
@@ -65,6 +68,18 @@ class BadInputTest {
                     .put("admin_password", "password-2"))
             .bodyAsJsonObject()
             .getString("id");
+    contactId = created("/api/v1/contacts", new JsonObject().put("phone_number", "+33612345678"));
+    groupId = created("/api/v1/contact-groups", new JsonObject().put("name", "target-group"));
+    templateId =
+        created(
+            "/api/v1/templates",
+            new JsonObject().put("name", "target").put("content", "Hi {name}"));
+  }
+
+  private static String created(String path, JsonObject body) {
+    HttpResponse<Buffer> response = client.post(path, admin, body);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    return response.bodyAsJsonObject().getString("id");
   }
 
   @AfterAll
@@ -108,6 +123,48 @@ class BadInputTest {
             new JsonObject()
                 .put("name", "k")
                 .put("scopes", new io.vertx.core.json.JsonArray().add("admin")),
+            true),
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/contacts",
+            new JsonObject().put("phone_number", "+33612345679").put("name", "Ann"),
+            true),
+        new JsonRoute(
+            HttpMethod.PATCH,
+            "/api/v1/contacts/{contact}",
+            new JsonObject().put("name", "A"),
+            true),
+        new JsonRoute(
+            HttpMethod.POST, "/api/v1/contact-groups", new JsonObject().put("name", "g2"), true),
+        new JsonRoute(
+            HttpMethod.PATCH,
+            "/api/v1/contact-groups/{group}",
+            new JsonObject().put("name", "g3"),
+            true),
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/blacklist",
+            new JsonObject().put("phone_number", "+33612345670").put("reason", "r"),
+            true),
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/blacklist/check",
+            new JsonObject().put("phone_number", "+33612345670"),
+            true),
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/templates",
+            new JsonObject().put("name", "t2").put("content", "Hello"),
+            true),
+        new JsonRoute(
+            HttpMethod.PUT,
+            "/api/v1/templates/{template}",
+            new JsonObject().put("name", "t3").put("content", "Hello"),
+            true),
+        new JsonRoute(
+            HttpMethod.POST,
+            "/api/v1/templates/{template}/preview",
+            new JsonObject().put("data", new JsonObject().put("name", "Ann")),
             true));
   }
 
@@ -116,7 +173,14 @@ class BadInputTest {
     if (route.authenticated()) {
       headers.add("Authorization", "Bearer " + admin);
     }
-    String path = route.path().replace("{account}", accountId).replace("{user}", userId);
+    String path =
+        route
+            .path()
+            .replace("{account}", accountId)
+            .replace("{user}", userId)
+            .replace("{contact}", contactId)
+            .replace("{group}", groupId)
+            .replace("{template}", templateId);
     return client.send(
         route.method(), path, headers, body == null ? null : Buffer.buffer(body), contentType);
   }
@@ -174,6 +238,37 @@ class BadInputTest {
   void oversizeBodyIs413(JsonRoute route) {
     String huge = route.valid().copy().put("name", "x".repeat(70_000)).encode();
     assertProblem(raw(route, huge, "application/json"), 413);
+  }
+
+  @Test
+  void aSendBatchMayExceedTheGeneralBodyLimitUpToTheSendLimit() {
+    // 200 messages of ~500 bytes: over body_limit_bytes (64 KiB here), far under the send limit.
+    io.vertx.core.json.JsonArray batch = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < 200; i++) {
+      batch.add(
+          new JsonObject()
+              .put("to", String.format("+1415555%04d", 6000 + i))
+              .put("body", "b".repeat(500)));
+    }
+    assertThat(batch.encode().length()).isGreaterThan(65536);
+    HttpResponse<Buffer> sent =
+        client.send(
+            HttpMethod.POST,
+            "/api/v1/messages",
+            MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin),
+            Buffer.buffer(batch.encode()),
+            "application/json");
+    assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(202);
+    assertThat(sent.bodyAsJsonObject().getInteger("accepted")).isEqualTo(200);
+    // ...while the same size elsewhere is still refused.
+    HttpResponse<Buffer> other =
+        client.send(
+            HttpMethod.POST,
+            "/api/v1/senders",
+            MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin),
+            Buffer.buffer(batch.encode()),
+            "application/json");
+    assertProblem(other, 413);
   }
 
   @Test

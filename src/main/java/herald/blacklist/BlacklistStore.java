@@ -1,0 +1,114 @@
+package herald.blacklist;
+
+import herald.platform.Ids;
+import herald.platform.database.Rows;
+import herald.platform.database.Where;
+import herald.platform.http.PageRequest;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * SQL for the blacklist routes over the {@code blacklist} table, which inbound STOP replies also
+ * write ({@code herald.message.Inbound}) and every send checks ({@code MessageStore.blacklisted}).
+ */
+public final class BlacklistStore {
+  private static final String COLUMNS = "id, account_id, phone_number, reason, source, created_at";
+
+  private final Pool pool;
+
+  public BlacklistStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<BlacklistEntry>> list(
+      UUID accountId, String phoneNumber, String source, PageRequest page) {
+    Where where =
+        new Where("account_id = ", accountId)
+            .and("phone_number = ", phoneNumber)
+            .and("source = ", source)
+            .and("id < ", page.after());
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM blacklist WHERE "
+                + where.sql()
+                + " ORDER BY id DESC LIMIT "
+                + (page.limit() + 1))
+        .execute(Tuple.from(where.args()))
+        .map(rows -> Rows.map(rows, BlacklistEntry::from));
+  }
+
+  public Future<BlacklistEntry> get(UUID accountId, UUID id) {
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM blacklist WHERE account_id = $1 AND id = $2")
+        .execute(Tuple.of(accountId, id))
+        .map(rows -> Rows.first(rows, BlacklistEntry::from));
+  }
+
+  /** The entry for an E.164 number, or null when the number is not blacklisted. */
+  public Future<BlacklistEntry> byNumber(UUID accountId, String phoneNumber) {
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM blacklist WHERE account_id = $1 AND phone_number = $2")
+        .execute(Tuple.of(accountId, phoneNumber))
+        .map(rows -> Rows.first(rows, BlacklistEntry::from));
+  }
+
+  /** Adds the number; null when it is already on the list. */
+  static Future<BlacklistEntry> insert(SqlClient tx, BlacklistEntry e) {
+    return tx.preparedQuery(
+            "INSERT INTO blacklist (id, account_id, phone_number, reason, source)"
+                + " VALUES ($1, $2, $3, $4, $5)"
+                + " ON CONFLICT (account_id, phone_number) DO NOTHING RETURNING "
+                + COLUMNS)
+        .execute(Tuple.of(e.id(), e.accountId(), e.phoneNumber(), e.reason(), e.source()))
+        .map(rows -> Rows.first(rows, BlacklistEntry::from));
+  }
+
+  /**
+   * Adds every number not on the list yet, with source {@code import}, and one {@code
+   * blacklist.added} event per number added, in two set-based statements' worth of SQL. Returns how
+   * many were added.
+   */
+  static Future<Integer> insertAll(SqlClient tx, UUID accountId, Map<String, String> numbers) {
+    int n = numbers.size();
+    UUID[] ids = new UUID[n];
+    UUID[] eventIds = new UUID[n];
+    String[] phones = new String[n];
+    String[] reasons = new String[n];
+    int i = 0;
+    for (Map.Entry<String, String> e : numbers.entrySet()) {
+      ids[i] = Ids.newId();
+      eventIds[i] = Ids.newId();
+      phones[i] = e.getKey();
+      reasons[i] = e.getValue();
+      i++;
+    }
+    return tx.preparedQuery(
+            "WITH input AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[])"
+                + " AS i (id, event_id, phone_number, reason)),"
+                + " added AS (INSERT INTO blacklist (id, account_id, phone_number, reason, source)"
+                + " SELECT id, $1, phone_number, reason, 'import' FROM input ORDER BY id"
+                + " ON CONFLICT (account_id, phone_number) DO NOTHING"
+                + " RETURNING id, phone_number, reason, source),"
+                + " events AS (INSERT INTO events (id, account_id, type, subject_id, data)"
+                + " SELECT i.event_id, $1, 'blacklist.added', a.id, jsonb_build_object('id', a.id,"
+                + " 'phone_number', a.phone_number, 'reason', a.reason, 'source', a.source)"
+                + " FROM added a JOIN input i ON i.id = a.id RETURNING 1)"
+                + " SELECT count(*) AS added FROM events")
+        .execute(Tuple.from(new Object[] {accountId, ids, eventIds, phones, reasons}))
+        .map(rows -> rows.iterator().next().getLong("added").intValue());
+  }
+
+  /** Removes the entry; returns it, or null when the account has no such entry. */
+  static Future<BlacklistEntry> delete(SqlClient tx, UUID accountId, UUID id) {
+    return tx.preparedQuery(
+            "DELETE FROM blacklist WHERE account_id = $1 AND id = $2 RETURNING " + COLUMNS)
+        .execute(Tuple.of(accountId, id))
+        .map(rows -> Rows.first(rows, BlacklistEntry::from));
+  }
+}
