@@ -3,7 +3,6 @@ package herald.webhook;
 import static herald.webhook.WebhookDeliveryTest.createEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import herald.platform.Addresses;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.buffer.Buffer;
@@ -91,8 +90,12 @@ class WebhookSafetyTest {
   @Test
   void aTargetThatBecamePrivateAfterItWasSavedIsRefusedAtDeliveryTime() throws Exception {
     try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
+      // Created inactive, so no dispatcher holds it with the old URL when the row changes.
       String id =
-          createEndpoint(client, admin, body("http://203.0.113.20/hook").put("retry_limit", 0))
+          createEndpoint(
+                  client,
+                  admin,
+                  body("http://203.0.113.20/hook").put("retry_limit", 0).put("is_active", false))
               .getString("id");
       // As if the name now resolved to loopback: the row changes behind the API's back.
       herald
@@ -102,7 +105,12 @@ class WebhookSafetyTest {
           .preparedQuery("UPDATE webhook_endpoints SET url = $1 WHERE id = $2::uuid")
           .execute(Tuple.of(receiver.url(), id))
           .await();
-      herald.vertx().eventBus().publish(Addresses.WEBHOOKS_CHANGED, id);
+      assertThat(
+              client
+                  .post("/api/v1/webhooks/" + id + "/toggle", admin, null)
+                  .bodyAsJsonObject()
+                  .getBoolean("is_active"))
+          .isTrue();
       assertThat(client.post("/api/v1/webhooks/" + id + "/test", admin, null).statusCode())
           .isEqualTo(202);
       TestReceiver.await(
