@@ -1,0 +1,194 @@
+package herald.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code herald.Main} run as a JVM of its own, as the README's run command runs it, on a data dir
+ * of this object's: for tests that kill Herald with SIGKILL, restart it on the same data, and stop
+ * it with SIGTERM. {@link #close()} ends every process it started and the PostgreSQL servers left
+ * on its data dir, then deletes the dir.
+ */
+public final class HeraldProcess implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Path dataDir;
+  private final int port = TestHerald.freePort();
+  private final int smppPort = TestHerald.freePort();
+  private final String adminPassword;
+  private final Map<String, String> env = new LinkedHashMap<>();
+  private final List<Process> started = new ArrayList<>();
+
+  /**
+   * @param extraEnv further {@code HERALD_*} settings for every launch
+   */
+  public HeraldProcess(String adminPassword, Map<String, String> extraEnv) throws IOException {
+    this.adminPassword = adminPassword;
+    dataDir =
+        Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "herald-proc-");
+    // The embedded server runs as nobody when the tests run as root: it must get in.
+    dataDir.toFile().setExecutable(true, false);
+    dataDir.toFile().setReadable(true, false);
+    env.put("HERALD_DATA_DIR", dataDir.toString());
+    env.put("HERALD_HTTP_PORT", Integer.toString(port));
+    env.put("HERALD_ADMIN_PASSWORD", adminPassword);
+    env.put("HERALD_PASSWORDS_BCRYPT_COST", "4");
+    env.put("HERALD_SIMULATORS_SMPP_PORT", Integer.toString(smppPort));
+    env.putAll(extraEnv);
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Starts Herald (output appended to {@code herald.out} in the data dir). */
+  public Process launch() throws IOException {
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            classpath,
+            "herald.Main");
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(
+        ProcessBuilder.Redirect.appendTo(dataDir.resolve("herald.out").toFile()));
+    Process process = builder.start();
+    started.add(process);
+    return process;
+  }
+
+  /** Waits up to 90 s for {@code /health/ready} 200; returns the milliseconds it took. */
+  public long awaitReady(Process process) throws Exception {
+    long begin = System.nanoTime();
+    while (System.nanoTime() - begin < Duration.ofSeconds(90).toNanos()) {
+      assertThat(process.isAlive()).as("Herald exited early: " + log()).isTrue();
+      try {
+        if (call("GET", "/health/ready", null, null).statusCode() == 200) {
+          return (System.nanoTime() - begin) / 1_000_000;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("Herald was not ready in 90 s: " + log());
+  }
+
+  /** One HTTP call to the running Herald; {@code json} and {@code token} may be null. */
+  public HttpResponse<String> call(String method, String path, String token, String json)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Logs in as admin; returns the bearer token. */
+  public String login() throws Exception {
+    HttpResponse<String> response =
+        call(
+            "POST",
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", "admin").put("password", adminPassword).encode());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new JsonObject(response.body()).getString("token");
+  }
+
+  /** PIDs of PostgreSQL server processes working on this data dir. */
+  public List<Long> postmasters() throws IOException {
+    List<Long> pids = new ArrayList<>();
+    String marker = dataDir.resolve("pg").toString();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : (Iterable<Path>) procs::iterator) {
+        String name = proc.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmdline =
+              new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                  .replace('\0', ' ');
+          if (cmdline.contains("postgres")
+              && cmdline.contains(marker)
+              && !cmdline.contains("pg_ctl")) {
+            pids.add(Long.parseLong(name));
+          }
+        } catch (IOException gone) {
+          // process ended while we looked
+        }
+      }
+    }
+    return pids;
+  }
+
+  /** Running, as opposed to gone or a zombie (PID 1 here does not always reap orphans). */
+  public static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException gone) {
+      return false;
+    }
+  }
+
+  /** What Herald printed so far. */
+  public String log() {
+    try {
+      return Files.readString(dataDir.resolve("herald.out"));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Process process : started) {
+      process.destroyForcibly().waitFor();
+    }
+    for (long pid : postmasters()) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (postmasters().stream().anyMatch(HeraldProcess::running)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100); // a stopping postmaster still writes into the data dir
+    }
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
