@@ -339,6 +339,20 @@ public final class MessageQueueStore {
         .map(rows -> rows.rowCount());
   }
 
+  /**
+   * Marks messages still held by a live channel (waiting for a window slot or for the provider) as
+   * fresh, so {@link #requeueStale} takes only what a dead process left behind.
+   */
+  public Future<Void> touch(List<UUID> held) {
+    if (held.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(
+            "UPDATE messages SET updated_at = now() WHERE id = ANY($1) AND status = 'sending'")
+        .execute(Tuple.from(new Object[] {held.toArray(UUID[]::new)}))
+        .mapEmpty();
+  }
+
   /** Queues again messages claimed longer than {@code staleAfter} ago (their process died). */
   public Future<Integer> requeueStale(Duration staleAfter) {
     return pool.preparedQuery(

@@ -39,6 +39,10 @@ public final class SmsChannelVerticle extends VerticleBase {
   private final Map<UUID, SmsProvider> providers = new HashMap<>();
   private final Map<UUID, Sender> senders = new HashMap<>();
   private final Map<UUID, SendWindow> windows = new HashMap<>();
+
+  /** Messages handed over by the engine whose outcome is not recorded yet. */
+  private final Set<UUID> held = new HashSet<>();
+
   private SenderStore senderStore;
   private ReceiptBatcher receipts;
   private OutcomeRecorder outcomes;
@@ -57,6 +61,16 @@ public final class SmsChannelVerticle extends VerticleBase {
         new ReceiptBatcher(context, new MessageQueueStore(platform.pool()), this::sharingAccount);
     outcomes =
         new OutcomeRecorder(new MessageQueueStore(platform.pool()), platform.config().engine());
+    // Messages held here longer than the stale limit (a slow provider, a small window) must not be
+    // requeued by the engine's stale sweep while they are still going to be sent.
+    MessageQueueStore queue = new MessageQueueStore(platform.pool());
+    vertx.setPeriodic(
+        Math.max(1000, platform.config().engine().staleSending().toMillis() / 3),
+        id ->
+            queue
+                .touch(List.copyOf(held))
+                .onFailure(
+                    err -> LOG.warn("Could not refresh held messages: {}", err.getMessage())));
     receiver =
         new SmppReceiver(
             new SmppReceiver.Sink() {
@@ -128,6 +142,7 @@ public final class SmsChannelVerticle extends VerticleBase {
     SmsProvider provider = providers.get(senderId);
     SendWindow window = windows.get(senderId);
     List<Future<SendOutcome>> results = new ArrayList<>(batch.size());
+    batch.forEach(m -> held.add(m.id()));
     for (OutboundSms m : batch) {
       if (provider == null || window == null) {
         SendOutcome paused =
@@ -162,6 +177,7 @@ public final class SmsChannelVerticle extends VerticleBase {
     Future.join(results)
         .onComplete(
             done -> {
+              batch.forEach(m -> held.remove(m.id()));
               JsonArray reply = new JsonArray();
               long unrecorded = results.stream().filter(Future::failed).count();
               results.stream()
