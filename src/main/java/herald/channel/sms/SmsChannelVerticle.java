@@ -160,8 +160,10 @@ public final class SmsChannelVerticle extends VerticleBase {
               .acquire()
               .compose(
                   slot ->
-                      provider
-                          .send(m)
+                      // (through compose, a provider that throws still ends in the recover below,
+                      // so the slot is always released)
+                      Future.<Void>succeededFuture()
+                          .compose(v -> provider.send(m))
                           .recover(
                               err ->
                                   Future.succeededFuture(
