@@ -23,10 +23,10 @@ import java.util.UUID;
  * see it as the same message.
  */
 final class DeliveryRoutes {
-  private final DeliveryStore deliveries;
+  private final DeliveryLog deliveries;
   private final EndpointStore endpoints;
 
-  DeliveryRoutes(DeliveryStore deliveries, EndpointStore endpoints) {
+  DeliveryRoutes(DeliveryLog deliveries, EndpointStore endpoints) {
     this.deliveries = deliveries;
     this.endpoints = endpoints;
   }
@@ -74,7 +74,7 @@ final class DeliveryRoutes {
     if (success != null) {
       status = success ? "succeeded" : "failed";
     }
-    DeliveryStore.Filter filter = new DeliveryStore.Filter(eventType, status, since, until);
+    DeliveryLog.Filter filter = new DeliveryLog.Filter(eventType, status, since, until);
     return endpoint(ctx)
         .compose(e -> deliveries.list(e.accountId(), e.id(), filter, page))
         .map(rows -> page.page(rows, Delivery::id, Delivery::toJson));

@@ -33,7 +33,7 @@ public final class WebhookRoutes {
   private final Pool pool;
   private final WebhookConfig config;
   private final EndpointStore endpoints;
-  private final DeliveryStore deliveries;
+  private final DeliveryLog deliveries;
   private final Targets targets;
 
   public WebhookRoutes(Vertx vertx, Pool pool, WebhookConfig config) {
@@ -41,7 +41,7 @@ public final class WebhookRoutes {
     this.pool = pool;
     this.config = config;
     this.endpoints = new EndpointStore(pool);
-    this.deliveries = new DeliveryStore(pool);
+    this.deliveries = new DeliveryLog(pool);
     this.targets = new Targets(vertx, config.allowPrivateTargets());
   }
 

@@ -17,9 +17,15 @@ public final class Outbox {
 
   public static Future<Void> append(
       SqlClient tx, UUID accountId, String type, UUID subjectId, JsonObject data) {
+    return append(tx, Ids.newId(), accountId, type, subjectId, data);
+  }
+
+  /** {@link #append} with an event id the caller chose (to answer with it, say). */
+  public static Future<Void> append(
+      SqlClient tx, UUID eventId, UUID accountId, String type, UUID subjectId, JsonObject data) {
     return tx.preparedQuery(
             "INSERT INTO events (id, account_id, type, subject_id, data) VALUES ($1, $2, $3, $4, $5)")
-        .execute(Tuple.of(Ids.newId(), accountId, type, subjectId, data))
+        .execute(Tuple.of(eventId, accountId, type, subjectId, data))
         .mapEmpty();
   }
 }
