@@ -45,7 +45,9 @@ class SmscSimulatorTest {
     cleanUp.add(esme);
 
     assertThat(esme.session.getSessionState()).isEqualTo(SessionState.BOUND_TRX);
-    assertThat(smsc.boundSessions()).isEqualTo(1);
+    // The SMSC counts the session once its bind_resp is written, which may be just after the ESME
+    // has read it.
+    awaitTrue(() -> smsc.boundSessions() == 1);
     awaitTrue(() -> smsc.stats().enquireLinks() > 0);
     assertThat(smsc.stats().binds()).isEqualTo(1);
   }
