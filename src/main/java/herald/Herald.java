@@ -3,6 +3,7 @@ package herald;
 import herald.account.Bootstrap;
 import herald.auth.Passwords;
 import herald.auth.Tokens;
+import herald.campaign.CampaignVerticle;
 import herald.channel.sms.SmsChannelVerticle;
 import herald.engine.EngineVerticle;
 import herald.message.PhoneNumbers;
@@ -52,11 +53,16 @@ public final class Herald {
    * while PostgreSQL starts; the API answers 503 until the database is ready and bootstrapped.
    */
   public static Future<Herald> start(Vertx vertx, HeraldConfig config) {
+    return start(vertx, config, java.time.Clock.systemUTC());
+  }
+
+  /** {@link #start(Vertx, HeraldConfig)} with the clock campaign schedules follow. */
+  public static Future<Herald> start(Vertx vertx, HeraldConfig config, java.time.Clock clock) {
     long began = System.nanoTime();
     Database database = Database.open(vertx, config.database(), config.dataDir());
     Passwords passwords = new Passwords(vertx, config.passwords().bcryptCost());
     Tokens tokens = new Tokens(vertx, config.jwt());
-    Platform platform = Platform.create(config, database.pool(), tokens, passwords);
+    Platform platform = Platform.create(config, database.pool(), tokens, passwords, clock);
     Herald herald = new Herald(vertx, database, platform);
     Future<Void> prepared =
         database
@@ -112,12 +118,14 @@ public final class Herald {
   }
 
   /**
-   * The verticles that need the database ready: the channel first, then the engine feeding it, then
-   * the webhook dispatchers.
+   * The verticles that need the database ready: the channel first, then the engine feeding it, the
+   * campaign engine feeding that, then the webhook dispatchers.
    */
   private Future<Void> deployPipeline() {
     int engines = platform.config().engine().instances();
     AtomicInteger index = new AtomicInteger();
+    int campaignEngines = platform.config().campaigns().instances();
+    AtomicInteger campaignIndex = new AtomicInteger();
     int dispatchers = platform.config().webhooks().dispatcherInstances();
     AtomicInteger dispatcher = new AtomicInteger();
     return deploy(SmsChannelVerticle.GROUP, 1, () -> new SmsChannelVerticle(platform))
@@ -127,6 +135,16 @@ public final class Herald {
                     EngineVerticle.GROUP,
                     engines,
                     () -> new EngineVerticle(platform, index.getAndIncrement() % engines, engines)))
+        .compose(
+            v ->
+                deploy(
+                    CampaignVerticle.GROUP,
+                    campaignEngines,
+                    () ->
+                        new CampaignVerticle(
+                            platform,
+                            campaignIndex.getAndIncrement() % campaignEngines,
+                            campaignEngines)))
         .compose(
             v ->
                 deploy(

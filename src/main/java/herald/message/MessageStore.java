@@ -39,9 +39,10 @@ public final class MessageStore {
 
   private static final String INSERT =
       "INSERT INTO messages (id, account_id, sender_id, direction, channel, to_number, from_number, body,"
-          + " encoding, segments, status, scheduled_at, next_attempt_at, metadata, callback_url)"
+          + " encoding, segments, status, scheduled_at, next_attempt_at, metadata, callback_url, campaign_id)"
           + " SELECT t.id, $1, t.sender_id, $2, 'sms', t.to_number, t.from_number, t.body, t.encoding,"
-          + " t.segments, $3, t.scheduled_at, coalesce(t.scheduled_at, now()), t.metadata::jsonb, t.callback_url"
+          + " t.segments, $3, t.scheduled_at, coalesce(t.scheduled_at, now()), t.metadata::jsonb, t.callback_url,"
+          + " $16::uuid"
           + " FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],"
           + " $10::int[], $11::timestamptz[], $12::text[], $13::text[])"
           + " AS t(id, sender_id, to_number, from_number, body, encoding, segments, scheduled_at, metadata,"
@@ -87,6 +88,21 @@ public final class MessageStore {
       String status,
       List<NewMessage> batch,
       String eventType) {
+    return insert(tx, accountId, null, direction, status, batch, eventType);
+  }
+
+  /**
+   * {@link #insert} for the messages of a campaign. A message's {@code scheduledAt} is when it may
+   * be sent: for a campaign, its slot in the paced stream.
+   */
+  public static Future<Void> insert(
+      SqlClient tx,
+      UUID accountId,
+      UUID campaignId,
+      String direction,
+      String status,
+      List<NewMessage> batch,
+      String eventType) {
     int n = batch.size();
     UUID[] ids = new UUID[n];
     UUID[] senders = new UUID[n];
@@ -119,8 +135,22 @@ public final class MessageStore {
         .execute(
             Tuple.from(
                 new Object[] {
-                  accountId, direction, status, ids, senders, to, from, bodies, encodings, segments,
-                  scheduled, metadata, callbacks, eventType, eventIds
+                  accountId,
+                  direction,
+                  status,
+                  ids,
+                  senders,
+                  to,
+                  from,
+                  bodies,
+                  encodings,
+                  segments,
+                  scheduled,
+                  metadata,
+                  callbacks,
+                  eventType,
+                  eventIds,
+                  campaignId
                 }))
         .mapEmpty();
   }

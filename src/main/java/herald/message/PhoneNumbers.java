@@ -86,6 +86,20 @@ public final class PhoneNumbers {
     return out;
   }
 
+  /**
+   * The operator a number range was allocated to ({@code "Orange"}), with its region when the
+   * carrier data has none ({@code "unknown (US)"}); for per-operator statistics.
+   */
+  public static String operator(String e164) {
+    try {
+      PhoneNumber n = UTIL.parse(e164, "ZZ");
+      String carrier = CARRIERS.getNameForNumber(n, Locale.ENGLISH);
+      return carrier.isEmpty() ? "unknown (" + regionOf(n) + ")" : carrier;
+    } catch (NumberParseException e) {
+      return "unknown";
+    }
+  }
+
   private static String regionOf(PhoneNumber number) {
     String region = UTIL.getRegionCodeForNumber(number);
     return region == null ? "ZZ" : region;

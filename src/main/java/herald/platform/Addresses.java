@@ -23,6 +23,9 @@ public final class Addresses {
   /** Published when a webhook endpoint is created, changed or deleted (body: endpoint id). */
   public static final String WEBHOOKS_CHANGED = "herald.webhooks.changed";
 
+  /** Published when a campaign is started, paused, resumed, stopped or edited (body: its id). */
+  public static final String CAMPAIGNS_CHANGED = "herald.campaigns.changed";
+
   private Addresses() {}
 
   /**

@@ -5,6 +5,7 @@ import herald.auth.Tokens;
 import herald.platform.config.HeraldConfig;
 import herald.platform.http.RateLimits;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param started set once the database is ready and the first admin exists; until then the API
  *     answers 503
  * @param draining set when shutdown begins; readiness then answers 503
+ * @param clock the time campaign schedules are judged by (the system clock; tests move their own)
  */
 public record Platform(
     HeraldConfig config,
@@ -30,10 +32,11 @@ public record Platform(
     Map<String, Integer> groups,
     AtomicBoolean started,
     AtomicBoolean draining,
-    AtomicInteger httpPort) {
+    AtomicInteger httpPort,
+    Clock clock) {
 
   public static Platform create(
-      HeraldConfig config, Pool pool, Tokens tokens, Passwords passwords) {
+      HeraldConfig config, Pool pool, Tokens tokens, Passwords passwords, Clock clock) {
     return new Platform(
         config,
         pool,
@@ -44,7 +47,8 @@ public record Platform(
         new ConcurrentHashMap<>(),
         new AtomicBoolean(),
         new AtomicBoolean(),
-        new AtomicInteger());
+        new AtomicInteger(),
+        clock);
   }
 
   /** The base URL providers use to call Herald back: {@code http.public_url}, or loopback. */

@@ -21,6 +21,17 @@ public final class EventCatalogue {
     DESCRIPTIONS.put(
         "message.failed", "Herald gave up sending: permanent error or no attempts left.");
     DESCRIPTIONS.put("message.received", "An inbound message arrived on one of your senders.");
+    DESCRIPTIONS.put(
+        "message.canceled", "A queued message was canceled (by the API or a stopped campaign).");
+    DESCRIPTIONS.put(
+        "campaign.started", "A campaign (or one run of a recurring campaign) began sending.");
+    DESCRIPTIONS.put("campaign.paused", "A running campaign was paused.");
+    DESCRIPTIONS.put("campaign.resumed", "A paused campaign was resumed.");
+    DESCRIPTIONS.put(
+        "campaign.completed", "Every recipient of a campaign was sent to, skipped or failed.");
+    DESCRIPTIONS.put("campaign.stopped", "A campaign was stopped; what was not sent is canceled.");
+    DESCRIPTIONS.put(
+        "campaign.failed", "A campaign could not go on (for example its sender was removed).");
     DESCRIPTIONS.put("blacklist.added", "A number was put on the blacklist (for example by STOP).");
     DESCRIPTIONS.put(
         "blacklist.removed", "A number was taken off the blacklist (for example START).");
@@ -81,6 +92,35 @@ public final class EventCatalogue {
           .put("metadata", new JsonObject().put("order", "A-1001"))
           .put("body", inbound ? "STOP" : null)
           .put("timestamp", "2026-01-31T12:00:00.000000Z");
+    }
+    if (type.startsWith("campaign.")) {
+      String status =
+          switch (type) {
+            case "campaign.started", "campaign.resumed" -> "running";
+            default -> type.substring("campaign.".length());
+          };
+      JsonObject data =
+          new JsonObject()
+              .put("id", id)
+              .put("name", "Black Friday")
+              .put("status", status)
+              .put("parent_id", null);
+      if (type.equals("campaign.completed")) {
+        data.put("total", 1000)
+            .put("pending", 0)
+            .put("queued", 0)
+            .put("sent", 990)
+            .put("delivered", 975)
+            .put("failed", 4)
+            .put("canceled", 0)
+            .put("skipped", 6)
+            .put("skipped_by_reason", new JsonObject().put("blacklisted", 5).put("duplicate", 1))
+            .put("percentage", 100.0);
+      }
+      if (type.equals("campaign.failed")) {
+        data.put("error", "no active sms sender for this campaign");
+      }
+      return data;
     }
     return switch (type) {
       case "blacklist.added" ->

@@ -19,6 +19,7 @@ public record HeraldConfig(
     PasswordConfig passwords,
     RateLimitConfig rateLimits,
     EngineConfig engine,
+    CampaignConfig campaigns,
     SmsConfig sms,
     SimulatorConfig simulators,
     WebhookConfig webhooks) {
@@ -35,6 +36,7 @@ public record HeraldConfig(
         PasswordConfig.from(root.child("passwords")),
         RateLimitConfig.from(root.child("rate_limits")),
         EngineConfig.from(root.child("engine")),
+        CampaignConfig.from(root.child("campaigns")),
         SmsConfig.from(root.child("sms")),
         SimulatorConfig.from(root.child("simulators")),
         WebhookConfig.from(root.child("webhooks")));

@@ -12,6 +12,7 @@ import herald.auth.UserRoutes;
 import herald.auth.UserStore;
 import herald.blacklist.BlacklistRoutes;
 import herald.blacklist.BlacklistStore;
+import herald.campaign.CampaignRoutes;
 import herald.channel.sms.TwilioWebhooks;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
@@ -105,6 +106,7 @@ public final class ApiRouter {
             new BlacklistRoutes(vertx, pool, new BlacklistStore(pool), new AccountStore(pool))
                 .router());
     api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
+    api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router());
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router());
     api.route("/phone-numbers*")

@@ -63,6 +63,11 @@ public final class JsonInput {
   }
 
   /** True when the field is present, even if null (PATCH semantics). */
+  /** The field's raw JSON value (null when absent), for shapes the typed accessors do not cover. */
+  public Object value(String field) {
+    return json.getValue(field);
+  }
+
   public boolean has(String field) {
     return json.containsKey(field);
   }
