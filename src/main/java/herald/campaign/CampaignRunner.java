@@ -43,7 +43,8 @@ final class CampaignRunner {
   /** Epoch milliseconds of the next free slot in the paced stream. */
   private double nextSlot;
 
-  private long lastCompletionCheck;
+  /** When the runner first found nothing left to do, or 0. */
+  private long idleSince;
 
   CampaignRunner(Vertx vertx, Pool pool, CampaignConfig config, Clock clock, Campaign campaign) {
     this.vertx = vertx;
@@ -126,6 +127,7 @@ final class CampaignRunner {
                         if (taken == 0 && flight.queued() == 0) {
                           return maybeComplete(flight);
                         }
+                        idleSince = 0;
                         return Future.succeededFuture();
                       });
             });
@@ -168,14 +170,23 @@ final class CampaignRunner {
 
   /**
    * With nothing due and nothing queued: completes the campaign once nothing is pending or being
-   * sent, after giving failed recipients with attempts left another try.
+   * sent on two checks a second apart (so receipts that come soon after the last send are in),
+   * after giving failed recipients with attempts left another try.
    */
   private Future<Void> maybeComplete(RecipientStore.InFlight flight) {
     long nowMs = System.currentTimeMillis();
-    if (flight.sending() > 0 || nowMs - lastCompletionCheck < COMPLETION_CHECK_MS) {
+    if (flight.sending() > 0) {
+      idleSince = 0;
       return Future.succeededFuture();
     }
-    lastCompletionCheck = nowMs;
+    if (idleSince == 0) {
+      idleSince = nowMs;
+      return Future.succeededFuture();
+    }
+    if (nowMs - idleSince < COMPLETION_CHECK_MS) {
+      return Future.succeededFuture();
+    }
+    idleSince = 0;
     CampaignSpec spec = campaign.spec();
     return pool.withTransaction(
         tx ->
