@@ -43,6 +43,11 @@ public final class TestHerald implements AutoCloseable {
 
   /** Starts Herald with {@code overrides} deep-merged over the test defaults. */
   public static TestHerald start(JsonObject overrides) {
+    return start(overrides, java.time.Clock.systemUTC());
+  }
+
+  /** {@link #start(JsonObject)} with the clock campaign schedules follow (tests move their own). */
+  public static TestHerald start(JsonObject overrides, java.time.Clock clock) {
     EmbeddedPostgres pg = TestPostgres.get();
     String database =
         "t_"
@@ -97,7 +102,7 @@ public final class TestHerald implements AutoCloseable {
                     .put("other", limit(100_000, 60)))
             .mergeIn(overrides, true);
     Vertx vertx = Vertx.vertx();
-    Herald herald = Herald.start(vertx, HeraldConfig.from(config)).await();
+    Herald herald = Herald.start(vertx, HeraldConfig.from(config), clock).await();
     return new TestHerald(vertx, herald, database);
   }
 

@@ -1,0 +1,117 @@
+package herald.campaign;
+
+import static herald.campaign.CampaignFlowTest.created;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import herald.testing.SettableClock;
+import herald.testing.TestClient;
+import herald.testing.TestHerald;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A recurring daily campaign follows its wall-clock time in its time zone across a daylight-saving
+ * change, judged by a clock the test moves: 09:00 in New York is 14:00 UTC before 8 March 2026 and
+ * 13:00 UTC after.
+ */
+class CampaignScheduleTest {
+  private static final SettableClock CLOCK =
+      new SettableClock(Instant.parse("2026-03-07T12:00:00Z"));
+  private static TestHerald herald;
+  private static TestClient client;
+  private static String admin;
+
+  @BeforeAll
+  static void start() {
+    herald = TestHerald.start(new JsonObject(), CLOCK);
+    client = herald.client();
+    admin = client.loginAdmin();
+  }
+
+  @AfterAll
+  static void stop() {
+    herald.close();
+  }
+
+  private static JsonArray runs(String parent) {
+    return client
+        .get("/api/v1/campaigns?parent_id=" + parent, admin)
+        .bodyAsJsonObject()
+        .getJsonArray("data");
+  }
+
+  private static JsonArray awaitRuns(String parent, int count) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    JsonArray runs = runs(parent);
+    while (runs.size() < count && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+      runs = runs(parent);
+    }
+    return runs;
+  }
+
+  private static JsonObject campaign(String id) {
+    return client.get("/api/v1/campaigns/" + id, admin).bodyAsJsonObject();
+  }
+
+  @Test
+  void aDailyRunKeepsNineOClockLocalAcrossTheSpringForward() throws Exception {
+    JsonObject created =
+        created(
+            client.post(
+                "/api/v1/campaigns",
+                admin,
+                new JsonObject()
+                    .put("name", "Morning")
+                    .put("message", "Good morning")
+                    .put("recipients", new JsonArray().add("+14155559001").add("+14155559002"))
+                    .put(
+                        "recurrence",
+                        new JsonObject()
+                            .put("frequency", "daily")
+                            .put("time", "09:00")
+                            .put("timezone", "America/New_York")
+                            .put("start_date", "2026-03-07")
+                            .put("end_date", "2026-03-08"))));
+    String id = created.getString("id");
+    assertThat(created.getString("status")).isEqualTo("scheduled");
+    assertThat(created.getString("next_run_at")).isEqualTo("2026-03-07T14:00:00Z");
+
+    CLOCK.set(Instant.parse("2026-03-07T13:59:58Z"));
+    Thread.sleep(2500);
+    assertThat(runs(id)).as("not before 09:00 EST").isEmpty();
+
+    CLOCK.set(Instant.parse("2026-03-07T14:00:01Z"));
+    JsonArray first = awaitRuns(id, 1);
+    assertThat(first).hasSize(1);
+    assertThat(first.getJsonObject(0).getString("name")).contains("2026-03-07T14:00:00Z");
+    assertThat(campaign(id).getString("next_run_at"))
+        .as("the next 09:00 is in daylight time")
+        .isEqualTo("2026-03-08T13:00:00Z");
+
+    CLOCK.set(Instant.parse("2026-03-08T12:59:00Z")); // 08:59 EDT (but 09:59 by yesterday's offset)
+    Thread.sleep(2500);
+    assertThat(runs(id)).hasSize(1);
+
+    CLOCK.set(Instant.parse("2026-03-08T13:00:02Z"));
+    JsonArray both = awaitRuns(id, 2);
+    assertThat(both).hasSize(2);
+    JsonObject parent = campaign(id);
+    assertThat(parent.getString("next_run_at")).as("the schedule ended on its end date").isNull();
+    assertThat(parent.getString("status")).isEqualTo("completed");
+
+    // each run is its own campaign with its own stats, sending to the recurring campaign's list
+    for (int i = 0; i < 2; i++) {
+      String run = both.getJsonObject(i).getString("id");
+      JsonObject status =
+          CampaignFlowTest.awaitStatus(
+              client, admin, run, s -> "completed".equals(s.getString("status")));
+      assertThat(status.getLong("sent")).isEqualTo(2);
+    }
+  }
+}
