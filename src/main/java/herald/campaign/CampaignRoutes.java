@@ -64,6 +64,10 @@ public final class CampaignRoutes {
         .handler(Scoped.require("campaigns:write"))
         .handler(Responses.noContent(this::delete));
     router.get("/:id/status").handler(Scoped.require("campaigns:read")).respond(this::status);
+    router
+        .post("/:id/recipients")
+        .handler(Scoped.require("campaigns:write"))
+        .respond(this::addRecipients);
     new CampaignControl(vertx, platform, campaigns).mount(router);
     return router;
   }
@@ -131,6 +135,71 @@ public final class CampaignRoutes {
                         changed(c.id());
                         return c.toJson();
                       });
+            });
+  }
+
+  /** Routes whose bodies may be large: recipients are added up to 100,000 per call. */
+  public static boolean bulkPath(String path) {
+    return BULK.matcher(path).matches();
+  }
+
+  private static final java.util.regex.Pattern BULK =
+      java.util.regex.Pattern.compile("/api/v1/campaigns(/[^/]+/recipients)?");
+
+  /**
+   * Adds up to {@value CampaignInput#MAX_INLINE_RECIPIENTS} recipients to a draft or scheduled
+   * campaign (call again for more): numbers, or objects with a number and variables.
+   */
+  private Future<JsonObject> addRecipients(RoutingContext ctx) {
+    UUID id = Requests.pathId(ctx, "id", "Campaign");
+    Actor actor = Actor.of(ctx);
+    JsonInput in = JsonInput.of(ctx, java.util.Set.of("recipients"));
+    return accounts
+        .getCached(actor.accountId())
+        .compose(
+            account -> {
+              List<RecipientStore.NewRecipient> recipients =
+                  CampaignInput.recipients(in, region(account));
+              if (recipients == null && in.errorCount() == 0) {
+                in.error("recipients", "required", "'recipients' is required");
+              }
+              in.check();
+              return pool.withTransaction(
+                  tx ->
+                      CampaignStore.getForUpdate(tx, actor.accountId(), id)
+                          .compose(
+                              c -> {
+                                Responses.found(c, "Campaign");
+                                if (!c.status().equals("draft")
+                                    && !c.status().equals("scheduled")) {
+                                  throw ApiException.conflict(
+                                      "Recipients can be added only before a campaign starts");
+                                }
+                                return RecipientStore.add(tx, c.id(), recipients)
+                                    .compose(
+                                        added -> {
+                                          int duplicates = recipients.size() - added;
+                                          long invalid =
+                                              recipients.stream()
+                                                  .filter(r -> r.skipReason() != null)
+                                                  .count();
+                                          Future<Void> counted =
+                                              duplicates == 0
+                                                  ? Future.succeededFuture()
+                                                  : CampaignStore.countSkipped(
+                                                      tx,
+                                                      c.id(),
+                                                      new JsonObject()
+                                                          .put("duplicate", duplicates));
+                                          return counted.map(
+                                              v ->
+                                                  new JsonObject()
+                                                      .put("received", recipients.size())
+                                                      .put("added", added)
+                                                      .put("duplicates", duplicates)
+                                                      .put("invalid", invalid));
+                                        });
+                              }));
             });
   }
 

@@ -37,7 +37,7 @@ final class BenchApi implements AutoCloseable {
     key = apiKey;
   }
 
-  /** Logs in as admin and creates (and uses) an API key for messages and senders. */
+  /** Logs in as admin and creates (and uses) an API key for messages, senders and campaigns. */
   String createKey(String adminPassword) {
     String token =
         call(
@@ -52,7 +52,9 @@ final class BenchApi implements AutoCloseable {
                 "/api/v1/api-keys",
                 new JsonObject()
                     .put("name", "bench")
-                    .put("scopes", new JsonArray().add("messages:*").add("senders:*")))
+                    .put(
+                        "scopes",
+                        new JsonArray().add("messages:*").add("senders:*").add("campaigns:*")))
             .getString("key");
     return key;
   }

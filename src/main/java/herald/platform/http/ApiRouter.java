@@ -124,6 +124,7 @@ public final class ApiRouter {
   static boolean bulk(io.vertx.core.http.HttpMethod method, String path) {
     return (method == io.vertx.core.http.HttpMethod.POST
             && (path.equals("/api/v1/messages") || path.equals("/api/v1/messages/test")))
-        || GroupRoutes.bulkPath(path);
+        || GroupRoutes.bulkPath(path)
+        || (method == io.vertx.core.http.HttpMethod.POST && CampaignRoutes.bulkPath(path));
   }
 }
