@@ -98,7 +98,7 @@ final class CampaignChecks {
     }
     return client
         .preparedQuery(sql)
-        .execute(Tuple.of(accountId, ids.toArray(UUID[]::new)))
+        .execute(Tuple.tuple().addUUID(accountId).addArrayOfUUID(ids.toArray(UUID[]::new)))
         .map(
             rows -> {
               Set<UUID> out = new HashSet<>();
