@@ -71,8 +71,8 @@ final class CampaignRunner {
     stopped = true;
   }
 
-  double rate() {
-    return rate;
+  boolean stopped() {
+    return stopped;
   }
 
   void tick() {
@@ -227,8 +227,7 @@ final class CampaignRunner {
         .map(
             done -> {
               LOG.info("Campaign {} completed", campaignId);
-              stopped = true;
-              return null;
+              return null; // the engine drops this runner at its next poll
             });
   }
 

@@ -162,6 +162,7 @@ public final class CampaignVerticle extends VerticleBase {
               }
               Map<UUID, Double> rates = RateShares.allocate(demands, senderRates);
               for (Prepared p : ready) {
+                runners.computeIfPresent(p.campaign().id(), (id, r) -> r.stopped() ? null : r);
                 CampaignRunner runner =
                     runners.computeIfAbsent(
                         p.campaign().id(),

@@ -61,6 +61,7 @@ class CampaignScheduleTest {
 
   @Test
   void aDailyRunKeepsNineOClockLocalAcrossTheSpringForward() throws Exception {
+    CLOCK.set(Instant.parse("2026-03-07T12:00:00Z"));
     JsonObject created =
         created(
             client.post(
@@ -113,5 +114,48 @@ class CampaignScheduleTest {
               client, admin, run, s -> "completed".equals(s.getString("status")));
       assertThat(status.getLong("sent")).isEqualTo(2);
     }
+  }
+
+  @Test
+  void quietHoursHoldEachRecipientUntilMorningInTheirOwnZone() throws Exception {
+    CLOCK.set(Instant.parse("2026-06-01T21:30:00Z")); // 23:30 in Paris, 17:30 in New York
+    String id =
+        created(
+                client.post(
+                    "/api/v1/campaigns",
+                    admin,
+                    new JsonObject()
+                        .put("name", "Polite")
+                        .put("message", "Bonjour")
+                        .put(
+                            "quiet_hours",
+                            new JsonObject().put("start", "21:00").put("end", "08:00"))
+                        .put(
+                            "recipients",
+                            new JsonArray()
+                                .add(
+                                    new JsonObject()
+                                        .put("number", "+33612345678")
+                                        .put("timezone", "Europe/Paris"))
+                                .add(
+                                    new JsonObject()
+                                        .put("number", "+14155559101")
+                                        .put("timezone", "America/New_York")))))
+            .getString("id");
+    created(client.post("/api/v1/campaigns/" + id + "/start", admin, null));
+    JsonObject evening =
+        CampaignFlowTest.awaitStatus(client, admin, id, s -> s.getLong("sent") >= 1);
+    Thread.sleep(2000);
+    JsonObject later = client.get("/api/v1/campaigns/" + id + "/status", admin).bodyAsJsonObject();
+    assertThat(later.getLong("sent")).as("New York is awake, Paris is not").isEqualTo(1);
+    assertThat(later.getLong("pending")).isEqualTo(1);
+    assertThat(later.getString("status")).isEqualTo("running");
+    assertThat(evening.getLong("total")).isEqualTo(2);
+
+    CLOCK.set(Instant.parse("2026-06-02T06:00:01Z")); // 08:00 in Paris
+    JsonObject morning =
+        CampaignFlowTest.awaitStatus(
+            client, admin, id, s -> "completed".equals(s.getString("status")));
+    assertThat(morning.getLong("sent")).isEqualTo(2);
   }
 }
