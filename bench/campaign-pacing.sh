@@ -10,6 +10,7 @@ build
 start_smsc 1 50
 new_data_dir; start_herald
 
+if [ "$COUNT" -gt 0 ]; then
 echo "== one campaign at $RATE/s, $COUNT recipients"
 read -r KEY FAST < <(run setup "$PORT" bench-password "$SMSC" 1000 50)
 ID=$(camp create "$PORT" "$KEY" "$FAST" "$COUNT" "$RATE" pacing)
@@ -23,6 +24,7 @@ rate = (n - 1) / span
 dev = (rate / $RATE - 1) * 100
 print(f'{n} submits in {span:.2f} s (ideal {expected:.2f} s): {rate:.2f}/s against {$RATE}/s = {dev:+.2f} %; busiest second {d[\"busiest_second\"]}')
 print('PASS' if abs(dev) <= 2 and n == $COUNT else 'FAIL', '(within ±2 %)')"
+fi
 
 echo "== two uncapped campaigns on one 100/s sender"
 read -r KEY SLOW < <(run setup "$PORT" bench-password "$SMSC" 100 50)
@@ -30,10 +32,12 @@ A=$(camp create "$PORT" "$KEY" "$SLOW" 4000 0 share-a)
 B=$(camp create "$PORT" "$KEY" "$SLOW" 4000 0 share-b)
 camp start "$PORT" "$KEY" "$A" >/dev/null; camp start "$PORT" "$KEY" "$B" >/dev/null
 sleep 5
+s1=$(smsc GET stats | json 'd["submits_accepted"]'); t1=$(date +%s.%N)
 a1=$(camp status "$PORT" "$KEY" "$A" | json 'd["sent"]'); b1=$(camp status "$PORT" "$KEY" "$B" | json 'd["sent"]')
 sleep 30
+s2=$(smsc GET stats | json 'd["submits_accepted"]'); t2=$(date +%s.%N)
 a2=$(camp status "$PORT" "$KEY" "$A" | json 'd["sent"]'); b2=$(camp status "$PORT" "$KEY" "$B" | json 'd["sent"]')
 python3 -c "
-a = ($a2 - $a1) / 30; b = ($b2 - $b1) / 30
-print(f'over 30 s: campaign A {a:.1f}/s, campaign B {b:.1f}/s, together {a + b:.1f}/s (sender 100/s)')"
-camp stop "$PORT" "$KEY" "$A" >/dev/null; camp stop "$PORT" "$KEY" "$B" >/dev/null
+t = $t2 - $t1; a = ($a2 - $a1) / t; b = ($b2 - $b1) / t
+print(f'over {t:.1f} s: campaign A {a:.1f}/s, campaign B {b:.1f}/s (by their status); the SMSC took {($s2 - $s1) / t:.1f}/s (sender 100/s)')"
+camp stop "$PORT" "$KEY" "$A" >/dev/null 2>&1 || true; camp stop "$PORT" "$KEY" "$B" >/dev/null 2>&1 || true

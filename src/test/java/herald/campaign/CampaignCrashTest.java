@@ -1,0 +1,174 @@
+package herald.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import herald.sim.smpp.SmscConfig;
+import herald.sim.smpp.SmscSimulator;
+import herald.testing.HeraldProcess;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code herald.Main} as its own JVM against an SMSC simulator in this JVM, kills it with
+ * SIGKILL in the middle of a campaign and restarts it: the campaign finishes with every recipient
+ * sent once, except at most one SMPP window sent twice; and a campaign paused before a kill is
+ * still paused after it.
+ */
+class CampaignCrashTest {
+  private static final int WINDOW = 20;
+  private static HeraldProcess herald;
+  private static SmscSimulator smsc;
+
+  @BeforeAll
+  static void prepare() throws Exception {
+    smsc =
+        SmscSimulator.start(
+            SmscConfig.localDefaults()
+                .withBehaviour(Duration.ofMillis(1), 0, Duration.ofMillis(50), 0));
+    herald =
+        new HeraldProcess(
+            "campaign-crash-pw",
+            Map.of(
+                "HERALD_SIMULATORS_ENABLED", "false",
+                "HERALD_RATE_LIMITS_OTHER_LIMIT", "100000"));
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    herald.close();
+    smsc.close();
+  }
+
+  private static JsonObject call(String method, String path, String token, JsonObject body)
+      throws Exception {
+    HttpResponse<String> response =
+        herald.call(method, path, token, body == null ? null : body.encode());
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isLessThan(300);
+    return new JsonObject(response.body());
+  }
+
+  private static void await(String what, Duration limit, BooleanSupplier done) throws Exception {
+    Instant deadline = Instant.now().plus(limit);
+    while (!done.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting for " + what + "\n" + herald.log());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static long submitsTo(String prefix) {
+    return smsc.submitted().stream().filter(s -> s.destination().startsWith(prefix)).count();
+  }
+
+  private static String campaign(String token, String sender, String block, int count, int rate)
+      throws Exception {
+    JsonArray numbers = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      numbers.add(String.format("+1415%s%04d", block, i));
+    }
+    String id =
+        call(
+                "POST",
+                "/api/v1/campaigns",
+                token,
+                new JsonObject()
+                    .put("name", "crash " + block)
+                    .put("message", "crash test")
+                    .put("sender_ids", new JsonArray().add(sender))
+                    .put("rate_per_second", rate)
+                    .put("recipients", numbers))
+            .getString("id");
+    call("POST", "/api/v1/campaigns/" + id + "/start", token, null);
+    return id;
+  }
+
+  @Test
+  void aCampaignKilledMidWayFinishesAfterTheRestartWithNoRecipientLost() throws Exception {
+    Process first = herald.launch();
+    herald.awaitReady(first);
+    String token = herald.login();
+    String sender =
+        call(
+                "POST",
+                "/api/v1/senders",
+                token,
+                new JsonObject()
+                    .put("name", "crash smsc")
+                    .put("provider", "smpp")
+                    .put("rate_per_second", 1000)
+                    .put(
+                        "settings",
+                        new JsonObject()
+                            .put("host", "127.0.0.1")
+                            .put("port", smsc.port())
+                            .put("system_id", "herald")
+                            .put("password", "herald")
+                            .put("source_addr", "Crash")
+                            .put("window", WINDOW)))
+            .getString("id");
+    String running = campaign(token, sender, "700", 3000, 300);
+    await("half the campaign sent", Duration.ofSeconds(60), () -> submitsTo("1415700") >= 1500);
+    first.destroyForcibly().waitFor();
+    long atKill = submitsTo("1415700");
+    assertThat(atKill).as("killed mid-way").isLessThan(3000);
+
+    Process second = herald.launch();
+    herald.awaitReady(second);
+    String token2 = herald.login();
+    await(
+        "the campaign completed after the restart",
+        Duration.ofSeconds(90),
+        () -> {
+          try {
+            return "completed"
+                .equals(
+                    call("GET", "/api/v1/campaigns/" + running + "/status", token2, null)
+                        .getString("status"));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    JsonObject status = call("GET", "/api/v1/campaigns/" + running + "/status", token2, null);
+    assertThat(status.getLong("total")).isEqualTo(3000);
+    assertThat(status.getLong("sent")).as("no recipient lost").isEqualTo(3000);
+    Set<String> destinations = new HashSet<>();
+    smsc.submitted().stream()
+        .filter(s -> s.destination().startsWith("1415700"))
+        .forEach(s -> destinations.add(s.destination()));
+    assertThat(destinations).hasSize(3000);
+    long repeats = submitsTo("1415700") - 3000;
+    assertThat(repeats).as("sent twice: at most the SMPP window").isLessThanOrEqualTo(WINDOW);
+
+    // A pause taken before a crash holds after it.
+    String paused = campaign(token2, sender, "701", 2000, 100);
+    await("some of it sent", Duration.ofSeconds(30), () -> submitsTo("1415701") >= 100);
+    call("POST", "/api/v1/campaigns/" + paused + "/pause", token2, null);
+    second.destroyForcibly().waitFor();
+    Thread.sleep(500);
+    long atPause = submitsTo("1415701");
+
+    Process third = herald.launch();
+    herald.awaitReady(third);
+    String token3 = herald.login();
+    Thread.sleep(3000);
+    JsonObject afterRestart = call("GET", "/api/v1/campaigns/" + paused + "/status", token3, null);
+    assertThat(afterRestart.getString("status")).isEqualTo("paused");
+    assertThat(submitsTo("1415701")).as("nothing sent while paused").isEqualTo(atPause);
+    call("POST", "/api/v1/campaigns/" + paused + "/stop", token3, null);
+    third.destroy();
+    assertThat(third.waitFor()).as(herald.log()).isZero();
+  }
+}
