@@ -121,16 +121,23 @@ final class CampaignControl {
     return accounts
         .getCached(Actor.of(ctx).accountId())
         .compose(
-            account -> {
-              List<RecipientStore.NewRecipient> extra = null;
-              String message = null;
-              if (in != null) {
-                extra = CampaignInput.recipients(in, CampaignRoutes.region(account));
-                message = CampaignInput.message(in);
-                in.check();
-              }
-              List<RecipientStore.NewRecipient> recipients = extra;
-              String text = message;
+            account ->
+                in == null
+                    ? Future.succeededFuture(new Extra(null, null))
+                    : vertx.executeBlocking(
+                        () -> {
+                          Extra extra =
+                              new Extra(
+                                  CampaignInput.recipients(in, CampaignRoutes.region(account)),
+                                  CampaignInput.message(in));
+                          in.check();
+                          return extra;
+                        },
+                        false))
+        .compose(
+            extra -> {
+              List<RecipientStore.NewRecipient> recipients = extra.recipients();
+              String text = extra.message();
               return act(
                   ctx,
                   "start",
@@ -149,6 +156,9 @@ final class CampaignControl {
                   });
             });
   }
+
+  /** What seed 003's send may add to a draft. */
+  private record Extra(List<RecipientStore.NewRecipient> recipients, String message) {}
 
   /** Running now, or scheduled for its start time or its recurrence's next run. */
   private Future<Campaign> begin(SqlClient tx, Campaign c) {

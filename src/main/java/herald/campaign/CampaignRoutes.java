@@ -90,9 +90,9 @@ public final class CampaignRoutes {
     JsonInput in = JsonInput.of(ctx, CampaignInput.FIELDS);
     return accounts
         .getCached(actor.accountId())
+        .compose(account -> read(in, account))
         .compose(
-            account -> {
-              CampaignInput.Parsed parsed = CampaignInput.read(in, region(account), zone(account));
+            parsed -> {
               CampaignSpec spec = parsed.spec();
               boolean scheduled = spec.recurrence() != null || spec.startAt() != null;
               Instant now = platform.clock().instant();
@@ -157,13 +157,20 @@ public final class CampaignRoutes {
     return accounts
         .getCached(actor.accountId())
         .compose(
-            account -> {
-              List<RecipientStore.NewRecipient> recipients =
-                  CampaignInput.recipients(in, region(account));
-              if (recipients == null && in.errorCount() == 0) {
-                in.error("recipients", "required", "'recipients' is required");
-              }
-              in.check();
+            account ->
+                vertx.executeBlocking(
+                    () -> {
+                      List<RecipientStore.NewRecipient> parsed =
+                          CampaignInput.recipients(in, region(account));
+                      if (parsed == null && in.errorCount() == 0) {
+                        in.error("recipients", "required", "'recipients' is required");
+                      }
+                      in.check();
+                      return parsed;
+                    },
+                    false))
+        .compose(
+            recipients -> {
               return pool.withTransaction(
                   tx ->
                       CampaignStore.getForUpdate(tx, actor.accountId(), id)
@@ -201,6 +208,15 @@ public final class CampaignRoutes {
                                         });
                               }));
             });
+  }
+
+  /**
+   * Reads a campaign on a worker thread: checking up to 100,000 phone numbers takes longer than an
+   * event loop may be held.
+   */
+  private Future<CampaignInput.Parsed> read(JsonInput in, Account account) {
+    return vertx.executeBlocking(
+        () -> CampaignInput.read(in, region(account), zone(account)), false);
   }
 
   /** Adds inline recipients, counting the duplicates it dropped. */
@@ -269,9 +285,9 @@ public final class CampaignRoutes {
     JsonInput in = JsonInput.of(ctx, CampaignInput.FIELDS);
     return accounts
         .getCached(actor.accountId())
+        .compose(account -> read(in, account))
         .compose(
-            account -> {
-              CampaignInput.Parsed parsed = CampaignInput.read(in, region(account), zone(account));
+            parsed -> {
               CampaignSpec spec = parsed.spec();
               return CampaignChecks.references(pool, actor.accountId(), spec)
                   .compose(

@@ -64,7 +64,9 @@ final class CampaignRunner {
       ZoneId accountZone) {
     campaign = latest;
     rate = ratePerSecond;
-    expansion = new Expansion(latest, senders, templates, accountZone);
+    expansion =
+        new Expansion(
+            latest, senders, templates, accountZone, expansion == null ? 0 : expansion.turn());
   }
 
   void stop() {

@@ -35,13 +35,24 @@ final class Expansion {
   /**
    * @param senders the campaign's senders (or the account's default), used in turn
    * @param templates content of the templates the campaign uses, by id
+   * @param turn the sender turn to start at
    */
   Expansion(
-      Campaign campaign, List<Sender> senders, Map<UUID, String> templates, ZoneId accountZone) {
+      Campaign campaign,
+      List<Sender> senders,
+      Map<UUID, String> templates,
+      ZoneId accountZone,
+      int turn) {
     this.campaign = campaign;
     this.senders = senders;
     this.templates = templates;
     this.accountZone = accountZone;
+    this.turn = turn;
+  }
+
+  /** Whose turn it is among the senders, carried over when the expansion is rebuilt. */
+  int turn() {
+    return turn;
   }
 
   List<UUID> senderIds() {
