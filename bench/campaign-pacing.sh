@@ -5,7 +5,8 @@
 # Usage: bench/campaign-pacing.sh [rate=100] [count=6000]
 source "$(dirname "$0")/lib.sh"
 RATE=${1:-100}; COUNT=${2:-6000}
-camp() { java -cp "$CP" herald.bench.CampaignRun "$@"; }
+# The last line is the answer (a tool may log above it).
+camp() { java -cp "$CP" herald.bench.CampaignRun "$@" | tail -1; }
 build
 start_smsc 1 50
 new_data_dir; start_herald

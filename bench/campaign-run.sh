@@ -8,7 +8,8 @@
 # Usage: bench/campaign-run.sh [count=1000000] [crash=100000] [window=200]
 source "$(dirname "$0")/lib.sh"
 COUNT=${1:-1000000}; CRASH=${2:-100000}; WINDOW=${3:-200}
-camp() { java -cp "$CP" herald.bench.CampaignRun "$@"; }
+# The last line is the answer (a tool may log above it).
+camp() { java -cp "$CP" herald.bench.CampaignRun "$@" | tail -1; }
 export HERALD_JAVA_OPTS="-Xmx256m"
 build
 start_smsc 1 50
