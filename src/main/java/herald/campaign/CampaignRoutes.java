@@ -52,6 +52,7 @@ public final class CampaignRoutes {
 
   public Router router() {
     Router router = Router.router(vertx);
+    new ResultsRoutes(platform, campaigns).mount(router);
     router
         .post("/")
         .handler(Scoped.require("campaigns:write"))
