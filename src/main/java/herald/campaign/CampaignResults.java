@@ -91,4 +91,12 @@ final class CampaignResults {
                     .put("finished_at", campaign.finishedAt())
                     .mergeIn(counts));
   }
+
+  /**
+   * {@link #summary}'s counts from rows the caller grouped more finely: each row needs {@code
+   * state}, {@code reason}, {@code status} and {@code n}; other columns are ignored.
+   */
+  static JsonObject counts(Iterable<Row> rows, Campaign campaign) {
+    return summarize(rows, campaign);
+  }
 }

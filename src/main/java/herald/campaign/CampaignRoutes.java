@@ -52,6 +52,9 @@ public final class CampaignRoutes {
 
   public Router router() {
     Router router = Router.router(vertx);
+    // before "/:id", which would take "csv-template" for an id
+    new UploadRoutes(vertx, platform).mount(router);
+    new ResultsRoutes(platform, campaigns).mount(router);
     router
         .post("/")
         .handler(Scoped.require("campaigns:write"))

@@ -9,6 +9,8 @@ package herald.platform.config;
  * @param bodyLimitBytes largest request body accepted on JSON routes; larger answers 413
  * @param sendBodyLimitBytes largest body of the bulk routes: {@code POST /api/v1/messages} (batches
  *     of up to 10,000) and contact-group membership changes (up to 100,000 ids)
+ * @param uploadBodyLimitBytes largest CSV file of the upload routes (campaign CSV upload and
+ *     preview), streamed to disk under {@code <data_dir>/uploads} rather than held in memory
  * @param publicUrl how providers reach Herald for callbacks ({@code https://herald.example.com});
  *     null means {@code http://127.0.0.1:<port>}, enough for the loopback simulators
  * @param shutdownTimeoutSeconds how long in-flight requests may run after SIGTERM before they are
@@ -20,6 +22,7 @@ public record HttpConfig(
     int instances,
     long bodyLimitBytes,
     long sendBodyLimitBytes,
+    long uploadBodyLimitBytes,
     String publicUrl,
     int shutdownTimeoutSeconds) {
 
@@ -39,6 +42,7 @@ public record HttpConfig(
         node.integer("instances", 2, 1, 256),
         node.integer("body_limit_bytes", 1_048_576, 1024, Integer.MAX_VALUE),
         node.integer("send_body_limit_bytes", 16_777_216, 1024, Integer.MAX_VALUE),
+        node.integer("upload_body_limit_bytes", 104_857_600, 1024, Integer.MAX_VALUE),
         publicUrl(node),
         node.integer("shutdown_timeout_seconds", 10, 0, 3600));
   }

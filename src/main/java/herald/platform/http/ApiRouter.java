@@ -13,6 +13,7 @@ import herald.auth.UserStore;
 import herald.blacklist.BlacklistRoutes;
 import herald.blacklist.BlacklistStore;
 import herald.campaign.CampaignRoutes;
+import herald.campaign.UploadRoutes;
 import herald.channel.sms.TwilioWebhooks;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
@@ -28,6 +29,7 @@ import herald.template.TemplateRoutes;
 import herald.template.TemplateStore;
 import herald.webhook.WebhookRoutes;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -77,10 +79,21 @@ public final class ApiRouter {
         BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes());
     BodyHandler bulkBody =
         BodyHandler.create(false).setBodyLimit(platform.config().http().sendBodyLimitBytes());
+    UploadBody uploadBody =
+        new UploadBody(
+            platform.config().dataDir().resolve("uploads"),
+            platform.config().http().uploadBodyLimitBytes());
     api.route()
         .handler(
-            ctx ->
-                (bulk(ctx.request().method(), ctx.normalizedPath()) ? bulkBody : body).handle(ctx));
+            ctx -> {
+              HttpMethod method = ctx.request().method();
+              String path = ctx.normalizedPath();
+              if (method == HttpMethod.POST && UploadRoutes.uploadPath(path)) {
+                uploadBody.handle(ctx);
+              } else {
+                (bulk(method, path) ? bulkBody : body).handle(ctx);
+              }
+            });
     api.post("/auth/login").handler(platform.rateLimits().handler());
     auth.mountPublic(api);
     api.route().handler(new Authenticator(platform.tokens(), users, keys));

@@ -44,6 +44,14 @@ public final class JsonInput {
     if (!(parsed instanceof JsonObject object)) {
       throw ApiException.badRequest("Request body must be a JSON object");
     }
+    return of(object, allowed);
+  }
+
+  /**
+   * Fields that came another way (a multipart form, the query string), read like a JSON body: 422
+   * for unknown fields.
+   */
+  public static JsonInput of(JsonObject object, Set<String> allowed) {
     List<FieldError> unknown = new ArrayList<>();
     for (String field : object.fieldNames()) {
       if (!allowed.contains(field)) {

@@ -1,0 +1,274 @@
+package herald.campaign;
+
+import herald.account.AccountStore;
+import herald.audit.Actor;
+import herald.audit.AuditStore;
+import herald.platform.Addresses;
+import herald.platform.Ids;
+import herald.platform.Platform;
+import herald.platform.http.ApiException;
+import herald.platform.http.FieldError;
+import herald.platform.http.JsonInput;
+import herald.platform.http.Responses;
+import herald.platform.http.Scoped;
+import herald.platform.http.UploadBody;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Campaigns from CSV files (seeds 000 and 002): {@code GET /campaigns/csv-template}, {@code POST
+ * /campaigns/preview-csv} and {@code POST /campaigns/upload}. The file comes as the {@code file}
+ * part of a multipart form or as the whole body ({@code text/csv}); either way it is on disk (see
+ * {@link UploadBody}) and read a chunk at a time on a worker, never whole in memory. Other fields
+ * come as form fields or query parameters.
+ */
+public final class UploadRoutes {
+  static final String TEMPLATE =
+      "phone_number,name,first_name,last_name,email,timezone,company\r\n"
+          + "+14155550101,Ann Smith,Ann,Smith,ann@example.com,America/Los_Angeles,Acme\r\n"
+          + "+447911123456,Bob Jones,Bob,Jones,bob@example.com,Europe/London,Globex\r\n";
+  static final int DEFAULT_PREVIEW = 20;
+  static final int MAX_PREVIEW = 100;
+  private static final Set<String> UPLOAD_FIELDS =
+      Set.of(
+          "name",
+          "message",
+          "template_id",
+          "sender_id",
+          "scheduled_at",
+          "rate_per_second",
+          "delay_between_messages_ms");
+
+  /** Seed 000's names for the same fields. */
+  private static final Map<String, String> ALIASES =
+      Map.of("campaign_name", "name", "message_template", "message");
+
+  private static final Set<String> CSV_TYPES =
+      Set.of(
+          "text/csv",
+          "application/csv",
+          "text/plain",
+          "application/vnd.ms-excel",
+          "application/octet-stream");
+
+  private final Vertx vertx;
+  private final Platform platform;
+  private final Pool pool;
+  private final AccountStore accounts;
+
+  UploadRoutes(Vertx vertx, Platform platform) {
+    this.vertx = vertx;
+    this.platform = platform;
+    this.pool = platform.pool();
+    this.accounts = new AccountStore(pool);
+  }
+
+  /** The paths whose bodies are files (see {@link UploadBody}), below {@code /api/v1}. */
+  public static boolean uploadPath(String path) {
+    return path.equals("/api/v1/campaigns/upload") || path.equals("/api/v1/campaigns/preview-csv");
+  }
+
+  void mount(Router router) {
+    router.get("/csv-template").handler(Scoped.require("campaigns:read")).handler(this::template);
+    router.post("/preview-csv").handler(Scoped.require("campaigns:read")).respond(this::preview);
+    router
+        .post("/upload")
+        .handler(Scoped.require("campaigns:write"))
+        .handler(Responses.status(201, this::upload));
+  }
+
+  private void template(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "text/csv; charset=utf-8")
+        .putHeader("Content-Disposition", "attachment; filename=\"campaign_template.csv\"")
+        .end(TEMPLATE);
+  }
+
+  private Future<JsonObject> preview(RoutingContext ctx) {
+    Path file = file(ctx);
+    int limit = previewLimit(ctx);
+    String message = first(ctx, "message");
+    if (message != null && (message.isBlank() || message.length() > Expansion.MAX_BODY)) {
+      throw ApiException.validation(
+          "message", "invalid_value", "'message' must be text of 1 to 1600 characters");
+    }
+    return accounts
+        .getCached(Actor.of(ctx).accountId())
+        .compose(
+            account ->
+                vertx.executeBlocking(
+                    () -> CsvPreview.read(file, CampaignRoutes.region(account), limit, message),
+                    false));
+  }
+
+  private static int previewLimit(RoutingContext ctx) {
+    String text = ctx.queryParams().get("limit");
+    if (text == null) {
+      return DEFAULT_PREVIEW;
+    }
+    int n = text.matches("[0-9]{1,4}") ? Integer.parseInt(text) : -1;
+    if (n < 1 || n > MAX_PREVIEW) {
+      throw ApiException.badRequest(
+          "Invalid query parameters",
+          List.of(
+              new FieldError(
+                  "limit",
+                  "invalid_value",
+                  "limit must be a whole number from 1 to " + MAX_PREVIEW)));
+    }
+    return n;
+  }
+
+  /**
+   * Creates a campaign whose recipients are the file's rows, in one transaction: a draft, a
+   * scheduled campaign with {@code scheduled_at}, or a running one with {@code start=true}.
+   */
+  private Future<JsonObject> upload(RoutingContext ctx) {
+    Actor actor = Actor.of(ctx);
+    Path file = file(ctx);
+    JsonObject fields = fields(ctx);
+    boolean start = start(fields.remove("start"));
+    JsonInput in = JsonInput.of(fields, UPLOAD_FIELDS);
+    return accounts
+        .getCached(actor.accountId())
+        .compose(
+            account -> {
+              String region = CampaignRoutes.region(account);
+              CampaignSpec spec =
+                  CampaignInput.read(in, region, CampaignRoutes.zone(account)).spec();
+              return CampaignChecks.references(pool, actor.accountId(), spec)
+                  .compose(v -> vertx.executeBlocking(() -> RecipientCsv.open(file, region), false))
+                  .compose(
+                      csv ->
+                          create(actor, spec, start, csv)
+                              .eventually(() -> vertx.executeBlocking(() -> close(csv), false)));
+            })
+        .map(
+            created -> {
+              vertx.eventBus().publish(Addresses.CAMPAIGNS_CHANGED, created.getString("id"));
+              return created;
+            });
+  }
+
+  private Future<JsonObject> create(
+      Actor actor, CampaignSpec spec, boolean start, RecipientCsv csv) {
+    UUID id = Ids.newId();
+    boolean scheduled = spec.startAt() != null;
+    return pool.withTransaction(
+        tx ->
+            CampaignStore.insert(
+                    tx, id, actor.accountId(), null, scheduled ? "scheduled" : "draft", spec, null)
+                .compose(
+                    c ->
+                        CsvUpload.load(vertx, tx, id, csv)
+                            .compose(totals -> finish(tx, actor, c, start, totals))));
+  }
+
+  private Future<JsonObject> finish(
+      SqlClient tx, Actor actor, Campaign c, boolean start, CsvUpload.Totals totals) {
+    if (totals.added() == 0) {
+      throw ApiException.validation(
+          "file", "no_recipients", "The file has no row with a phone number");
+    }
+    boolean checked = start || c.status().equals("scheduled");
+    return CampaignStore.countSkipped(tx, c.id(), totals.skipped())
+        .compose(v -> checked ? CampaignChecks.startable(tx, c) : Future.<Void>succeededFuture())
+        .compose(
+            v ->
+                start && c.status().equals("draft")
+                    ? CampaignStore.transition(tx, c, "running", "campaign.started", null)
+                    : CampaignStore.getForUpdate(tx, c.accountId(), c.id()))
+        .compose(
+            after -> {
+              JsonObject summary = totals.toJson();
+              summary.remove("errors");
+              return AuditStore.record(
+                      tx,
+                      actor,
+                      "create",
+                      "campaign",
+                      after.id(),
+                      null,
+                      after.toJson().put("upload", summary))
+                  .map(after.toJson().put("upload", totals.toJson()));
+            });
+  }
+
+  private static Void close(RecipientCsv csv) {
+    csv.close();
+    return null;
+  }
+
+  /** The uploaded file; 415 for a body that cannot be CSV, 422 for a form without a file. */
+  private static Path file(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!base.equals("multipart/form-data") && !CSV_TYPES.contains(base)) {
+      throw ApiException.unsupportedMediaType(
+          "Expected a multipart/form-data form with a 'file' part, or a text/csv body");
+    }
+    Path file = UploadBody.file(ctx, "file");
+    if (file == null) {
+      throw ApiException.validation("file", "required", "the form needs a 'file' part (a CSV)");
+    }
+    return file;
+  }
+
+  /** A form field, else a query parameter; null when absent or empty. */
+  private static String first(RoutingContext ctx, String name) {
+    String value = ctx.request().formAttributes().get(name);
+    if (value == null || value.isEmpty()) {
+      value = ctx.queryParams().get(name);
+    }
+    return value == null || value.isEmpty() ? null : value;
+  }
+
+  /** Form fields and query parameters as the JSON a campaign is read from (numbers as numbers). */
+  private static JsonObject fields(RoutingContext ctx) {
+    JsonObject out = new JsonObject();
+    for (MultiMap source : List.of(ctx.request().formAttributes(), ctx.queryParams())) {
+      for (String key : source.names()) {
+        String name = ALIASES.getOrDefault(key, key);
+        String value = source.get(key);
+        if (value != null && !value.isEmpty() && !out.containsKey(name)) {
+          out.put(name, typed(name, value));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Object typed(String name, String value) {
+    if (name.equals("rate_per_second") && value.matches("[0-9]{1,9}(\\.[0-9]{1,9})?")) {
+      return Double.valueOf(value);
+    }
+    if (name.equals("delay_between_messages_ms") && value.matches("[0-9]{1,9}")) {
+      return Integer.valueOf(value);
+    }
+    return value;
+  }
+
+  private static boolean start(Object value) {
+    if (value == null) {
+      return false;
+    }
+    return switch (value.toString().toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default ->
+          throw ApiException.validation("start", "invalid_value", "start must be true or false");
+    };
+  }
+}
