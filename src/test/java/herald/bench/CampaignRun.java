@@ -52,7 +52,7 @@ public final class CampaignRun {
         new JsonObject()
             .put("name", name)
             .put("sender_id", sender)
-            .put("message", "Hello {name|there}, your code is {code|none}");
+            .put("message", "Hello {name|there}, your " + name + " code is {code|none}");
     if (rate > 0) {
       body.put("rate_per_second", rate); // else as fast as its share of the sender allows
     }
