@@ -85,5 +85,5 @@ a = json.loads('''$s1'''); b = json.loads('''$s2''')
 print(f'after restart: status {b[\"status\"]}; sent {a[\"sent\"]:,} then {b[\"sent\"]:,} five seconds later')"
   camp resume "$PORT" "$KEY" "$P" >/dev/null
   final=$(camp wait "$PORT" "$KEY" "$P" completed 600)
-  echo "resumed and completed: $(echo "$final" | json 'f"sent {d[\"sent\"]:,} of {d[\"total\"]:,}, pending {d[\"pending\"]}"')"
+  echo "resumed and completed: sent $(echo "$final" | json 'd["sent"]') of $(echo "$final" | json 'd["total"]'), pending $(echo "$final" | json 'd["pending"]')"
 fi
