@@ -24,6 +24,14 @@ public final class EventCatalogue {
     DESCRIPTIONS.put("blacklist.added", "A number was put on the blacklist (for example by STOP).");
     DESCRIPTIONS.put(
         "blacklist.removed", "A number was taken off the blacklist (for example START).");
+    DESCRIPTIONS.put("contact.created", "A contact was created through the API.");
+    DESCRIPTIONS.put("contact.updated", "A contact was changed through the API.");
+    DESCRIPTIONS.put("contact.deleted", "A contact was deleted.");
+    DESCRIPTIONS.put(
+        "contact_group.members_added",
+        "Contacts joined a group (through the API or an import): the count, not the ids.");
+    DESCRIPTIONS.put(
+        "contact_group.members_removed", "Contacts were taken out of a group: the count.");
     DESCRIPTIONS.put("webhook.test", "Sent to one endpoint by POST /api/v1/webhooks/{id}/test.");
     DESCRIPTIONS.put(
         "webhook.disabled",
@@ -95,6 +103,27 @@ public final class EventCatalogue {
               .put("id", id)
               .put("phone_number", "+14155550100")
               .put("message_id", "01980c4e-2222-7aaa-8bbb-cccccccccccc");
+      case "contact.created", "contact.updated", "contact.deleted" ->
+          new JsonObject()
+              .put("id", id)
+              .put("phone_number", "+14155550100")
+              .put("name", "Ada Lovelace")
+              .put("first_name", "Ada")
+              .put("last_name", "Lovelace")
+              .put("email", "ada@example.com")
+              .put("status", "active")
+              .put("timezone", "Europe/London")
+              .put("language", "en")
+              .put("custom_fields", new JsonObject().put("company", "ACME"))
+              .put("group_ids", new JsonArray())
+              .put("created_at", "2026-01-31T12:00:00Z")
+              .put("updated_at", "2026-01-31T12:00:00Z");
+      case "contact_group.members_added", "contact_group.members_removed" ->
+          new JsonObject()
+              .put("group_id", id)
+              .put("count", 250)
+              .put("member_count", 1250)
+              .put("source", "api");
       case "webhook.test" ->
           new JsonObject()
               .put("message", "This is a test webhook delivery")

@@ -245,6 +245,9 @@ class WebhookRoutesTest {
             "message.received",
             "blacklist.added",
             "blacklist.removed",
+            "contact.created",
+            "contact_group.members_added",
+            "contact_group.members_removed",
             "webhook.test",
             "webhook.disabled");
     data.forEach(
