@@ -23,6 +23,13 @@ public final class Addresses {
   /** Published when a webhook endpoint is created, changed or deleted (body: endpoint id). */
   public static final String WEBHOOKS_CHANGED = "herald.webhooks.changed";
 
+  /**
+   * Request/reply, local: a contact import job was created with its file spooled on this node
+   * (body: job id); the importer replies once it holds the job. Losing it leaves the job queued
+   * until the stale sweep fails it.
+   */
+  public static final String CONTACTS_IMPORT = "herald.contacts.import";
+
   private Addresses() {}
 
   /**

@@ -32,6 +32,13 @@ public final class EventCatalogue {
         "Contacts joined a group (through the API or an import): the count, not the ids.");
     DESCRIPTIONS.put(
         "contact_group.members_removed", "Contacts were taken out of a group: the count.");
+    DESCRIPTIONS.put(
+        "contacts.imported",
+        "A contact CSV import completed: the job with its counters, in the transaction that"
+            + " committed the contacts.");
+    DESCRIPTIONS.put(
+        "contacts.import_failed",
+        "A contact CSV import failed and imported nothing: the job with its error.");
     DESCRIPTIONS.put("webhook.test", "Sent to one endpoint by POST /api/v1/webhooks/{id}/test.");
     DESCRIPTIONS.put(
         "webhook.disabled",
@@ -124,6 +131,40 @@ public final class EventCatalogue {
               .put("count", 250)
               .put("member_count", 1250)
               .put("source", "api");
+      case "contacts.imported", "contacts.import_failed" -> {
+        boolean failed = type.endsWith("failed");
+        yield new JsonObject()
+            .put("id", id)
+            .put("type", "contacts.import")
+            .put("state", failed ? "failed" : "completed")
+            .put("progress", failed ? 40 : 100)
+            .put(
+                "params",
+                new JsonObject()
+                    .put("file_name", "contacts.csv")
+                    .put("group_id", null)
+                    .put("on_duplicate", "skip")
+                    .put("on_error", failed ? "reject" : "skip"))
+            .put("size_bytes", 98_935_150)
+            .put("rows_read", failed ? 400_000 : 1_000_000)
+            .put("imported", failed ? 0 : 990_000)
+            .put("updated", 0)
+            .put("skipped", failed ? 0 : 3_333)
+            .put("failed", failed ? 12 : 6_667)
+            .put(
+                "error",
+                failed
+                    ? new JsonObject()
+                        .put("code", "invalid_rows")
+                        .put(
+                            "detail",
+                            "12 rows are invalid and on_error=reject, so nothing was imported")
+                    : null)
+            .put("errors_url", "/api/v1/jobs/" + id + "/errors.csv")
+            .put("created_at", "2026-01-31T12:00:00Z")
+            .put("started_at", "2026-01-31T12:00:01Z")
+            .put("finished_at", "2026-01-31T12:00:21Z");
+      }
       case "webhook.test" ->
           new JsonObject()
               .put("message", "This is a test webhook delivery")

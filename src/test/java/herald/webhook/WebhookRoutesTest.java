@@ -248,6 +248,8 @@ class WebhookRoutesTest {
             "contact.created",
             "contact_group.members_added",
             "contact_group.members_removed",
+            "contacts.imported",
+            "contacts.import_failed",
             "webhook.test",
             "webhook.disabled");
     data.forEach(

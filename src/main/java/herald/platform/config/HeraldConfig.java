@@ -21,7 +21,8 @@ public record HeraldConfig(
     EngineConfig engine,
     SmsConfig sms,
     SimulatorConfig simulators,
-    WebhookConfig webhooks) {
+    WebhookConfig webhooks,
+    ContactsConfig contacts) {
 
   /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
   public static HeraldConfig from(JsonObject json) {
@@ -37,6 +38,7 @@ public record HeraldConfig(
         EngineConfig.from(root.child("engine")),
         SmsConfig.from(root.child("sms")),
         SimulatorConfig.from(root.child("simulators")),
-        WebhookConfig.from(root.child("webhooks")));
+        WebhookConfig.from(root.child("webhooks")),
+        ContactsConfig.from(root.child("contacts")));
   }
 }
