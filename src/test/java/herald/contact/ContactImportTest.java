@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * 000's upload route and the events.
  */
 class ContactImportTest {
-  private static final int MAX_BYTES = 64 * 1024;
+  private static final int MAX_BYTES = 2 * 1024 * 1024;
   private static final String BOUNDARY = "herald-test-boundary";
 
   private static TestHerald herald;
@@ -405,6 +405,24 @@ class ContactImportTest {
         "multipart/form-data");
     assertThat(jobCount()).isEqualTo(before);
     assertThat(contact(alpha, "+33612346003")).isNull();
+  }
+
+  @Test
+  void aFileFoundBinaryPastWhatThePostChecksFailsItsJobAndImportsNothing() throws Exception {
+    StringBuilder csv = new StringBuilder("phone,name,notes\n");
+    int rows = 0;
+    while (csv.length() < 1_200_000) { // past the first megabyte, which the POST checks
+      csv.append(String.format("+336124%05d,Row %d,%s%n", rows, rows, "n".repeat(60)));
+      rows++;
+    }
+    csv.append("+33612499999,\0\0\0\n");
+    JsonObject job = finished(alpha, accepted(raw(alpha, "", csv.toString())));
+    assertThat(job.getString("state")).isEqualTo("failed");
+    assertThat(job.getJsonObject("error").getString("code")).isEqualTo("not_csv");
+    assertThat(job.getJsonObject("error").getString("detail")).contains("NUL byte");
+    assertThat(job.getLong("imported")).isZero();
+    assertThat(contact(alpha, "+33612400000")).isNull(); // the rows before it were rolled back
+    assertThat(events("contacts.import_failed", job.getString("id"))).hasSize(1);
   }
 
   @Test
