@@ -5,6 +5,7 @@ import herald.auth.Passwords;
 import herald.auth.Tokens;
 import herald.campaign.CampaignVerticle;
 import herald.channel.sms.SmsChannelVerticle;
+import herald.contact.ImportVerticle;
 import herald.engine.EngineVerticle;
 import herald.message.PhoneNumbers;
 import herald.platform.HousekeepingVerticle;
@@ -129,6 +130,7 @@ public final class Herald {
     int dispatchers = platform.config().webhooks().dispatcherInstances();
     AtomicInteger dispatcher = new AtomicInteger();
     return deploy(SmsChannelVerticle.GROUP, 1, () -> new SmsChannelVerticle(platform))
+        .compose(v -> deploy(ImportVerticle.GROUP, 1, () -> new ImportVerticle(platform)))
         .compose(
             v ->
                 deploy(

@@ -2,6 +2,7 @@ package herald.audit;
 
 import herald.auth.Principal;
 import herald.platform.http.Requests;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -43,5 +44,30 @@ public record Actor(
   /** Herald itself (first-start bootstrap). */
   public static Actor system(UUID accountId) {
     return new Actor(accountId, null, null, "system", null, null, null);
+  }
+
+  /** The actor as stored with work done later on its behalf (a background job). */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("user_id", userId == null ? null : userId.toString())
+        .put("api_key_id", apiKeyId == null ? null : apiKeyId.toString())
+        .put("username", username)
+        .put("ip", ip)
+        .put("user_agent", userAgent)
+        .put("request_id", requestId);
+  }
+
+  /** The actor {@link #toJson} stored, acting in {@code accountId}. */
+  public static Actor fromJson(UUID accountId, JsonObject json) {
+    String user = json.getString("user_id");
+    String key = json.getString("api_key_id");
+    return new Actor(
+        accountId,
+        user == null ? null : UUID.fromString(user),
+        key == null ? null : UUID.fromString(key),
+        json.getString("username"),
+        json.getString("ip"),
+        json.getString("user_agent"),
+        json.getString("request_id"));
   }
 }

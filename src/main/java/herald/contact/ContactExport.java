@@ -1,5 +1,6 @@
 package herald.contact;
 
+import herald.platform.csv.CsvCells;
 import herald.platform.database.Where;
 import herald.platform.http.ApiException;
 import herald.platform.http.Requests;
@@ -157,18 +158,7 @@ final class ContactExport {
     return String.join(",", cells) + "\r\n";
   }
 
-  /** RFC 4180 quoting; also defuses spreadsheet formulas in user-supplied text. */
   static String csv(String value) {
-    if (value == null) {
-      return "";
-    }
-    String text =
-        !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !value.matches("[+-]?[0-9]+")
-            ? "'" + value
-            : value;
-    if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-      return "\"" + text.replace("\"", "\"\"") + "\"";
-    }
-    return text;
+    return CsvCells.quote(value);
   }
 }

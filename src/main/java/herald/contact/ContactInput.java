@@ -51,9 +51,9 @@ record ContactInput(
   static final int MAX_CUSTOM_FIELDS = 50;
   static final int MAX_GROUPS = 100;
 
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
-  private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}");
-  private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+  static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+  static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}");
+  static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
 
   /**
    * Reads and validates every field; problems are collected on {@code in} for the caller's {@code

@@ -3,6 +3,7 @@ package herald.contact;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
 import herald.platform.Ids;
+import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
 import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
@@ -24,11 +25,19 @@ import java.util.UUID;
 /**
  * {@code /api/v1/contact-groups}: named sets of contacts. Members are added and removed in bulk (up
  * to {@link #MAX_IDS} ids per call, set-based SQL); a call naming any id that is not one of the
- * account's contacts changes nothing and answers 422 with those ids. Member counts are exact.
+ * account's contacts changes nothing and answers 422 with those ids. Member counts are exact. A
+ * change that adds or removes members emits {@code contact_group.members_added} or {@code
+ * contact_group.members_removed} in its transaction, with the count rather than the ids.
  */
 public final class GroupRoutes {
   /** Most contact ids one add or remove call takes. */
   public static final int MAX_IDS = 100_000;
+
+  /** Event: members joined a group (one event per change, with the count, not the ids). */
+  public static final String MEMBERS_ADDED = "contact_group.members_added";
+
+  /** Event: members left a group (deleting a contact or a group does not emit it). */
+  public static final String MEMBERS_REMOVED = "contact_group.members_removed";
 
   private static final Set<String> FIELDS = Set.of("name", "description");
 
@@ -262,9 +271,38 @@ public final class GroupRoutes {
                                                         after.memberCount()
                                                             + (add ? -count : count)),
                                                 result)
+                                            .compose(
+                                                v ->
+                                                    count == 0
+                                                        ? Future.succeededFuture()
+                                                        : Outbox.append(
+                                                            tx,
+                                                            actor.accountId(),
+                                                            add ? MEMBERS_ADDED : MEMBERS_REMOVED,
+                                                            id,
+                                                            membershipEvent(
+                                                                id,
+                                                                count,
+                                                                after.memberCount(),
+                                                                "api")))
                                             .map(result);
                                       }));
                     }));
+  }
+
+  /**
+   * The data of a membership event.
+   *
+   * @param count members added or removed by this change
+   * @param memberCount the group's member count after it
+   * @param source {@code api} or {@code import}
+   */
+  static JsonObject membershipEvent(UUID groupId, long count, Long memberCount, String source) {
+    return new JsonObject()
+        .put("group_id", groupId.toString())
+        .put("count", count)
+        .put("member_count", memberCount)
+        .put("source", source);
   }
 
   private static ApiException unknown(int count, List<String> sample) {

@@ -3,9 +3,14 @@ package herald.message;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberToCarrierMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Phone numbers through libphonenumber: parsing (international, or national with the account's
@@ -44,6 +49,10 @@ public final class PhoneNumbers {
     if (text.length() > 64) {
       return new Parsed(null, null, "phone number is too long");
     }
+    Parsed canonical = canonical(text);
+    if (canonical != null) {
+      return canonical;
+    }
     PhoneNumber number;
     try {
       number = UTIL.parse(text.trim(), defaultRegion == null ? "ZZ" : defaultRegion);
@@ -59,6 +68,72 @@ public final class PhoneNumbers {
       return new Parsed(null, number, "not a valid number for " + regionOf(number));
     }
     return new Parsed(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), number, null);
+  }
+
+  /**
+   * The shortcut for text already in E.164 ({@code +} and digits), which bulk inputs (imports,
+   * batch sends) mostly are: the same country code and national number as {@link
+   * PhoneNumberUtil#parse} finds, checked with {@code isValidNumber}, at a fraction of the cost
+   * (parsing is most of it). Null, to take the full path, for anything else: other characters, a
+   * national number starting with 0 (Italian leading zeros), a country whose national prefix could
+   * be stripped from it, non-geographic codes, or an invalid number (so errors read the same).
+   */
+  static Parsed canonical(String text) {
+    int length = text.length();
+    if (length < 4 || length > 16 || text.charAt(0) != '+') {
+      return null;
+    }
+    for (int i = 1; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+    }
+    if (text.charAt(1) == '0') {
+      return null;
+    }
+    // As libphonenumber extracts it: the shortest prefix that is a calling code.
+    for (int digits = 1; digits <= 3; digits++) {
+      int code = Integer.parseInt(text, 1, 1 + digits, 10);
+      if (!CALLING_CODES.contains(code)) {
+        continue;
+      }
+      String national = text.substring(1 + digits);
+      NationalPrefix prefix = NATIONAL_PREFIXES.computeIfAbsent(code, PhoneNumbers::prefixFor);
+      if (national.isEmpty()
+          || national.charAt(0) == '0'
+          || !prefix.geographic()
+          || (prefix.pattern() != null && prefix.pattern().matcher(national).lookingAt())) {
+        return null;
+      }
+      PhoneNumber number =
+          new PhoneNumber().setCountryCode(code).setNationalNumber(Long.parseLong(national));
+      return UTIL.isValidNumber(number) ? new Parsed(text, number, null) : null;
+    }
+    return null;
+  }
+
+  private static final java.util.Set<Integer> CALLING_CODES = UTIL.getSupportedCallingCodes();
+
+  /**
+   * The national prefix libphonenumber would try to strip after a calling code ({@code pattern},
+   * null when there is none); non-geographic codes are left to the full path.
+   */
+  private record NationalPrefix(boolean geographic, Pattern pattern) {}
+
+  private static final Map<Integer, NationalPrefix> NATIONAL_PREFIXES = new ConcurrentHashMap<>();
+
+  private static NationalPrefix prefixFor(int code) {
+    String region = UTIL.getRegionCodeForCountryCode(code);
+    if (region.equals(PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY) || region.equals("ZZ")) {
+      return new NationalPrefix(false, null);
+    }
+    PhoneMetadata metadata =
+        DefaultMetadataDependenciesProvider.getInstance()
+            .getPhoneNumberMetadataSource()
+            .getMetadataForRegion(region);
+    String prefix = metadata == null ? "" : metadata.getNationalPrefixForParsing();
+    return new NationalPrefix(metadata != null, prefix.isEmpty() ? null : Pattern.compile(prefix));
   }
 
   /** Seed 003-style analysis of one number, for any country. */

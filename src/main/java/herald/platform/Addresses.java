@@ -26,6 +26,13 @@ public final class Addresses {
   /** Published when a campaign is started, paused, resumed, stopped or edited (body: its id). */
   public static final String CAMPAIGNS_CHANGED = "herald.campaigns.changed";
 
+  /**
+   * Request/reply, local: a contact import job was created with its file spooled on this node
+   * (body: job id); the importer replies once it holds the job. Losing it leaves the job queued
+   * until the stale sweep fails it.
+   */
+  public static final String CONTACTS_IMPORT = "herald.contacts.import";
+
   private Addresses() {}
 
   /**

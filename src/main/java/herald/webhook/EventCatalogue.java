@@ -35,6 +35,21 @@ public final class EventCatalogue {
     DESCRIPTIONS.put("blacklist.added", "A number was put on the blacklist (for example by STOP).");
     DESCRIPTIONS.put(
         "blacklist.removed", "A number was taken off the blacklist (for example START).");
+    DESCRIPTIONS.put("contact.created", "A contact was created through the API.");
+    DESCRIPTIONS.put("contact.updated", "A contact was changed through the API.");
+    DESCRIPTIONS.put("contact.deleted", "A contact was deleted.");
+    DESCRIPTIONS.put(
+        "contact_group.members_added",
+        "Contacts joined a group (through the API or an import): the count, not the ids.");
+    DESCRIPTIONS.put(
+        "contact_group.members_removed", "Contacts were taken out of a group: the count.");
+    DESCRIPTIONS.put(
+        "contacts.imported",
+        "A contact CSV import completed: the job with its counters, in the transaction that"
+            + " committed the contacts.");
+    DESCRIPTIONS.put(
+        "contacts.import_failed",
+        "A contact CSV import failed and imported nothing: the job with its error.");
     DESCRIPTIONS.put("webhook.test", "Sent to one endpoint by POST /api/v1/webhooks/{id}/test.");
     DESCRIPTIONS.put(
         "webhook.disabled",
@@ -135,6 +150,61 @@ public final class EventCatalogue {
               .put("id", id)
               .put("phone_number", "+14155550100")
               .put("message_id", "01980c4e-2222-7aaa-8bbb-cccccccccccc");
+      case "contact.created", "contact.updated", "contact.deleted" ->
+          new JsonObject()
+              .put("id", id)
+              .put("phone_number", "+14155550100")
+              .put("name", "Ada Lovelace")
+              .put("first_name", "Ada")
+              .put("last_name", "Lovelace")
+              .put("email", "ada@example.com")
+              .put("status", "active")
+              .put("timezone", "Europe/London")
+              .put("language", "en")
+              .put("custom_fields", new JsonObject().put("company", "ACME"))
+              .put("group_ids", new JsonArray())
+              .put("created_at", "2026-01-31T12:00:00Z")
+              .put("updated_at", "2026-01-31T12:00:00Z");
+      case "contact_group.members_added", "contact_group.members_removed" ->
+          new JsonObject()
+              .put("group_id", id)
+              .put("count", 250)
+              .put("member_count", 1250)
+              .put("source", "api");
+      case "contacts.imported", "contacts.import_failed" -> {
+        boolean failed = type.endsWith("failed");
+        yield new JsonObject()
+            .put("id", id)
+            .put("type", "contacts.import")
+            .put("state", failed ? "failed" : "completed")
+            .put("progress", failed ? 40 : 100)
+            .put(
+                "params",
+                new JsonObject()
+                    .put("file_name", "contacts.csv")
+                    .put("group_id", null)
+                    .put("on_duplicate", "skip")
+                    .put("on_error", failed ? "reject" : "skip"))
+            .put("size_bytes", 98_935_150)
+            .put("rows_read", failed ? 400_000 : 1_000_000)
+            .put("imported", failed ? 0 : 990_000)
+            .put("updated", 0)
+            .put("skipped", failed ? 0 : 3_333)
+            .put("failed", failed ? 12 : 6_667)
+            .put(
+                "error",
+                failed
+                    ? new JsonObject()
+                        .put("code", "invalid_rows")
+                        .put(
+                            "detail",
+                            "12 rows are invalid and on_error=reject, so nothing was imported")
+                    : null)
+            .put("errors_url", "/api/v1/jobs/" + id + "/errors.csv")
+            .put("created_at", "2026-01-31T12:00:00Z")
+            .put("started_at", "2026-01-31T12:00:01Z")
+            .put("finished_at", "2026-01-31T12:00:21Z");
+      }
       case "webhook.test" ->
           new JsonObject()
               .put("message", "This is a test webhook delivery")

@@ -494,4 +494,50 @@ class ContactRoutesTest {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }
+
+  @Test
+  void membershipChangesEmitOneEventWithTheCountNotTheIds() {
+    String groupId = group(alpha, "Counted").getString("id");
+    JsonArray ids = new JsonArray();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<Buffer> created =
+          client.post(
+              "/api/v1/contacts", alpha, new JsonObject().put("phone_number", "+3361299100" + i));
+      assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+      ids.add(created.bodyAsJsonObject().getString("id"));
+    }
+    String path = "/api/v1/contact-groups/" + groupId + "/contacts/";
+    assertThat(
+            client.post(path + "add", alpha, new JsonObject().put("contact_ids", ids)).statusCode())
+        .isEqualTo(200);
+    assertThat(
+            client.post(path + "add", alpha, new JsonObject().put("contact_ids", ids)).statusCode())
+        .isEqualTo(200); // already members: no event
+    JsonArray two = new JsonArray().add(ids.getString(0)).add(ids.getString(1));
+    assertThat(
+            client
+                .post(path + "remove", alpha, new JsonObject().put("contact_ids", two))
+                .statusCode())
+        .isEqualTo(200);
+    List<JsonObject> added = eventData("contact_group.members_added", groupId);
+    assertThat(added).hasSize(1);
+    assertThat(added.get(0).getMap())
+        .containsEntry("group_id", groupId)
+        .containsEntry("count", 3)
+        .containsEntry("member_count", 3)
+        .containsEntry("source", "api");
+    List<JsonObject> removed = eventData("contact_group.members_removed", groupId);
+    assertThat(removed).hasSize(1);
+    assertThat(removed.get(0).getInteger("count")).isEqualTo(2);
+    assertThat(removed.get(0).getInteger("member_count")).isEqualTo(1);
+  }
+
+  private static List<JsonObject> eventData(String type, String subjectId) {
+    List<JsonObject> out = new ArrayList<>();
+    pool.preparedQuery("SELECT data FROM events WHERE type = $1 AND subject_id = $2 ORDER BY id")
+        .execute(Tuple.of(type, UUID.fromString(subjectId)))
+        .await()
+        .forEach(row -> out.add(row.getJsonObject("data")));
+    return out;
+  }
 }

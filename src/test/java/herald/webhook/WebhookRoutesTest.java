@@ -245,6 +245,11 @@ class WebhookRoutesTest {
             "message.received",
             "blacklist.added",
             "blacklist.removed",
+            "contact.created",
+            "contact_group.members_added",
+            "contact_group.members_removed",
+            "contacts.imported",
+            "contacts.import_failed",
             "webhook.test",
             "webhook.disabled");
     data.forEach(

@@ -22,7 +22,8 @@ public record HeraldConfig(
     CampaignConfig campaigns,
     SmsConfig sms,
     SimulatorConfig simulators,
-    WebhookConfig webhooks) {
+    WebhookConfig webhooks,
+    ContactsConfig contacts) {
 
   /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
   public static HeraldConfig from(JsonObject json) {
@@ -39,6 +40,7 @@ public record HeraldConfig(
         CampaignConfig.from(root.child("campaigns")),
         SmsConfig.from(root.child("sms")),
         SimulatorConfig.from(root.child("simulators")),
-        WebhookConfig.from(root.child("webhooks")));
+        WebhookConfig.from(root.child("webhooks")),
+        ContactsConfig.from(root.child("contacts")));
   }
 }

@@ -19,6 +19,8 @@ import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
 import herald.contact.GroupRoutes;
 import herald.contact.GroupStore;
+import herald.contact.ImportRoutes;
+import herald.job.JobRoutes;
 import herald.message.MessageRoutes;
 import herald.message.PhoneNumberRoutes;
 import herald.platform.Platform;
@@ -28,9 +30,11 @@ import herald.sender.SenderStore;
 import herald.template.TemplateRoutes;
 import herald.template.TemplateStore;
 import herald.webhook.WebhookRoutes;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
@@ -58,23 +62,23 @@ public final class ApiRouter {
     AuthRoutes auth = new AuthRoutes(pool, users, platform.passwords(), platform.tokens());
     UserRoutes userRoutes = new UserRoutes(pool, users, platform.passwords());
 
+    Handler<RoutingContext> ready =
+        ctx -> {
+          if (platform.started().get()) {
+            ctx.next();
+          } else {
+            ctx.fail(
+                new ApiException(
+                    503,
+                    "starting",
+                    "Starting",
+                    "Herald is starting; retry shortly",
+                    java.util.List.of(),
+                    1L));
+          }
+        };
     Router api = Router.router(vertx);
-    api.route()
-        .handler(
-            ctx -> {
-              if (platform.started().get()) {
-                ctx.next();
-              } else {
-                ctx.fail(
-                    new ApiException(
-                        503,
-                        "starting",
-                        "Starting",
-                        "Herald is starting; retry shortly",
-                        java.util.List.of(),
-                        1L));
-              }
-            });
+    api.route().handler(ready);
     BodyHandler body =
         BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes());
     BodyHandler bulkBody =
@@ -83,12 +87,15 @@ public final class ApiRouter {
         new UploadBody(
             platform.config().dataDir().resolve("uploads"),
             platform.config().http().uploadBodyLimitBytes());
+    Handler<RoutingContext> hold = Uploads.hold();
     api.route()
         .handler(
             ctx -> {
               HttpMethod method = ctx.request().method();
               String path = ctx.normalizedPath();
-              if (method == HttpMethod.POST && UploadRoutes.uploadPath(path)) {
+              if (ImportRoutes.streamed(method, path)) {
+                hold.handle(ctx); // streamed to disk by the route, never buffered
+              } else if (method == HttpMethod.POST && UploadRoutes.uploadPath(path)) {
                 uploadBody.handle(ctx);
               } else {
                 (bulk(method, path) ? bulkBody : body).handle(ctx);
@@ -96,7 +103,8 @@ public final class ApiRouter {
             });
     api.post("/auth/login").handler(platform.rateLimits().handler());
     auth.mountPublic(api);
-    api.route().handler(new Authenticator(platform.tokens(), users, keys));
+    Authenticator authenticator = new Authenticator(platform.tokens(), users, keys);
+    api.route().handler(authenticator);
     api.route().handler(platform.rateLimits().handler());
     auth.mountAuthenticated(api);
     api.route("/accounts*")
@@ -108,6 +116,8 @@ public final class ApiRouter {
     api.route("/audit-logs*").subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx));
     api.route("/senders*").subRouter(new SenderRoutes(vertx, pool, new SenderStore(pool)).router());
     ContactStore contacts = new ContactStore(pool);
+    ImportRoutes imports = new ImportRoutes(vertx, platform);
+    api.post("/contacts/import").handler(Scoped.require("contacts:write")).handler(imports::create);
     api.route("/contacts*")
         .subRouter(new ContactRoutes(vertx, pool, contacts, new AccountStore(pool)).router());
     api.route("/contact-groups*")
@@ -118,6 +128,7 @@ public final class ApiRouter {
         .subRouter(
             new BlacklistRoutes(vertx, pool, new BlacklistStore(pool), new AccountStore(pool))
                 .router());
+    api.route("/jobs*").subRouter(new JobRoutes(vertx, pool).router());
     api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
     api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router());
     api.route("/webhooks*")
@@ -126,6 +137,14 @@ public final class ApiRouter {
         .subRouter(new PhoneNumberRoutes(vertx, new AccountStore(pool)).router());
 
     new TwilioWebhooks(vertx, platform).mount(root);
+    // Seed 000's contact list upload, with its path, on the same import jobs.
+    root.post("/api/csv/upload")
+        .handler(ready)
+        .handler(hold)
+        .handler(authenticator)
+        .handler(platform.rateLimits().handler())
+        .handler(Scoped.require("contacts:write"))
+        .handler(imports::seedUpload);
     root.route("/api/v1*").subRouter(api);
     return root;
   }
