@@ -11,7 +11,7 @@ import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
-import herald.platform.http.UploadBody;
+import herald.platform.http.Uploads;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -30,9 +30,9 @@ import java.util.UUID;
 /**
  * Campaigns from CSV files (seeds 000 and 002): {@code GET /campaigns/csv-template}, {@code POST
  * /campaigns/preview-csv} and {@code POST /campaigns/upload}. The file comes as the {@code file}
- * part of a multipart form or as the whole body ({@code text/csv}); either way it is on disk (see
- * {@link UploadBody}) and read a chunk at a time on a worker, never whole in memory. Other fields
- * come as form fields or query parameters.
+ * part of a multipart form or as the whole body ({@code text/csv}); either way it is streamed to
+ * disk ({@link Uploads}) and read a chunk at a time on a worker, never whole in memory. Other
+ * fields come as form fields or query parameters.
  */
 public final class UploadRoutes {
   static final String TEMPLATE =
@@ -75,7 +75,10 @@ public final class UploadRoutes {
     this.accounts = new AccountStore(pool);
   }
 
-  /** The paths whose bodies are files (see {@link UploadBody}), below {@code /api/v1}. */
+  /**
+   * The paths whose bodies are files, streamed by the route ({@link Uploads}), below {@code
+   * /api/v1}.
+   */
   public static boolean uploadPath(String path) {
     return path.equals("/api/v1/campaigns/upload") || path.equals("/api/v1/campaigns/preview-csv");
   }
@@ -97,9 +100,13 @@ public final class UploadRoutes {
   }
 
   private Future<JsonObject> preview(RoutingContext ctx) {
-    Path file = file(ctx);
     int limit = previewLimit(ctx);
-    String message = first(ctx, "message");
+    return receive(ctx).compose(upload -> preview(ctx, upload, limit));
+  }
+
+  private Future<JsonObject> preview(RoutingContext ctx, Uploads.Upload upload, int limit) {
+    Path file = upload.file();
+    String message = first(ctx, upload.form(), "message");
     if (message != null && (message.isBlank() || message.length() > Expansion.MAX_BODY)) {
       throw ApiException.validation(
           "message", "invalid_value", "'message' must be text of 1 to 1600 characters");
@@ -137,8 +144,12 @@ public final class UploadRoutes {
    */
   private Future<JsonObject> upload(RoutingContext ctx) {
     Actor actor = Actor.of(ctx);
-    Path file = file(ctx);
-    JsonObject fields = fields(ctx);
+    return receive(ctx).compose(upload -> upload(ctx, actor, upload));
+  }
+
+  private Future<JsonObject> upload(RoutingContext ctx, Actor actor, Uploads.Upload upload) {
+    Path file = upload.file();
+    JsonObject fields = fields(ctx, upload.form());
     boolean start = start(fields.remove("start"));
     JsonInput in = JsonInput.of(fields, UPLOAD_FIELDS);
     return accounts
@@ -211,24 +222,27 @@ public final class UploadRoutes {
     return null;
   }
 
-  /** The uploaded file; 415 for a body that cannot be CSV, 422 for a form without a file. */
-  private static Path file(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!base.equals("multipart/form-data") && !CSV_TYPES.contains(base)) {
-      throw ApiException.unsupportedMediaType(
-          "Expected a multipart/form-data form with a 'file' part, or a text/csv body");
-    }
-    Path file = UploadBody.file(ctx, "file");
-    if (file == null) {
-      throw ApiException.validation("file", "required", "the form needs a 'file' part (a CSV)");
-    }
-    return file;
+  /**
+   * Streams the file (the form's {@code file} part, or the whole body) to the uploads directory,
+   * where it lives until the response ends; 415 for a body that cannot be CSV, 413 over {@code
+   * http.upload_body_limit_bytes}, 422 for a form without a file.
+   */
+  private Future<Uploads.Upload> receive(RoutingContext ctx) {
+    Path dir = platform.config().dataDir().resolve("uploads");
+    Path file = dir.resolve("campaign-" + Ids.newId() + ".csv");
+    return vertx
+        .fileSystem()
+        .mkdirs(dir.toString())
+        .compose(
+            v ->
+                Uploads.receive(
+                    ctx, file, "file", CSV_TYPES, platform.config().http().uploadBodyLimitBytes()))
+        .onSuccess(upload -> ctx.addEndHandler(v -> vertx.fileSystem().delete(file.toString())));
   }
 
   /** A form field, else a query parameter; null when absent or empty. */
-  private static String first(RoutingContext ctx, String name) {
-    String value = ctx.request().formAttributes().get(name);
+  private static String first(RoutingContext ctx, MultiMap form, String name) {
+    String value = form.get(name);
     if (value == null || value.isEmpty()) {
       value = ctx.queryParams().get(name);
     }
@@ -236,9 +250,9 @@ public final class UploadRoutes {
   }
 
   /** Form fields and query parameters as the JSON a campaign is read from (numbers as numbers). */
-  private static JsonObject fields(RoutingContext ctx) {
+  private static JsonObject fields(RoutingContext ctx, MultiMap form) {
     JsonObject out = new JsonObject();
-    for (MultiMap source : List.of(ctx.request().formAttributes(), ctx.queryParams())) {
+    for (MultiMap source : List.of(form, ctx.queryParams())) {
       for (String key : source.names()) {
         String name = ALIASES.getOrDefault(key, key);
         String value = source.get(key);

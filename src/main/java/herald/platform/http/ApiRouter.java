@@ -83,20 +83,15 @@ public final class ApiRouter {
         BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes());
     BodyHandler bulkBody =
         BodyHandler.create(false).setBodyLimit(platform.config().http().sendBodyLimitBytes());
-    UploadBody uploadBody =
-        new UploadBody(
-            platform.config().dataDir().resolve("uploads"),
-            platform.config().http().uploadBodyLimitBytes());
     Handler<RoutingContext> hold = Uploads.hold();
     api.route()
         .handler(
             ctx -> {
               HttpMethod method = ctx.request().method();
               String path = ctx.normalizedPath();
-              if (ImportRoutes.streamed(method, path)) {
+              if (ImportRoutes.streamed(method, path)
+                  || (method == HttpMethod.POST && UploadRoutes.uploadPath(path))) {
                 hold.handle(ctx); // streamed to disk by the route, never buffered
-              } else if (method == HttpMethod.POST && UploadRoutes.uploadPath(path)) {
-                uploadBody.handle(ctx);
               } else {
                 (bulk(method, path) ? bulkBody : body).handle(ctx);
               }
