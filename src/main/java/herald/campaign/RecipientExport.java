@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.platform.csv.CsvCells;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
@@ -69,7 +70,7 @@ final class RecipientExport {
   private static String header(List<String> keys) {
     Set<String> standard = Set.copyOf(STANDARD);
     List<String> names = new ArrayList<>(STANDARD);
-    keys.forEach(key -> names.add(cell(standard.contains(key) ? "data." + key : key)));
+    keys.forEach(key -> names.add(CsvCells.quote(standard.contains(key) ? "data." + key : key)));
     return String.join(",", names) + "\r\n";
   }
 
@@ -93,39 +94,24 @@ final class RecipientExport {
 
   private static String line(RecipientResult r, List<String> keys) {
     List<String> cells = new ArrayList<>(STANDARD.size() + keys.size());
-    cells.add(cell(r.phoneNumber()));
+    cells.add(CsvCells.quote(r.phoneNumber()));
     cells.add(r.status());
-    cells.add(cell(r.reason()));
-    cells.add(cell(r.variant()));
-    cells.add(cell(r.operator()));
+    cells.add(CsvCells.quote(r.reason()));
+    cells.add(CsvCells.quote(r.variant()));
+    cells.add(CsvCells.quote(r.operator()));
     cells.add(Integer.toString(r.attempts()));
     cells.add(r.messageId() == null ? "" : r.messageId().toString());
-    cells.add(cell(r.providerMessageId()));
-    cells.add(cell(r.errorCode()));
-    cells.add(cell(r.errorMessage()));
-    cells.add(cell(r.sentAt()));
-    cells.add(cell(r.doneAt()));
-    cells.add(cell(r.timezone()));
+    cells.add(CsvCells.quote(r.providerMessageId()));
+    cells.add(CsvCells.quote(r.errorCode()));
+    cells.add(CsvCells.quote(r.errorMessage()));
+    cells.add(CsvCells.quote(r.sentAt()));
+    cells.add(CsvCells.quote(r.doneAt()));
+    cells.add(CsvCells.quote(r.timezone()));
     JsonObject data = r.data() == null ? new JsonObject() : r.data();
     for (String key : keys) {
       Object value = data.getValue(key);
-      cells.add(value == null ? "" : cell(value.toString()));
+      cells.add(value == null ? "" : CsvCells.quote(value.toString()));
     }
     return String.join(",", cells) + "\r\n";
-  }
-
-  /** RFC 4180 quoting; text a spreadsheet would run as a formula gets a leading apostrophe. */
-  static String cell(String value) {
-    if (value == null) {
-      return "";
-    }
-    String text =
-        !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !value.matches("[+-]?[0-9]+")
-            ? "'" + value
-            : value;
-    if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-      return "\"" + text.replace("\"", "\"\"") + "\"";
-    }
-    return text;
   }
 }
