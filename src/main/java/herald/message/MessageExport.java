@@ -1,5 +1,6 @@
 package herald.message;
 
+import herald.platform.csv.CsvCells;
 import herald.platform.database.Where;
 import herald.platform.http.ApiException;
 import herald.platform.http.Requests;
@@ -93,33 +94,18 @@ final class MessageExport {
             m.direction(),
             m.status(),
             m.to(),
-            csv(m.from()),
+            CsvCells.quote(m.from()),
             m.senderId() == null ? "" : m.senderId().toString(),
             m.campaignId() == null ? "" : m.campaignId().toString(),
             m.encoding(),
             Integer.toString(m.segments()),
             Integer.toString(m.attempts()),
-            csv(m.providerMessageId()),
-            csv(m.errorCode()),
-            csv(m.errorMessage()),
-            csv(m.sentAt()),
-            csv(m.doneAt()),
-            csv(m.body()))
+            CsvCells.quote(m.providerMessageId()),
+            CsvCells.quote(m.errorCode()),
+            CsvCells.quote(m.errorMessage()),
+            CsvCells.quote(m.sentAt()),
+            CsvCells.quote(m.doneAt()),
+            CsvCells.quote(m.body()))
         + "\r\n";
-  }
-
-  /** RFC 4180 quoting; also defuses spreadsheet formulas in user-supplied text. */
-  static String csv(String value) {
-    if (value == null) {
-      return "";
-    }
-    String text =
-        !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !value.matches("[+-]?[0-9]+")
-            ? "'" + value
-            : value;
-    if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-      return "\"" + text.replace("\"", "\"\"") + "\"";
-    }
-    return text;
   }
 }
