@@ -6,7 +6,6 @@ import herald.platform.Ids;
 import herald.platform.csv.CsvReader;
 import herald.platform.csv.CsvStream;
 import herald.platform.http.ApiException;
-import io.vertx.core.json.JsonObject;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,10 +39,13 @@ final class ImportReader implements Closeable {
   private final PhoneIndex seen = new PhoneIndex();
   private final Set<String> groupNames = new HashSet<>();
   private final String phoneHeader;
+  private final long fileSize;
   private long row = 1; // the header
 
-  private ImportReader(CsvStream csv, ImportColumns columns, String region, int batchRows) {
+  private ImportReader(
+      CsvStream csv, ImportColumns columns, String region, int batchRows, long fileSize) {
     this.csv = csv;
+    this.fileSize = fileSize;
     this.columns = columns;
     this.region = region;
     this.batchRows = batchRows;
@@ -66,7 +68,8 @@ final class ImportReader implements Closeable {
       if (header == null) {
         throw ApiException.badRequest("The file is empty; a header line and rows are expected");
       }
-      return new ImportReader(csv, ImportColumns.of(header.fields(), mapping), region, batchRows);
+      return new ImportReader(
+          csv, ImportColumns.of(header.fields(), mapping), region, batchRows, Files.size(file));
     } catch (RuntimeException | IOException e) {
       csv.close();
       throw problem(e);
@@ -163,6 +166,10 @@ final class ImportReader implements Closeable {
       }
       out.add(parsed);
     }
+    if (row - 1 == read && record != null) {
+      // After the first batch: size the duplicate index for the whole file from its row length.
+      seen.reserve(fileSize * read / Math.max(1, csv.bytesRead()) * 11 / 10);
+    }
     return out.batch(errors, read, failed, duplicates, csv.bytesRead(), record == null);
   }
 
@@ -220,7 +227,7 @@ final class ImportReader implements Closeable {
     String firstName = text(cells, ImportColumns.Field.FIRST_NAME, 100, problems);
     String lastName = text(cells, ImportColumns.Field.LAST_NAME, 100, problems);
     String email = text(cells, ImportColumns.Field.EMAIL, 254, problems);
-    if (email != null && !ContactInput.EMAIL.matcher(email).matches()) {
+    if (email != null && !ContactInput.isEmail(email)) {
       problems.add(columns.headerOf(ImportColumns.Field.EMAIL), "not an e-mail address");
     }
     String status = cell(cells, ImportColumns.Field.STATUS);
@@ -243,13 +250,15 @@ final class ImportReader implements Closeable {
       problems.add(
           columns.headerOf(ImportColumns.Field.LANGUAGE), "not a language tag such as fr or en-GB");
     }
-    JsonObject custom = new JsonObject();
+    StringBuilder custom = null;
     for (ImportColumns.Custom c : columns.custom()) {
       String value = c.column() < cells.size() ? cells.get(c.column()).trim() : "";
       if (value.length() > 1000) {
         problems.add(columns.header().get(c.column()).trim(), "longer than 1000 characters");
       } else if (!value.isEmpty()) {
-        custom.put(c.key(), value);
+        custom = custom == null ? new StringBuilder("{") : custom.append(',');
+        appendJsonString(custom, c.key()).append(':');
+        appendJsonString(custom, value);
       }
     }
     List<String> groups = groups(cells, problems);
@@ -262,8 +271,34 @@ final class ImportReader implements Closeable {
         status,
         timezone,
         language,
-        custom.isEmpty() ? null : custom.encode(),
+        custom == null ? null : custom.append('}').toString(),
         groups);
+  }
+
+  /**
+   * A JSON string (RFC 8259), written by hand: custom fields are flat text, and Jackson's general
+   * encoder cost a tenth of the reader's time.
+   */
+  static StringBuilder appendJsonString(StringBuilder out, String text) {
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"');
   }
 
   /** Group names, separated by {@code ;} or {@code |}; new names count against the file's cap. */

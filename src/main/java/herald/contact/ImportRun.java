@@ -31,14 +31,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One contact import, driven from the importer's event loop. The reader parses the next batch on a
- * worker thread while the previous one is written, so the file is read once and never held. All
- * contacts, memberships, groups created by name, the job's completion, the audit entry and the
- * events ({@code contacts.imported}, {@code contact_group.members_added}) are written in one
- * transaction: an import is all or nothing, and a crash or a stop leaves nothing of it behind.
- * Refused rows go to {@code job_errors} as they are found, and the job's progress is reported after
- * every batch (its counters stay provisional until it completes). With {@code on_error=reject} the
- * transaction is rolled back at the first invalid row and the rest of the file is only read, to
- * report every invalid row.
+ * worker thread while up to two earlier ones are written (pipelined on one connection), so the file
+ * is read once and never held, and PostgreSQL always has work. All contacts, memberships, groups
+ * created by name, the job's completion, the audit entry and the events ({@code contacts.imported},
+ * {@code contact_group.members_added}) are written in one transaction: an import is all or nothing,
+ * and a crash or a stop leaves nothing of it behind. Refused rows go to {@code job_errors} as they
+ * are found, and the job's progress is reported after every batch (its counters stay provisional
+ * until it completes). With {@code on_error=reject} the transaction is rolled back at the first
+ * invalid row and the rest of the file is only read, to report every invalid row.
  */
 final class ImportRun {
   static final String COMPLETED_EVENT = "contacts.imported";
@@ -46,6 +46,7 @@ final class ImportRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImportRun.class);
   private static final long PROGRESS_MS = 500;
+  private static final int WRITES_IN_FLIGHT = 2;
 
   /** The job was ended elsewhere (stale sweep) or Herald is stopping. */
   static final class Interrupted extends RuntimeException {
@@ -73,6 +74,13 @@ final class ImportRun {
   private JobCounts counts = JobCounts.ZERO;
   private long bytesRead;
   private boolean rejecting;
+  private final Promise<Void> done = Promise.promise();
+  private ImportBatch ready;
+  private boolean parsing;
+  private boolean ended;
+  private int inFlight;
+  private Future<Void> writes = Future.succeededFuture();
+  private Throwable failure;
   private boolean reporting;
   private boolean swept;
   private long reportedNanos;
@@ -141,50 +149,65 @@ final class ImportRun {
         .compose(
             begun -> {
               tx = begun;
-              return loop(parse());
+              return loop();
             })
         .compose(v -> finish());
   }
 
-  private Future<ImportBatch> parse() {
-    return worker.executeBlocking(reader::next, false);
-  }
-
   /**
-   * Writes each batch while the next one is parsed. Iterative, not a chain of nested futures: a
-   * chain would keep every batch it has seen reachable until the end.
+   * Parses ahead of the writes and keeps up to {@link #WRITES_IN_FLIGHT} batches pipelined on the
+   * connection, so PostgreSQL always has the next statement while this side encodes one. Driven by
+   * {@link #pump} from completions, not a chain of nested futures (which would keep every batch
+   * reachable until the end). At most one batch parsed ahead plus the batches in flight are held.
    */
-  private Future<Void> loop(Future<ImportBatch> first) {
-    Promise<Void> done = Promise.promise();
-    step(first, done);
+  private Future<Void> loop() {
+    pump();
     return done.future();
   }
 
-  private void step(Future<ImportBatch> pending, Promise<Void> done) {
-    pending
-        .onFailure(done::fail)
-        .onSuccess(
-            batch -> {
-              if (stopping.getAsBoolean()) {
-                done.fail(new Interrupted("Herald was stopped during the import"));
-                return;
-              }
-              Future<ImportBatch> next = batch.last() ? null : parse();
-              write(batch)
-                  .onComplete(
-                      written -> {
-                        if (written.failed() && next != null) {
-                          // Let the parse under way finish before the reader is closed.
-                          next.onComplete(x -> done.fail(written.cause()));
-                        } else if (written.failed()) {
-                          done.fail(written.cause());
-                        } else if (next == null) {
-                          done.complete();
-                        } else {
-                          step(next, done);
-                        }
-                      });
-            });
+  private void pump() {
+    if (failure == null && ready != null && inFlight < WRITES_IN_FLIGHT) {
+      ImportBatch batch = ready;
+      ready = null;
+      inFlight++;
+      write(batch)
+          .onComplete(
+              written -> {
+                inFlight--;
+                if (written.failed() && failure == null) {
+                  failure = written.cause();
+                }
+                pump();
+              });
+    }
+    if (failure == null && !parsing && ready == null && !ended) {
+      if (stopping.getAsBoolean()) {
+        failure = new Interrupted("Herald was stopped during the import");
+      } else {
+        parsing = true;
+        worker
+            .executeBlocking(reader::next, false)
+            .onComplete(
+                parsed -> {
+                  parsing = false;
+                  if (parsed.failed()) {
+                    failure = failure == null ? parsed.cause() : failure;
+                  } else {
+                    ready = parsed.result();
+                    ended = ready.last();
+                  }
+                  pump();
+                });
+      }
+    }
+    // The reader is closed after the end, so nothing may still be parsing or writing.
+    if (!parsing && inFlight == 0) {
+      if (failure != null) {
+        done.tryFail(failure);
+      } else if (ended && ready == null) {
+        done.tryComplete();
+      }
+    }
   }
 
   private Future<Void> write(ImportBatch batch) {
@@ -196,10 +219,12 @@ final class ImportRun {
     Future<Void> rows;
     if (options.reject() && batch.failed() > 0 && !rejecting) {
       rejecting = true;
-      rows = tx.rollback();
+      // After the writes under way: a statement sent after the rollback would run on its own.
+      rows = writes.otherwiseEmpty().compose(v -> tx.rollback());
     } else {
       rows = rejecting ? Future.succeededFuture() : writeRows(batch);
     }
+    writes = Future.all(writes.otherwiseEmpty(), rows).mapEmpty();
     return Future.all(jobs.addErrors(jobId, batch.errors()), rows).map(v -> report());
   }
 

@@ -43,6 +43,14 @@ final class PhoneIndex {
     return size;
   }
 
+  /** Makes room for {@code expected} numbers at once, instead of doubling up to it. */
+  void reserve(long expected) {
+    long wanted = Long.highestOneBit(Math.max(expected, 1) * 2 - 1) * 2;
+    while (keys.length < wanted && keys.length < (1 << 30)) {
+      grow();
+    }
+  }
+
   private void grow() {
     long[] oldKeys = keys;
     int[] oldRows = rows;

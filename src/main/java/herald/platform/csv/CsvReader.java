@@ -163,7 +163,7 @@ public final class CsvReader {
     if (!blank) {
       endField();
       rows.accept(new Row(recordLine, fields));
-      fields = new ArrayList<>();
+      fields = new ArrayList<>(fields.size()); // records are mostly as wide as the last one
     }
     fieldStarted = false;
     afterQuote = false;
