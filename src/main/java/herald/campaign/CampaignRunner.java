@@ -28,6 +28,9 @@ final class CampaignRunner {
   private static final long COMPLETION_CHECK_MS = 1000;
   private static final double BACKLOG_SECONDS = 2;
 
+  /** Most messages a campaign keeps waiting at its senders, however fast they are. */
+  private static final int MAX_BACKLOG = 5000;
+
   private final Vertx vertx;
   private final Pool pool;
   private final CampaignConfig config;
@@ -115,10 +118,11 @@ final class CampaignRunner {
       return Future.succeededFuture();
     }
     int take = Math.min(wanted, config.batchSize());
-    return RecipientStore.inFlight(pool, campaignId)
+    int backlog = (int) Math.min(MAX_BACKLOG, Math.max(rate * BACKLOG_SECONDS, 20));
+    return RecipientStore.inFlight(pool, campaignId, backlog + 1)
         .compose(
             flight -> {
-              if (flight.queued() > Math.max(rate * BACKLOG_SECONDS, 20)) {
+              if (flight.queued() > backlog) {
                 wake();
                 return Future.succeededFuture(); // the senders are behind: let them catch up
               }
@@ -212,7 +216,7 @@ final class CampaignRunner {
                                           due ->
                                               due != null
                                                   ? Future.succeededFuture()
-                                                  : RecipientStore.inFlight(tx, campaignId)
+                                                  : RecipientStore.inFlight(tx, campaignId, 1)
                                                       .compose(
                                                           f ->
                                                               f.queued() + f.sending() > 0

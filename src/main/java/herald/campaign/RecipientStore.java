@@ -206,16 +206,20 @@ final class RecipientStore {
                 .mapEmpty());
   }
 
-  /** The campaign's messages still waiting in the queue, and those being sent. */
+  /**
+   * The campaign's messages still waiting in the queue, and those being sent, each counted up to
+   * {@code cap} (so that a deep queue costs a bounded index scan, every tick).
+   */
   record InFlight(long queued, long sending) {}
 
-  static Future<InFlight> inFlight(SqlClient client, UUID campaignId) {
+  static Future<InFlight> inFlight(SqlClient client, UUID campaignId, int cap) {
     return client
         .preparedQuery(
-            "SELECT count(*) FILTER (WHERE status = 'queued') AS queued,"
-                + " count(*) FILTER (WHERE status = 'sending') AS sending"
-                + " FROM messages WHERE campaign_id = $1 AND status IN ('queued', 'sending')")
-        .execute(Tuple.of(campaignId))
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM messages WHERE campaign_id = $1"
+                + " AND status = 'queued' LIMIT $2) q) AS queued,"
+                + " (SELECT count(*) FROM (SELECT 1 FROM messages WHERE campaign_id = $1"
+                + " AND status = 'sending' LIMIT $2) s) AS sending")
+        .execute(Tuple.of(campaignId, cap))
         .map(
             rows -> {
               Row row = rows.iterator().next();
