@@ -1,13 +1,11 @@
 package herald.campaign;
 
 import herald.platform.csv.CsvCells;
+import herald.platform.http.CsvDownload;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -63,7 +61,10 @@ final class RecipientExport {
                       "Content-Disposition",
                       "attachment; filename=\"campaign-" + campaign.id() + ".csv\"");
               response.write(header(keys));
-              return pipe(statement.createStream(500, Tuple.of(campaign.id())), keys, response);
+              return CsvDownload.pipe(
+                  statement.createStream(500, Tuple.of(campaign.id())),
+                  response,
+                  row -> line(RecipientResult.from(row), keys));
             });
   }
 
@@ -72,24 +73,6 @@ final class RecipientExport {
     List<String> names = new ArrayList<>(STANDARD);
     keys.forEach(key -> names.add(CsvCells.quote(standard.contains(key) ? "data." + key : key)));
     return String.join(",", names) + "\r\n";
-  }
-
-  private static Future<Void> pipe(
-      RowStream<Row> rows, List<String> keys, HttpServerResponse response) {
-    Promise<Void> done = Promise.promise();
-    rows.exceptionHandler(done::tryFail);
-    rows.endHandler(v -> done.tryComplete());
-    response.exceptionHandler(done::tryFail);
-    response.closeHandler(v -> done.tryFail("client went away"));
-    rows.handler(
-        row -> {
-          response.write(line(RecipientResult.from(row), keys));
-          if (response.writeQueueFull()) {
-            rows.pause();
-            response.drainHandler(x -> rows.resume());
-          }
-        });
-    return done.future().eventually(rows::close);
   }
 
   private static String line(RecipientResult r, List<String> keys) {

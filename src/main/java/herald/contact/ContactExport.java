@@ -3,15 +3,13 @@ package herald.contact;
 import herald.platform.csv.CsvCells;
 import herald.platform.database.Where;
 import herald.platform.http.ApiException;
+import herald.platform.http.CsvDownload;
 import herald.platform.http.Requests;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -107,7 +105,10 @@ final class ContactExport {
                   .putHeader("Content-Type", "text/csv; charset=utf-8")
                   .putHeader("Content-Disposition", "attachment; filename=\"contacts.csv\"");
               response.write(header(custom));
-              return pipe(statement.createStream(500, Tuple.from(where.args())), custom, response);
+              return CsvDownload.pipe(
+                  statement.createStream(500, Tuple.from(where.args())),
+                  response,
+                  row -> line(Contact.from(row), custom));
             });
   }
 
@@ -116,24 +117,6 @@ final class ContactExport {
     List<String> names = new ArrayList<>(STANDARD);
     custom.forEach(key -> names.add(standard.contains(key) ? "custom." + key : key));
     return String.join(",", names) + "\r\n";
-  }
-
-  private static Future<Void> pipe(
-      RowStream<Row> rows, List<String> custom, HttpServerResponse response) {
-    Promise<Void> done = Promise.promise();
-    rows.exceptionHandler(done::tryFail);
-    rows.endHandler(v -> done.tryComplete());
-    response.exceptionHandler(done::tryFail);
-    response.closeHandler(v -> done.tryFail("client went away"));
-    rows.handler(
-        row -> {
-          response.write(line(Contact.from(row), custom));
-          if (response.writeQueueFull()) {
-            rows.pause();
-            response.drainHandler(x -> rows.resume());
-          }
-        });
-    return done.future().eventually(rows::close);
   }
 
   private static String line(Contact c, List<String> custom) {

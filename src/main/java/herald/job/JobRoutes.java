@@ -2,6 +2,7 @@ package herald.job;
 
 import herald.platform.csv.CsvCells;
 import herald.platform.http.ApiException;
+import herald.platform.http.CsvDownload;
 import herald.platform.http.FieldError;
 import herald.platform.http.PageRequest;
 import herald.platform.http.QueryParams;
@@ -9,7 +10,6 @@ import herald.platform.http.Requests;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Set;
@@ -103,7 +102,10 @@ public final class JobRoutes {
                                         "Content-Disposition",
                                         "attachment; filename=\"job-" + id + "-errors.csv\"");
                                 response.write("row,line,column,reason\r\n");
-                                return pipe(statement.createStream(500, Tuple.of(id)), response);
+                                return CsvDownload.pipe(
+                                    statement.createStream(500, Tuple.of(id)),
+                                    response,
+                                    JobRoutes::errorLine);
                               }));
             })
         .onSuccess(v -> response.end())
@@ -117,28 +119,14 @@ public final class JobRoutes {
             });
   }
 
-  private static Future<Void> pipe(RowStream<Row> rows, HttpServerResponse response) {
-    Promise<Void> done = Promise.promise();
-    rows.exceptionHandler(done::tryFail);
-    rows.endHandler(v -> done.tryComplete());
-    response.exceptionHandler(done::tryFail);
-    response.closeHandler(v -> done.tryFail("client went away"));
-    rows.handler(
-        row -> {
-          response.write(
-              row.getLong("row_number")
-                  + ","
-                  + row.getLong("line")
-                  + ","
-                  + CsvCells.quote(row.getString("column_name"))
-                  + ","
-                  + CsvCells.quote(row.getString("reason"))
-                  + "\r\n");
-          if (response.writeQueueFull()) {
-            rows.pause();
-            response.drainHandler(x -> rows.resume());
-          }
-        });
-    return done.future().eventually(rows::close);
+  private static String errorLine(Row row) {
+    return row.getLong("row_number")
+        + ","
+        + row.getLong("line")
+        + ","
+        + CsvCells.quote(row.getString("column_name"))
+        + ","
+        + CsvCells.quote(row.getString("reason"))
+        + "\r\n";
   }
 }

@@ -3,14 +3,11 @@ package herald.message;
 import herald.platform.csv.CsvCells;
 import herald.platform.database.Where;
 import herald.platform.http.ApiException;
+import herald.platform.http.CsvDownload;
 import herald.platform.http.Requests;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -55,8 +52,10 @@ final class MessageExport {
                               .putHeader(
                                   "Content-Disposition", "attachment; filename=\"messages.csv\"");
                           response.write(HEADER);
-                          return pipe(
-                              statement.createStream(500, Tuple.from(where.args())), response);
+                          return CsvDownload.pipe(
+                              statement.createStream(500, Tuple.from(where.args())),
+                              response,
+                              row -> line(Message.from(row)));
                         }))
         .onSuccess(v -> response.end())
         .onFailure(
@@ -67,23 +66,6 @@ final class MessageExport {
                 ctx.fail(err);
               }
             });
-  }
-
-  private static Future<Void> pipe(RowStream<Row> rows, HttpServerResponse response) {
-    Promise<Void> done = Promise.promise();
-    rows.exceptionHandler(done::tryFail);
-    rows.endHandler(v -> done.tryComplete());
-    response.exceptionHandler(done::tryFail);
-    response.closeHandler(v -> done.tryFail("client went away"));
-    rows.handler(
-        row -> {
-          response.write(line(Message.from(row)));
-          if (response.writeQueueFull()) {
-            rows.pause();
-            response.drainHandler(x -> rows.resume());
-          }
-        });
-    return done.future().eventually(rows::close);
   }
 
   private static String line(Message m) {
