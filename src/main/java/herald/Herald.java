@@ -10,6 +10,8 @@ import herald.engine.EngineVerticle;
 import herald.message.PhoneNumbers;
 import herald.platform.HousekeepingVerticle;
 import herald.platform.Platform;
+import herald.platform.StartFailure;
+import herald.platform.config.SimulatorConfig;
 import herald.platform.config.HeraldConfig;
 import herald.platform.database.Database;
 import herald.platform.database.SettingsStore;
@@ -60,7 +62,21 @@ public final class Herald {
   /** {@link #start(Vertx, HeraldConfig)} with the clock campaign schedules follow. */
   public static Future<Herald> start(Vertx vertx, HeraldConfig config, java.time.Clock clock) {
     long began = System.nanoTime();
-    Database database = Database.open(vertx, config.database(), config.dataDir());
+    try {
+      StartFailure.requireFreePort("http.port", config.http().host(), config.http().port());
+      if (config.simulators().enabled()) {
+        StartFailure.requireFreePort(
+            "simulators.smpp_port", "127.0.0.1", config.simulators().smppPort());
+      }
+    } catch (StartFailure e) {
+      return Future.failedFuture(e);
+    }
+    Database database =
+        Database.open(
+            vertx,
+            config.database(),
+            config.dataDir(),
+            System.getenv("HERALD_DATA_DIR") != null);
     Passwords passwords = new Passwords(vertx, config.passwords().bcryptCost());
     Tokens tokens = new Tokens(vertx, config.jwt());
     Platform platform = Platform.create(config, database.pool(), tokens, passwords, clock);
@@ -110,7 +126,13 @@ public final class Herald {
     if (!platform.config().simulators().enabled()) {
       return Future.succeededFuture();
     }
-    return Simulators.start(vertx, platform.config().simulators())
+    SimulatorConfig config = platform.config().simulators();
+    return Simulators.start(vertx, config)
+        .recover(
+            err ->
+                Future.failedFuture(
+                    StartFailure.listening(
+                        "simulators.smpp_port", "127.0.0.1", config.smppPort(), err)))
         .compose(
             sims -> {
               simulators = sims;

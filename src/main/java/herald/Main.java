@@ -1,6 +1,7 @@
 package herald;
 
 import herald.platform.Platform;
+import herald.platform.StartFailure;
 import herald.platform.config.ConfigException;
 import herald.platform.config.ConfigLoader;
 import herald.platform.config.HeraldConfig;
@@ -16,11 +17,15 @@ import sun.misc.Signal;
  * {@code java -jar herald.jar [--config path]}: loads the configuration ({@code --config}, else
  * {@code HERALD_CONFIG}, else {@code config/herald.yaml} if present), starts Herald, and on SIGTERM
  * or SIGINT stops it gracefully and exits 0. Exits 2 on a configuration error and 1 if start-up
- * fails.
+ * fails, after one log line naming the cause and the setting to change and after stopping what it
+ * had started (the embedded PostgreSQL included): never a half-started process.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final Path DEFAULT_CONFIG = Path.of("config", "herald.yaml");
+
+  /** Covers a first start (unpacking PostgreSQL, initdb, migrations) on a slow disk. */
+  private static final long START_TIMEOUT_MINUTES = 5;
 
   private Main() {}
 
@@ -61,10 +66,23 @@ public final class Main {
 
     Herald herald;
     try {
-      herald = Herald.start(vertx, config).await();
-    } catch (RuntimeException e) {
-      LOG.error("Herald failed to start", e);
-      vertx.close();
+      // Herald.start stops whatever it started (the embedded PostgreSQL included) before it fails.
+      herald = Herald.start(vertx, config).await(START_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+    } catch (Throwable e) { // await() rethrows checked causes (IOException) unchecked
+      Throwable cause = e instanceof java.util.concurrent.TimeoutException
+          ? new StartFailure(null, "not ready within " + START_TIMEOUT_MINUTES + " minutes", e)
+          : e;
+      if (cause instanceof StartFailure) {
+        LOG.error("Herald cannot start: {}", cause.getMessage());
+        LOG.debug("Start-up failure", cause);
+      } else {
+        LOG.error("Herald cannot start: {}", StartFailure.describe(cause), cause);
+      }
+      try {
+        vertx.close().await(5, TimeUnit.SECONDS);
+      } catch (Exception closing) {
+        // exiting anyway
+      }
       System.exit(1);
       return;
     }

@@ -60,6 +60,14 @@ public final class HeraldProcess implements AutoCloseable {
 
   /** Starts Herald (output appended to {@code herald.out} in the data dir). */
   public Process launch() throws IOException {
+    return launch(Map.of());
+  }
+
+  /**
+   * Starts Herald with some settings changed for this launch only: each entry replaces the
+   * variable, and an empty value removes it.
+   */
+  public Process launch(Map<String, String> overrides) throws IOException {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ProcessBuilder builder =
@@ -70,6 +78,14 @@ public final class HeraldProcess implements AutoCloseable {
             classpath,
             "herald.Main");
     builder.environment().putAll(env);
+    overrides.forEach(
+        (key, value) -> {
+          if (value.isEmpty()) {
+            builder.environment().remove(key);
+          } else {
+            builder.environment().put(key, value);
+          }
+        });
     builder.redirectErrorStream(true);
     builder.redirectOutput(
         ProcessBuilder.Redirect.appendTo(dataDir.resolve("herald.out").toFile()));
@@ -93,6 +109,28 @@ public final class HeraldProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     throw new AssertionError("Herald was not ready in 90 s: " + log());
+  }
+
+  /** The HTTP port every launch listens on (unless overridden). */
+  public int port() {
+    return port;
+  }
+
+  /** The SMPP simulator's port of every launch (unless overridden). */
+  public int smppPort() {
+    return smppPort;
+  }
+
+  /** Waits for the process to end; returns its exit code, or fails after {@code limit}. */
+  public int awaitExit(Process process, Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      String log = log();
+      throw new AssertionError(
+          "Herald still ran after " + limit + "; the end of its log:\n"
+              + log.substring(Math.max(0, log.length() - 6000)));
+    }
+    return process.exitValue();
   }
 
   /** One HTTP call to the running Herald; {@code json} and {@code token} may be null. */
@@ -129,8 +167,13 @@ public final class HeraldProcess implements AutoCloseable {
 
   /** PIDs of PostgreSQL server processes working on this data dir. */
   public List<Long> postmasters() throws IOException {
+    return postmastersOn(dataDir.resolve("pg"));
+  }
+
+  /** PIDs of PostgreSQL server processes working on the cluster in {@code pgDir}. */
+  public static List<Long> postmastersOn(Path pgDir) throws IOException {
     List<Long> pids = new ArrayList<>();
-    String marker = dataDir.resolve("pg").toString();
+    String marker = pgDir.toString();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : (Iterable<Path>) procs::iterator) {
         String name = proc.getFileName().toString();

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param enabled start them; on the first start with an empty database a default SMS sender is
  *     wired to the SMPP simulator
- * @param smppPort TCP port of the simulated SMSC (127.0.0.1 only)
+ * @param smppPort TCP port of the simulated SMSC (127.0.0.1 only); 0 binds a free port, so two
+ *     Herald instances run side by side (the default sender follows the port at each start)
  * @param submitLatency delay before the SMSC answers each submit_sm
  * @param receiptDelay delay before it sends the delivery receipt
  * @param undeliveredPercent share of receipts that report UNDELIV
@@ -23,7 +24,7 @@ public record SimulatorConfig(
   static SimulatorConfig from(ConfigNode node) {
     return new SimulatorConfig(
         node.bool("enabled", true),
-        node.integer("smpp_port", 2775, 0, 65535),
+        node.integer("smpp_port", 0, 0, 65535),
         Duration.ofMillis(node.integer("submit_latency_ms", 2, 0, 60_000)),
         Duration.ofMillis(node.integer("receipt_delay_ms", 200, 0, 600_000)),
         node.integer("undelivered_percent", 0, 0, 100));

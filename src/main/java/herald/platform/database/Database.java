@@ -1,5 +1,6 @@
 package herald.platform.database;
 
+import herald.platform.StartFailure;
 import herald.platform.config.DatabaseConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,10 +36,14 @@ public final class Database {
    * steps (process control, Flyway's JDBC) run on worker threads. {@link #ready()} completes once
    * the schema is current.
    */
-  public static Database open(Vertx vertx, DatabaseConfig config, Path dataDir) {
+  public static Database open(
+      Vertx vertx, DatabaseConfig config, Path dataDir, boolean dataDirPinned) {
     Future<EmbeddedPostgres> embedded =
         config.embedded()
-            ? vertx.executeBlocking(() -> EmbeddedPostgres.start(dataDir))
+            ? vertx
+                .executeBlocking(
+                    () -> EmbeddedPostgres.start(EmbeddedHome.choose(dataDir, dataDirPinned)))
+                .recover(err -> Future.failedFuture(embeddedFailure(dataDir, err)))
             : Future.succeededFuture();
     Future<PgConnectOptions> options =
         embedded.map(
@@ -68,8 +73,43 @@ public final class Database {
             .connectingTo(() -> options.map(connect -> (SqlConnectOptions) connect))
             .using(vertx)
             .build();
-    Future<Void> ready = options.compose(connect -> Migrations.ensure(vertx, pool, connect));
+    Future<Void> ready =
+        options.compose(
+            connect ->
+                Migrations.ensure(vertx, pool, connect)
+                    .recover(
+                        err ->
+                            Future.failedFuture(
+                                config.embedded() ? err : externalFailure(connect, err))));
     return new Database(vertx, pool, embedded, ready);
+  }
+
+  private static StartFailure embeddedFailure(Path dataDir, Throwable err) {
+    if (err instanceof EmbeddedPostgres.DataDirInUseException) {
+      return new StartFailure(
+          "data_dir",
+          "another Herald process is using the data dir "
+              + dataDir
+              + "; stop it, or give this one its own HERALD_DATA_DIR",
+          err);
+    }
+    return new StartFailure(
+        "data_dir",
+        "the embedded PostgreSQL could not start: " + StartFailure.describe(err),
+        err);
+  }
+
+  private static StartFailure externalFailure(PgConnectOptions connect, Throwable err) {
+    return new StartFailure(
+        "database.url",
+        String.format(
+            "cannot use the database %s on %s:%d as user %s: %s",
+            connect.getDatabase(),
+            connect.getHost(),
+            connect.getPort(),
+            connect.getUser(),
+            StartFailure.describe(err)),
+        err);
   }
 
   /** Completes when the server is up and the schema current; fails if either cannot be done. */

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,28 +74,51 @@ final class ServerUser {
     return new ServerUser(true, NOBODY_FALLBACK_ID, NOBODY_FALLBACK_ID, false);
   }
 
-  /** Fails unless the server user can traverse every directory from / down to {@code dir}. */
-  void checkCanReach(Path dir) throws IOException {
+  /** True when the JVM runs as root and the server runs as another user. */
+  boolean switching() {
+    return switching;
+  }
+
+  /** A name for the server user in messages: {@code user nobody (uid 65534)}. */
+  String describe() {
+    return (inPasswd ? "user nobody" : "an unnamed user") + " (uid " + uid + ")";
+  }
+
+  /**
+   * The first directory from {@code dir} up to / that the server user cannot traverse, if any.
+   * Always empty when not {@link #switching()}.
+   */
+  Optional<Path> firstBlocked(Path dir) throws IOException {
     if (!switching) {
-      return;
+      return Optional.empty();
     }
     for (Path p = dir; p != null; p = p.getParent()) {
       Map<String, Object> a = Files.readAttributes(p, "unix:uid,gid,mode");
       int mode = (Integer) a.get("mode");
       int execBit = (Integer) a.get("uid") == uid ? 0100 : (Integer) a.get("gid") == gid ? 010 : 01;
       if ((mode & execBit) == 0) {
-        throw new IOException(
-            String.format(
-                "PostgreSQL cannot run as root, so it runs as %s (uid %d), but that user cannot"
-                    + " enter %s (mode %o, owner uid %s) on the way to the data dir %s. Set"
-                    + " HERALD_DATA_DIR to a directory that user can reach, e.g. /var/lib/herald.",
-                inPasswd ? "user nobody" : "an unnamed user",
-                uid,
-                p,
-                mode & 07777,
-                a.get("uid"),
-                dir));
+        return Optional.of(p);
       }
+    }
+    return Optional.empty();
+  }
+
+  /** Fails unless the server user can traverse every directory from / down to {@code dir}. */
+  void checkCanReach(Path dir) throws IOException {
+    Optional<Path> blocked = firstBlocked(dir);
+    if (blocked.isPresent()) {
+      Path p = blocked.get();
+      Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode");
+      throw new IOException(
+          String.format(
+              "PostgreSQL cannot run as root, so it runs as %s, but that user cannot enter %s"
+                  + " (mode %o, owner uid %s) on the way to %s; choose a directory that user can"
+                  + " reach, e.g. /var/lib/herald",
+              describe(),
+              p,
+              (Integer) a.get("mode") & 07777,
+              a.get("uid"),
+              dir));
     }
   }
 

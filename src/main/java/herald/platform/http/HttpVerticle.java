@@ -2,6 +2,7 @@ package herald.platform.http;
 
 import herald.platform.Addresses;
 import herald.platform.Platform;
+import herald.platform.StartFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -37,6 +38,10 @@ public final class HttpVerticle extends VerticleBase {
     return server
         .requestHandler(ApiRouter.build(vertx, platform))
         .listen()
+        .recover(
+            err ->
+                Future.failedFuture(
+                    StartFailure.listening("http.port", config.host(), config.port(), err)))
         .onSuccess(s -> platform.httpPort().compareAndSet(0, s.actualPort()));
   }
 
