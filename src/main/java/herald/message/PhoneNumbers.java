@@ -143,12 +143,14 @@ public final class PhoneNumbers {
     if (parsed.number() != null) {
       PhoneNumber n = parsed.number();
       String carrier = CARRIERS.getNameForNumber(n, Locale.ENGLISH);
+      PhoneNumberUtil.PhoneNumberType type = UTIL.getNumberType(n);
       out.put(
               "e164",
               parsed.ok() ? parsed.e164() : UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164))
           .put("country_code", n.getCountryCode())
           .put("region", regionOf(n))
-          .put("number_type", UTIL.getNumberType(n).name().toLowerCase(Locale.ROOT))
+          .put("number_type", type.name().toLowerCase(Locale.ROOT))
+          .put("sms_capable", smsCapable(type))
           .put("carrier", carrier.isEmpty() ? null : carrier)
           .put("national_format", UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.NATIONAL))
           .put(
@@ -159,6 +161,21 @@ public final class PhoneNumbers {
       out.put("error", parsed.error());
     }
     return out;
+  }
+
+  /**
+   * Whether a number of this type can take an SMS: true for mobile ranges and for regions whose
+   * plan does not tell mobile from fixed ranges (the North American plan: {@code
+   * fixed_line_or_mobile}, where most numbers are mobile and carriers text-enable landlines); false
+   * for fixed lines, toll-free, premium, shared-cost and pager ranges; null when the type is
+   * unknown.
+   */
+  static Boolean smsCapable(PhoneNumberUtil.PhoneNumberType type) {
+    return switch (type) {
+      case MOBILE, FIXED_LINE_OR_MOBILE, PERSONAL_NUMBER -> true;
+      case UNKNOWN -> null;
+      default -> false;
+    };
   }
 
   /**

@@ -172,6 +172,41 @@ class SenderRoutesTest {
   }
 
   @Test
+  void seed003sAnalyzePathAndFieldGiveTypesForNorthAmericanNumbersAndTotalsPerOperator() {
+    HttpResponse<Buffer> analysed =
+        client.post(
+            "/api/v1/messages/analyze",
+            admin,
+            new JsonObject()
+                .put(
+                    "phone_numbers",
+                    new JsonArray().add("+16502530000").add("+33612345678").add("12")));
+    assertThat(analysed.statusCode()).as(analysed.bodyAsString()).isEqualTo(200);
+    JsonObject body = analysed.bodyAsJsonObject();
+    JsonObject us = body.getJsonArray("data").getJsonObject(0);
+    assertThat(us.getString("region")).isEqualTo("US");
+    assertThat(us.getString("number_type")).isEqualTo("fixed_line_or_mobile");
+    assertThat(us.getBoolean("sms_capable")).isTrue();
+    assertThat(body.getJsonArray("data").getJsonObject(1).getBoolean("sms_capable")).isTrue();
+    JsonObject summary = body.getJsonObject("summary");
+    assertThat(summary.getInteger("total")).isEqualTo(3);
+    assertThat(summary.getInteger("valid")).isEqualTo(2);
+    assertThat(summary.getInteger("invalid")).isEqualTo(1);
+    assertThat(summary.getJsonObject("by_region").getMap()).containsEntry("US", 1).containsEntry("FR", 1);
+    assertThat(summary.getJsonObject("by_operator").getMap().values().stream().mapToInt(v -> (Integer) v).sum())
+        .isEqualTo(2);
+
+    HttpResponse<Buffer> both =
+        client.post(
+            "/api/v1/phone-numbers/analyze",
+            admin,
+            new JsonObject()
+                .put("numbers", new JsonArray().add("+16502530000"))
+                .put("phone_numbers", new JsonArray().add("+16502530000")));
+    assertThat(both.statusCode()).isEqualTo(422);
+  }
+
+  @Test
   void theExportStreamsEveryMatchingMessageAsCsv() {
     JsonArray batch = new JsonArray();
     for (int i = 0; i < 25; i++) {

@@ -124,12 +124,16 @@ public final class ApiRouter {
             new BlacklistRoutes(vertx, pool, new BlacklistStore(pool), new AccountStore(pool))
                 .router());
     api.route("/jobs*").subRouter(new JobRoutes(vertx, pool).router());
+    PhoneNumberRoutes phoneNumbers = new PhoneNumberRoutes(vertx, new AccountStore(pool));
+    api.post("/messages/analyze")
+        .handler(Scoped.require("messages:read"))
+        .respond(phoneNumbers::analyze);
     api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
     api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router());
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router());
     api.route("/phone-numbers*")
-        .subRouter(new PhoneNumberRoutes(vertx, new AccountStore(pool)).router());
+        .subRouter(phoneNumbers.router());
 
     new TwilioWebhooks(vertx, platform).mount(root);
     // Seed 000's contact list upload, with its path, on the same import jobs.
