@@ -29,7 +29,7 @@ public record HeraldConfig(
   public static HeraldConfig from(JsonObject json) {
     ConfigNode root = new ConfigNode(json, "");
     return new HeraldConfig(
-        Path.of(root.string("data_dir", "./data")).toAbsolutePath().normalize(),
+        Path.of(root.string("data_dir")).toAbsolutePath().normalize(),
         HttpConfig.from(root.child("http")),
         DatabaseConfig.from(root.child("database")),
         AdminConfig.from(root.child("admin")),
