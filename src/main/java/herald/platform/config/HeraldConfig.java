@@ -25,7 +25,11 @@ public record HeraldConfig(
     WebhookConfig webhooks,
     ContactsConfig contacts) {
 
-  /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
+  /**
+   * Validates the merged configuration tree, which must hold every key (the built-in defaults under
+   * the operator's values: use {@link ConfigLoader}); throws {@link ConfigException} naming the bad
+   * key, or a key missing from the defaults.
+   */
   public static HeraldConfig from(JsonObject json) {
     ConfigNode root = new ConfigNode(json, "");
     return new HeraldConfig(

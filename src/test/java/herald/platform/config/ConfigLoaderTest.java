@@ -98,6 +98,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theShippedSampleConfigOnlyUsesKnownKeysAndLoads() {
+    HeraldConfig config =
+        ConfigLoader.load(vertx, Path.of("config", "herald.yaml"), true, Map.of()).await();
+    assertThat(config.campaigns().instances()).isEqualTo(1);
+    assertThat(config.http().port()).isEqualTo(8080);
+  }
+
+  @Test
   void aRequiredValueSetEmptyIsRefusedNamingTheKey() {
     assertThatThrownBy(() -> load("", Map.of("HERALD_HTTP_HOST", " ")))
         .hasMessageContaining("http.host")
