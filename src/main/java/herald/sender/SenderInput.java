@@ -26,6 +26,8 @@ final class SenderInput {
                   "system_id",
                   "password",
                   "system_type",
+                  "service_type",
+                  "priority_flag",
                   "source_addr",
                   "source_ton",
                   "source_npi",
@@ -36,6 +38,13 @@ final class SenderInput {
           "twilio", Set.of("account_sid", "auth_token", "from", "base_url"),
           "android", Set.of("device_url", "device_key", "phone_number"));
   private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-f]{32}");
+  // SMPP 3.4 C-Octet Strings: the spec's sizes count the NUL (system_id 16 octets, password 9,
+  // system_type 13, service_type 6). A real SMSC refuses longer ones; jsmpp will not even send
+  // them.
+  private static final int MAX_SYSTEM_ID = 15;
+  private static final int MAX_PASSWORD = 8;
+  private static final int MAX_SYSTEM_TYPE = 12;
+  private static final int MAX_SERVICE_TYPE = 5;
   private static final Pattern SOURCE = Pattern.compile("\\+?[0-9]{3,15}|[A-Za-z0-9 ]{1,11}");
 
   private SenderInput() {}
@@ -74,9 +83,11 @@ final class SenderInput {
 
   private static void smpp(JsonInput in, JsonObject s) {
     requiredString(in, s, "host", 255);
-    requiredString(in, s, "system_id", 16);
-    requiredString(in, s, "password", 9);
-    optionalString(in, s, "system_type", 13);
+    cOctetString(in, s, "system_id", MAX_SYSTEM_ID, true);
+    cOctetString(in, s, "password", MAX_PASSWORD, true);
+    cOctetString(in, s, "system_type", MAX_SYSTEM_TYPE, false);
+    cOctetString(in, s, "service_type", MAX_SERVICE_TYPE, false);
+    integer(in, s, "priority_flag", 0, 0, 3);
     String source = requiredString(in, s, "source_addr", 21);
     if (source != null && !SOURCE.matcher(source).matches()) {
       in.error(
@@ -121,6 +132,31 @@ final class SenderInput {
       return null;
     }
     return text;
+  }
+
+  /**
+   * An SMPP C-Octet String setting: up to {@code max} printable ASCII characters (0x20-0x7E), as
+   * the protocol carries it. Optional ones may be absent or empty (the field is then sent empty).
+   */
+  private static void cOctetString(
+      JsonInput in, JsonObject s, String key, int max, boolean required) {
+    Object value = s.getValue(key);
+    String field = "settings." + key;
+    String rule = "up to " + max + " printable ASCII characters (SMPP 3.4 " + key + ")";
+    if (value == null) {
+      if (required) {
+        in.error(field, "required", field + " is required: " + rule);
+      }
+    } else if (!(value instanceof String text) || (required && text.isBlank())) {
+      in.error(field, "invalid_value", field + " must be a string of " + rule);
+    } else if (text.length() > max) {
+      in.error(
+          field,
+          "invalid_value",
+          field + " is " + text.length() + " characters; SMPP 3.4 allows " + rule);
+    } else if (!text.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
+      in.error(field, "invalid_value", field + " must be " + rule);
+    }
   }
 
   private static void optionalString(JsonInput in, JsonObject s, String key, int max) {

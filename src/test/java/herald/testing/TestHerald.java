@@ -1,6 +1,7 @@
 package herald.testing;
 
 import herald.Herald;
+import herald.platform.config.ConfigLoader;
 import herald.platform.config.HeraldConfig;
 import herald.platform.database.EmbeddedPostgres;
 import herald.platform.database.Migrations;
@@ -10,7 +11,10 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +52,16 @@ public final class TestHerald implements AutoCloseable {
 
   /** {@link #start(JsonObject)} with the clock campaign schedules follow (tests move their own). */
   public static TestHerald start(JsonObject overrides, java.time.Clock clock) {
+    return start(overrides, Map.of(), clock);
+  }
+
+  /**
+   * Starts Herald with {@code overrides} deep-merged over the test defaults and written to a {@code
+   * herald.yaml}, loaded by the real {@link ConfigLoader} with {@code env} as the environment: the
+   * built-in defaults under it, unknown keys refused.
+   */
+  public static TestHerald start(
+      JsonObject overrides, Map<String, String> env, java.time.Clock clock) {
     EmbeddedPostgres pg = TestPostgres.get();
     String database =
         "t_"
@@ -102,8 +116,35 @@ public final class TestHerald implements AutoCloseable {
                     .put("other", limit(100_000, 60)))
             .mergeIn(overrides, true);
     Vertx vertx = Vertx.vertx();
-    Herald herald = Herald.start(vertx, HeraldConfig.from(config), clock).await();
+    HeraldConfig loaded;
+    try {
+      loaded = load(vertx, config, env);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+    Herald herald = Herald.start(vertx, loaded, clock).await();
     return new TestHerald(vertx, herald, database);
+  }
+
+  /** JSON is YAML: the test settings become the operator's file, read as Herald reads one. */
+  private static HeraldConfig load(Vertx vertx, JsonObject settings, Map<String, String> env) {
+    Path file = null;
+    try {
+      file = Files.createTempFile("herald-test-", ".yaml");
+      Files.writeString(file, settings.encodePrettily());
+      return ConfigLoader.load(vertx, file, true, env).await();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // a temp file left behind
+        }
+      }
+    }
   }
 
   private static JsonObject limit(int limit, int periodSeconds) {

@@ -160,7 +160,8 @@ final class SmppProvider implements SmsProvider {
         ids.add(
             current
                 .submitShortMessage(
-                    s.getString("system_type", ""),
+                    // service_type, not the bind's system_type: empty is the SMSC's default.
+                    s.getString("service_type", ""),
                     TypeOfNumber.valueOf(s.getInteger("source_ton").byteValue()),
                     NumberingPlanIndicator.valueOf(s.getInteger("source_npi").byteValue()),
                     m.from(),
@@ -169,7 +170,7 @@ final class SmppProvider implements SmsProvider {
                     m.to().startsWith("+") ? m.to().substring(1) : m.to(),
                     new ESMClass(parts.size() == 1 ? 0 : 0x40),
                     (byte) 0,
-                    (byte) 1,
+                    s.getInteger("priority_flag", 0).byteValue(),
                     null,
                     null,
                     new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE),

@@ -15,6 +15,6 @@ public record AdminConfig(String username, String password) {
   }
 
   static AdminConfig from(ConfigNode node) {
-    return new AdminConfig(node.string("username", "admin"), node.optionalString("password"));
+    return new AdminConfig(node.string("username"), node.optionalString("password"));
   }
 }

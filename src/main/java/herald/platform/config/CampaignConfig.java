@@ -20,23 +20,17 @@ public record CampaignConfig(
     String currency) {
 
   static CampaignConfig from(ConfigNode node) {
-    String price = node.string("price_per_segment", "0.0075");
-    double parsed;
-    try {
-      parsed = Double.parseDouble(price);
-    } catch (NumberFormatException e) {
-      parsed = -1;
-    }
-    if (!(parsed >= 0)) {
+    String currency = node.string("currency");
+    if (!currency.matches("[A-Z]{3}")) {
       throw new ConfigException(
-          node.key("price_per_segment"), "must be a non-negative number, got '" + price + "'");
+          node.key("currency"), "must be a three-letter ISO 4217 code, got '" + currency + "'");
     }
     return new CampaignConfig(
-        node.integer("instances", 1, 1, 64),
-        node.integer("batch_size", 500, 1, 5000),
-        node.integer("lookahead_ms", 500, 50, 10_000),
-        node.integer("snapshot_chunk", 20_000, 100, 1_000_000),
-        parsed,
-        node.string("currency", "USD"));
+        node.integer("instances", 1, 64),
+        node.integer("batch_size", 1, 5000),
+        node.integer("lookahead_ms", 50, 10_000),
+        node.integer("snapshot_chunk", 100, 1_000_000),
+        node.decimal("price_per_segment", 0, 1_000_000),
+        currency);
   }
 }

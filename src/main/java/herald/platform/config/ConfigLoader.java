@@ -12,9 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Loads the configuration: the built-in defaults ({@value #DEFAULTS} on the classpath), the
- * operator's YAML file merged over them, then one environment variable per key ({@link #envName}).
- * A key in the file that Herald does not know is an error, so a typo never passes silently.
+ * Loads the configuration: the built-in defaults ({@value #DEFAULTS} on the classpath, the only
+ * place a default is written), the operator's YAML file merged over them, then one environment
+ * variable per key ({@link #envName}). The keys of the defaults are the keys Herald knows: a key in
+ * the file that is not among them is an error, so a typo never passes silently.
  */
 public final class ConfigLoader {
   /** Classpath resource holding every key with its default. */
@@ -32,13 +33,18 @@ public final class ConfigLoader {
   public static Future<HeraldConfig> load(
       Vertx vertx, Path file, boolean required, Map<String, String> env) {
     if (!required && !Files.exists(file)) {
-      return read(vertx, DEFAULTS).map(defaults -> build(defaults, new JsonObject(), env));
+      return defaults(vertx).map(defaults -> build(defaults, new JsonObject(), env));
     }
     if (!Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException("config file " + file + " does not exist"));
     }
-    return Future.all(read(vertx, DEFAULTS), read(vertx, file.toString()))
+    return Future.all(defaults(vertx), read(vertx, file.toString()))
         .map(both -> build(both.resultAt(0), both.resultAt(1), env));
+  }
+
+  /** The built-in defaults: every key Herald knows, with its default value (null for none). */
+  static Future<JsonObject> defaults(Vertx vertx) {
+    return read(vertx, DEFAULTS);
   }
 
   /**

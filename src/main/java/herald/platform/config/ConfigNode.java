@@ -1,11 +1,18 @@
 package herald.platform.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * Typed, validating reads from one object of the merged configuration tree. Values coming from
- * environment variables arrive as strings, so numbers and booleans are also accepted in string
- * form. Every failure is a {@link ConfigException} naming the full key path.
+ * Typed, validating reads from one object of the merged configuration tree. The tree is the
+ * built-in defaults ({@link ConfigLoader#DEFAULTS}) with the operator's file and environment over
+ * them, so every key is present: a read of a key that is absent means the key has no default, which
+ * is a programming error reported as such. Values coming from environment variables arrive as
+ * strings, so numbers and booleans are also accepted in string form. Every failure is a {@link
+ * ConfigException} naming the full key path.
  */
 public final class ConfigNode {
   private final JsonObject json;
@@ -16,6 +23,7 @@ public final class ConfigNode {
     this.path = path;
   }
 
+  /** The mapping under {@code key}; empty when absent (its keys then report missing defaults). */
   public ConfigNode child(String key) {
     Object value = json.getValue(key);
     if (value != null && !(value instanceof JsonObject)) {
@@ -24,53 +32,57 @@ public final class ConfigNode {
     return new ConfigNode((JsonObject) value, key(key));
   }
 
+  /** The full path of {@code key} under this node, as error messages and the docs name it. */
   public String key(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  /** A non-blank string, or the default when absent. */
-  public String string(String key, String defaultValue) {
+  /** A non-blank string. */
+  public String string(String key) {
     String value = optionalString(key);
-    return value == null ? defaultValue : value;
+    if (value == null) {
+      throw new ConfigException(key(key), "must not be empty");
+    }
+    return value;
   }
 
-  /** A string, or null when absent or blank. */
+  /** A string, or null when the value is null ({@code ~}) or blank. */
   public String optionalString(String key) {
-    Object value = json.getValue(key);
+    Object value = value(key);
     if (value == null) {
       return null;
     }
-    if (value instanceof JsonObject || value instanceof io.vertx.core.json.JsonArray) {
+    if (value instanceof JsonObject || value instanceof JsonArray) {
       throw new ConfigException(key(key), "must be a single value");
     }
     String text = value.toString().trim();
     return text.isEmpty() ? null : text;
   }
 
-  /**
-   * A YAML list, or a comma-separated string (as environment variables give it); null when absent.
-   */
-  public java.util.List<String> list(String key) {
-    Object value = json.getValue(key);
+  /** A YAML list, or a comma-separated string (as environment variables give it). */
+  public List<String> list(String key) {
+    Object value = value(key);
     if (value == null) {
-      return null;
+      throw new ConfigException(key(key), "must be a list");
     }
-    java.util.List<String> out = new java.util.ArrayList<>();
-    if (value instanceof io.vertx.core.json.JsonArray array) {
+    List<String> out = new ArrayList<>();
+    if (value instanceof JsonArray array) {
       array.forEach(item -> out.add(String.valueOf(item).trim()));
+    } else if (value instanceof JsonObject) {
+      throw new ConfigException(key(key), "must be a list");
     } else {
       for (String part : value.toString().replace("[", "").replace("]", "").split(",")) {
-        out.add(part.trim());
+        if (!part.isBlank()) {
+          out.add(part.trim());
+        }
       }
     }
     return out;
   }
 
-  public int integer(String key, int defaultValue, int min, int max) {
-    String text = optionalString(key);
-    if (text == null) {
-      return defaultValue;
-    }
+  /** A whole number from {@code min} to {@code max}. */
+  public int integer(String key, int min, int max) {
+    String text = string(key);
     int value;
     try {
       value = Integer.parseInt(text);
@@ -84,15 +96,37 @@ public final class ConfigNode {
     return value;
   }
 
-  public boolean bool(String key, boolean defaultValue) {
-    String text = optionalString(key);
-    if (text == null) {
-      return defaultValue;
+  /** A decimal number from {@code min} to {@code max}. */
+  public double decimal(String key, double min, double max) {
+    String text = string(key);
+    double value;
+    try {
+      value = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      value = Double.NaN;
     }
-    return switch (text.toLowerCase()) {
+    if (!(value >= min && value <= max)) {
+      throw new ConfigException(
+          key(key), "must be a number from " + min + " to " + max + ", got '" + text + "'");
+    }
+    return value;
+  }
+
+  /** {@code true}/{@code false} (also yes/no, on/off, 1/0). */
+  public boolean bool(String key) {
+    String text = string(key);
+    return switch (text.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
       default -> throw new ConfigException(key(key), "must be true or false, got '" + text + "'");
     };
+  }
+
+  private Object value(String key) {
+    if (!json.containsKey(key)) {
+      throw new ConfigException(
+          key(key), "has no value: it is missing from the built-in " + ConfigLoader.DEFAULTS);
+    }
+    return json.getValue(key);
   }
 }

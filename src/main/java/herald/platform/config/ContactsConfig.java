@@ -13,13 +13,16 @@ import java.time.Duration;
  *     failed (its process died: the import's transaction was rolled back with it)
  */
 public record ContactsConfig(
-    long importMaxBytes, int importBatchRows, int importConcurrency, Duration importStale) {
+    long importMaxBytes,
+    int importBatchRows,
+    int importConcurrency,
+    @ConfigKey("import_stale_seconds") Duration importStale) {
 
   static ContactsConfig from(ConfigNode node) {
     return new ContactsConfig(
-        node.integer("import_max_bytes", 157_286_400, 1024, Integer.MAX_VALUE),
-        node.integer("import_batch_rows", 5000, 100, 50_000),
-        node.integer("import_concurrency", 1, 1, 16),
-        Duration.ofSeconds(node.integer("import_stale_seconds", 30, 3, 3600)));
+        node.integer("import_max_bytes", 1024, Integer.MAX_VALUE),
+        node.integer("import_batch_rows", 100, 50_000),
+        node.integer("import_concurrency", 1, 16),
+        Duration.ofSeconds(node.integer("import_stale_seconds", 3, 3600)));
   }
 }

@@ -37,7 +37,7 @@ public record DatabaseConfig(String url, int poolSize, int connectTimeoutSeconds
   static DatabaseConfig from(ConfigNode node) {
     return new DatabaseConfig(
         node.optionalString("url"),
-        node.integer("pool_size", 16, 1, 1000),
-        node.integer("connect_timeout_seconds", 10, 1, 600));
+        node.integer("pool_size", 1, 1000),
+        node.integer("connect_timeout_seconds", 1, 600));
   }
 }

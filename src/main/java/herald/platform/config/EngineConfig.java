@@ -18,15 +18,18 @@ public record EngineConfig(
     int instances,
     int batchSize,
     int maxAttempts,
-    List<Duration> retryBackoff,
-    Duration staleSending) {
+    @ConfigKey("retry_backoff_seconds") List<Duration> retryBackoff,
+    @ConfigKey("stale_sending_seconds") Duration staleSending) {
 
   static EngineConfig from(ConfigNode node) {
-    List<String> backoff = node.list("retry_backoff_seconds");
     List<Duration> delays = new ArrayList<>();
-    for (String part : backoff == null ? List.of("5", "30", "120", "600") : backoff) {
+    for (String part : node.list("retry_backoff_seconds")) {
       try {
-        delays.add(Duration.ofSeconds(Integer.parseInt(part)));
+        int seconds = Integer.parseInt(part);
+        if (seconds < 0) {
+          throw new NumberFormatException();
+        }
+        delays.add(Duration.ofSeconds(seconds));
       } catch (NumberFormatException e) {
         throw new ConfigException(
             node.key("retry_backoff_seconds"),
@@ -37,11 +40,11 @@ public record EngineConfig(
       throw new ConfigException(node.key("retry_backoff_seconds"), "needs at least one delay");
     }
     return new EngineConfig(
-        node.integer("instances", 1, 1, 64),
-        node.integer("batch_size", 500, 1, 10_000),
-        node.integer("max_attempts", 5, 1, 100),
+        node.integer("instances", 1, 64),
+        node.integer("batch_size", 1, 10_000),
+        node.integer("max_attempts", 1, 100),
         List.copyOf(delays),
-        Duration.ofSeconds(node.integer("stale_sending_seconds", 30, 5, 86_400)));
+        Duration.ofSeconds(node.integer("stale_sending_seconds", 5, 86_400)));
   }
 
   /** The delay before retry number {@code attempt} (1-based). */

@@ -25,11 +25,15 @@ public record HeraldConfig(
     WebhookConfig webhooks,
     ContactsConfig contacts) {
 
-  /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
+  /**
+   * Validates the merged configuration tree, which must hold every key (the built-in defaults under
+   * the operator's values: use {@link ConfigLoader}); throws {@link ConfigException} naming the bad
+   * key, or a key missing from the defaults.
+   */
   public static HeraldConfig from(JsonObject json) {
     ConfigNode root = new ConfigNode(json, "");
     return new HeraldConfig(
-        Path.of(root.string("data_dir", "./data")).toAbsolutePath().normalize(),
+        Path.of(root.string("data_dir")).toAbsolutePath().normalize(),
         HttpConfig.from(root.child("http")),
         DatabaseConfig.from(root.child("database")),
         AdminConfig.from(root.child("admin")),

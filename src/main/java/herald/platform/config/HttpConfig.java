@@ -37,13 +37,13 @@ public record HttpConfig(
 
   static HttpConfig from(ConfigNode node) {
     return new HttpConfig(
-        node.string("host", "0.0.0.0"),
-        node.integer("port", 8080, 0, 65535),
-        node.integer("instances", 2, 1, 256),
-        node.integer("body_limit_bytes", 1_048_576, 1024, Integer.MAX_VALUE),
-        node.integer("send_body_limit_bytes", 16_777_216, 1024, Integer.MAX_VALUE),
-        node.integer("upload_body_limit_bytes", 104_857_600, 1024, Integer.MAX_VALUE),
+        node.string("host"),
+        node.integer("port", 0, 65535),
+        node.integer("instances", 1, 256),
+        node.integer("body_limit_bytes", 1024, Integer.MAX_VALUE),
+        node.integer("send_body_limit_bytes", 1024, Integer.MAX_VALUE),
+        node.integer("upload_body_limit_bytes", 1024, Integer.MAX_VALUE),
         publicUrl(node),
-        node.integer("shutdown_timeout_seconds", 10, 0, 3600));
+        node.integer("shutdown_timeout_seconds", 0, 3600));
   }
 }

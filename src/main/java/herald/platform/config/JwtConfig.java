@@ -19,7 +19,7 @@ public record JwtConfig(String secret, String issuer, int ttlSeconds) {
   static JwtConfig from(ConfigNode node) {
     return new JwtConfig(
         node.optionalString("secret"),
-        node.string("issuer", "herald"),
-        node.integer("ttl_seconds", 3600, 60, 30 * 24 * 3600));
+        node.string("issuer"),
+        node.integer("ttl_seconds", 60, 30 * 24 * 3600));
   }
 }

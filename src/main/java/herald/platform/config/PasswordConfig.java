@@ -8,6 +8,6 @@ package herald.platform.config;
 public record PasswordConfig(int bcryptCost) {
 
   static PasswordConfig from(ConfigNode node) {
-    return new PasswordConfig(node.integer("bcrypt_cost", 11, 4, 31));
+    return new PasswordConfig(node.integer("bcrypt_cost", 4, 31));
   }
 }

@@ -12,19 +12,19 @@ public record RateLimitConfig(Limit login, Limit sends, Limit uploads, Limit oth
    * @param limit requests allowed per period
    * @param period length of one window
    */
-  public record Limit(int limit, Duration period) {}
+  public record Limit(int limit, @ConfigKey("period_seconds") Duration period) {}
 
   static RateLimitConfig from(ConfigNode node) {
     return new RateLimitConfig(
-        limit(node.child("login"), 5, 60),
-        limit(node.child("sends"), 100, 1),
-        limit(node.child("uploads"), 10, 3600),
-        limit(node.child("other"), 200, 60));
+        limit(node.child("login")),
+        limit(node.child("sends")),
+        limit(node.child("uploads")),
+        limit(node.child("other")));
   }
 
-  private static Limit limit(ConfigNode node, int limit, int periodSeconds) {
+  private static Limit limit(ConfigNode node) {
     return new Limit(
-        node.integer("limit", limit, 1, 10_000_000),
-        Duration.ofSeconds(node.integer("period_seconds", periodSeconds, 1, 86_400)));
+        node.integer("limit", 1, 10_000_000),
+        Duration.ofSeconds(node.integer("period_seconds", 1, 86_400)));
   }
 }

@@ -17,16 +17,16 @@ import java.time.Duration;
 public record SimulatorConfig(
     boolean enabled,
     int smppPort,
-    Duration submitLatency,
-    Duration receiptDelay,
+    @ConfigKey("submit_latency_ms") Duration submitLatency,
+    @ConfigKey("receipt_delay_ms") Duration receiptDelay,
     int undeliveredPercent) {
 
   static SimulatorConfig from(ConfigNode node) {
     return new SimulatorConfig(
-        node.bool("enabled", true),
-        node.integer("smpp_port", 0, 0, 65535),
-        Duration.ofMillis(node.integer("submit_latency_ms", 2, 0, 60_000)),
-        Duration.ofMillis(node.integer("receipt_delay_ms", 200, 0, 600_000)),
-        node.integer("undelivered_percent", 0, 0, 100));
+        node.bool("enabled"),
+        node.integer("smpp_port", 0, 65535),
+        Duration.ofMillis(node.integer("submit_latency_ms", 0, 60_000)),
+        Duration.ofMillis(node.integer("receipt_delay_ms", 0, 600_000)),
+        node.integer("undelivered_percent", 0, 100));
   }
 }

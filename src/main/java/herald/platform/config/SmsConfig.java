@@ -9,10 +9,6 @@ public record SmsConfig(String stopReply, String startReply, String helpText) {
 
   static SmsConfig from(ConfigNode node) {
     return new SmsConfig(
-        node.string(
-            "stop_reply",
-            "You are unsubscribed and will receive no more messages. Reply START to resubscribe."),
-        node.string("start_reply", "You are subscribed again. Reply STOP to unsubscribe."),
-        node.string("help_text", "Reply STOP to unsubscribe, START to resubscribe."));
+        node.string("stop_reply"), node.string("start_reply"), node.string("help_text"));
   }
 }

@@ -28,37 +28,36 @@ public record WebhookConfig(
     List<Duration> retrySchedule,
     int jitterPercent,
     Duration disableAfter,
-    Duration secretRotationOverlap,
+    @ConfigKey("secret_rotation_overlap_seconds") Duration secretRotationOverlap,
     boolean allowPrivateTargets,
     int maxInFlightPerEndpoint,
     int batchSize,
-    Duration pollInterval,
+    @ConfigKey("poll_interval_ms") Duration pollInterval,
     int breakerFailures,
-    Duration breakerReset,
+    @ConfigKey("breaker_reset_seconds") Duration breakerReset,
     int defaultTimeoutSeconds) {
 
   static WebhookConfig from(ConfigNode node) {
-    List<String> schedule = node.list("retry_schedule");
     List<Duration> delays = new ArrayList<>();
-    for (String part : schedule == null ? List.<String>of() : schedule) {
+    for (String part : node.list("retry_schedule")) {
       delays.add(duration(node, "retry_schedule", part));
     }
     if (delays.isEmpty()) {
       throw new ConfigException(node.key("retry_schedule"), "needs at least one delay");
     }
     return new WebhookConfig(
-        node.integer("dispatcher_instances", 1, 1, 64),
+        node.integer("dispatcher_instances", 1, 64),
         List.copyOf(delays),
-        node.integer("jitter_percent", 10, 0, 50),
-        duration(node, "disable_after", node.string("disable_after", "3d")),
-        Duration.ofSeconds(node.integer("secret_rotation_overlap_seconds", 86_400, 0, 2_592_000)),
-        node.bool("allow_private_targets", false),
-        node.integer("max_in_flight_per_endpoint", 32, 1, 1024),
-        node.integer("batch_size", 500, 1, 10_000),
-        Duration.ofMillis(node.integer("poll_interval_ms", 50, 5, 60_000)),
-        node.integer("breaker_failures", 5, 1, 1000),
-        Duration.ofSeconds(node.integer("breaker_reset_seconds", 30, 1, 3600)),
-        node.integer("default_timeout_seconds", 15, 1, 60));
+        node.integer("jitter_percent", 0, 50),
+        duration(node, "disable_after", node.string("disable_after")),
+        Duration.ofSeconds(node.integer("secret_rotation_overlap_seconds", 0, 2_592_000)),
+        node.bool("allow_private_targets"),
+        node.integer("max_in_flight_per_endpoint", 1, 1024),
+        node.integer("batch_size", 1, 10_000),
+        Duration.ofMillis(node.integer("poll_interval_ms", 5, 60_000)),
+        node.integer("breaker_failures", 1, 1000),
+        Duration.ofSeconds(node.integer("breaker_reset_seconds", 1, 3600)),
+        node.integer("default_timeout_seconds", 1, 60));
   }
 
   /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 3d}; a bare number is seconds. */

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The simulator's front door: accepts TCP connections, wraps each in a jsmpp {@link
  * SMPPServerSession} whose submit_sm_resp are delayed ({@link DelayedSubmitResponses}), waits for
- * the bind and checks it: system_id (else ESME_RINVSYSID), password (else ESME_RINVPASWD, compared
- * in constant time and never logged), then a free slot under {@code maxBinds} (else
- * ESME_RBINDFAIL).
+ * the bind and checks it: the SMPP 3.4 field limits (system_id up to 15 characters, password up to
+ * 8, system_type up to 12, each printable ASCII; else ESME_RINVSYSID, ESME_RINVPASWD,
+ * ESME_RINVSYSTYP), system_id (else ESME_RINVSYSID), password (else ESME_RINVPASWD, compared in
+ * constant time and never logged), then a free slot under {@code maxBinds} (else ESME_RBINDFAIL).
  *
  * <p>Not jsmpp's {@code SMPPServerSessionListener}: that class builds sessions with its own PDU
  * writer, which rules out delaying responses without blocking, binds every interface, and reports
@@ -43,6 +44,10 @@ final class BindGate {
   private static final long DELIVER_SM_TIMEOUT_MS = 5_000;
   private static final int PDU_PROCESSORS = 4;
   private static final int PDU_QUEUE = 1_000;
+  // C-Octet String sizes of SMPP 3.4 section 4.1, less the NUL.
+  private static final int MAX_SYSTEM_ID = 15;
+  private static final int MAX_PASSWORD = 8;
+  private static final int MAX_SYSTEM_TYPE = 12;
 
   private final SmscConfig config;
   private final SessionRegistry sessions;
@@ -184,6 +189,15 @@ final class BindGate {
   }
 
   private int authorize(BindRequest bind, SMPPServerSession session) {
+    if (!SubmitRules.cOctetString(bind.getSystemId(), MAX_SYSTEM_ID)) {
+      return SMPPConstant.STAT_ESME_RINVSYSID;
+    }
+    if (!SubmitRules.cOctetString(bind.getPassword(), MAX_PASSWORD)) {
+      return SMPPConstant.STAT_ESME_RINVPASWD;
+    }
+    if (!SubmitRules.cOctetString(bind.getSystemType(), MAX_SYSTEM_TYPE)) {
+      return SMPPConstant.STAT_ESME_RINVSYSTYP;
+    }
     if (!config.systemId().equals(bind.getSystemId())) {
       return SMPPConstant.STAT_ESME_RINVSYSID;
     }

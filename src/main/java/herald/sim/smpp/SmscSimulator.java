@@ -230,8 +230,10 @@ public final class SmscSimulator implements AutoCloseable {
    * @param messageId the message_id returned in submit_sm_resp (16 hex digits)
    * @param source source_addr, possibly empty
    * @param destination destination_addr
+   * @param serviceType service_type, empty for the SMSC default
    * @param dataCoding data_coding
    * @param esmClass esm_class; 0x40 set means {@code shortMessage} starts with a UDH
+   * @param priorityFlag priority_flag, 0 (lowest) to 3
    * @param shortMessage short_message octets
    * @param concatRef concatenation reference from the UDH (IEI 0x00 or 0x08), or null
    * @param concatTotal number of parts, or null
@@ -242,8 +244,10 @@ public final class SmscSimulator implements AutoCloseable {
       String messageId,
       String source,
       String destination,
+      String serviceType,
       byte dataCoding,
       byte esmClass,
+      byte priorityFlag,
       byte[] shortMessage,
       Integer concatRef,
       Integer concatTotal,

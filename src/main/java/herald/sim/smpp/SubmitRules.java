@@ -14,7 +14,8 @@ import org.jsmpp.extra.ProcessRequestException;
  * data, which for the 7-bit codings is 160 septets; with UDHI the header counts inside that limit
  * (rounded up to whole septets for 7-bit codings). Destinations are 1–20 digits (no '+': SMPP
  * carries the international form in the TON). schedule_delivery_time and validity_period are
- * ignored.
+ * ignored. service_type is empty or up to 5 printable ASCII characters (a C-Octet String of at most
+ * 6 octets with its NUL), else ESME_RINVSERTYP.
  */
 final class SubmitRules {
   static final int MAX_OCTETS = 140;
@@ -32,6 +33,9 @@ final class SubmitRules {
     UCS2
   }
 
+  /** Longest service_type: 6 octets with the NUL. */
+  static final int MAX_SERVICE_TYPE = 5;
+
   private static final int TON_ALPHANUMERIC = 5;
   private static final int TON_MAX = 6;
   private static final int MESSAGE_TYPE_BITS = 0x3C;
@@ -48,6 +52,10 @@ final class SubmitRules {
    * @throws ProcessRequestException carrying the command_status to answer with
    */
   static Udh check(SubmitSm sm) throws ProcessRequestException {
+    String serviceType = sm.getServiceType() == null ? "" : sm.getServiceType();
+    if (!cOctetString(serviceType, MAX_SERVICE_TYPE)) {
+      throw reject("service_type '" + serviceType + "'", SMPPConstant.STAT_ESME_RINVSERTYP);
+    }
     checkSource(sm);
     checkDestination(sm);
     checkFlags(sm);
@@ -182,6 +190,14 @@ final class SubmitRules {
       return false;
     }
     return value.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  /**
+   * Whether {@code value} fits a C-Octet String field of {@code maxChars} characters plus its NUL
+   * and holds only printable ASCII, as SMPP 3.4 requires of such fields (null counts as empty).
+   */
+  static boolean cOctetString(String value, int maxChars) {
+    return value == null || (value.length() <= maxChars && printable(value));
   }
 
   private static boolean printable(String value) {

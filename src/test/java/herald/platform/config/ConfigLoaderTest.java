@@ -75,6 +75,46 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void campaignSettingsAreTakenFromTheFileAndFromTheEnvironment() throws Exception {
+    CampaignConfig builtIn = load("", Map.of()).campaigns();
+    assertThat(builtIn).isEqualTo(new CampaignConfig(1, 500, 500, 20_000, 0.0075, "USD"));
+    assertThat(load("campaigns: {instances: 3}\n", Map.of()).campaigns().instances()).isEqualTo(3);
+    assertThat(load("", Map.of("HERALD_CAMPAIGNS_INSTANCES", "3")).campaigns().instances())
+        .isEqualTo(3);
+    CampaignConfig fromFile =
+        load(
+                "campaigns:\n  batch_size: 50\n  lookahead_ms: 900\n  snapshot_chunk: 1000\n"
+                    + "  price_per_segment: 0.01\n  currency: EUR\n",
+                Map.of("HERALD_CAMPAIGNS_BATCH_SIZE", "60"))
+            .campaigns();
+    assertThat(fromFile).isEqualTo(new CampaignConfig(1, 60, 900, 1000, 0.01, "EUR"));
+    assertThatThrownBy(() -> load("campaigns: {instances: 0}\n", Map.of()))
+        .hasMessageContaining("campaigns.instances")
+        .hasMessageContaining("between 1 and 64");
+    assertThatThrownBy(() -> load("", Map.of("HERALD_CAMPAIGNS_CURRENCY", "euro")))
+        .hasMessageContaining("campaigns.currency");
+    assertThatThrownBy(() -> load("", Map.of("HERALD_CAMPAIGNS_PRICE_PER_SEGMENT", "-1")))
+        .hasMessageContaining("campaigns.price_per_segment");
+  }
+
+  @Test
+  void theShippedSampleConfigOnlyUsesKnownKeysAndLoads() {
+    HeraldConfig config =
+        ConfigLoader.load(vertx, Path.of("config", "herald.yaml"), true, Map.of()).await();
+    assertThat(config.campaigns().instances()).isEqualTo(1);
+    assertThat(config.http().port()).isEqualTo(8080);
+  }
+
+  @Test
+  void aRequiredValueSetEmptyIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> load("", Map.of("HERALD_HTTP_HOST", " ")))
+        .hasMessageContaining("http.host")
+        .hasMessageContaining("empty");
+    assertThatThrownBy(() -> load("http:\n  port: ~\n", Map.of()))
+        .hasMessageContaining("http.port");
+  }
+
+  @Test
   void envNameUpperCasesThePathWithUnderscores() {
     assertThat(ConfigLoader.envName("http.port")).isEqualTo("HERALD_HTTP_PORT");
     assertThat(ConfigLoader.envName("webhooks.allow_private_targets"))

@@ -66,6 +66,58 @@ class SmscSimulatorTest {
   }
 
   @Test
+  void refusesABindWhoseFieldsAreLongerThanSmpp34AllowsOrNotPrintableAscii() throws Exception {
+    SmscConfig config = SmscConfig.localDefaults().withMaxBinds(20);
+    SmscSimulator smsc = start(config);
+    int port = smsc.port();
+    String id = config.systemId();
+    String password = config.password();
+
+    assertThat(rawBind(port, id, password, "")).isZero();
+    assertThat(rawBind(port, id, password, "SYSTYPE1")).isZero();
+    assertThat(rawBind(port, id, password, "t".repeat(12))).isZero();
+    // C-Octet Strings of at most 16, 9 and 13 octets, the NUL included.
+    assertThat(rawBind(port, id + "x".repeat(16 - id.length()), password, ""))
+        .isEqualTo(SMPPConstant.STAT_ESME_RINVSYSID);
+    assertThat(rawBind(port, id, password + "x".repeat(9 - password.length()), ""))
+        .isEqualTo(SMPPConstant.STAT_ESME_RINVPASWD);
+    assertThat(rawBind(port, id, password, "t".repeat(13)))
+        .isEqualTo(SMPPConstant.STAT_ESME_RINVSYSTYP);
+    assertThat(rawBind(port, id, password, "typ\u0001"))
+        .isEqualTo(SMPPConstant.STAT_ESME_RINVSYSTYP);
+    assertThat(rawBind(port, id, password, "typé")).isEqualTo(SMPPConstant.STAT_ESME_RINVSYSTYP);
+    assertThat(smsc.stats().binds()).isEqualTo(3);
+  }
+
+  @Test
+  void refusesASubmitWhoseServiceTypeIsLongerThanFiveCharactersOrNotPrintableAscii()
+      throws Exception {
+    SmscConfig config = fast(0.0, 0.0);
+    SmscSimulator smsc = start(config);
+    try (RawEsme esme = new RawEsme(smsc.port())) {
+      assertThat(esme.bind(config.systemId(), config.password(), "SYSTYPE1")).isZero();
+      assertThat(esme.submit("", TO)).isZero();
+      assertThat(esme.submit("CMT", TO)).isZero();
+      assertThat(esme.submit("12345", TO)).isZero();
+      assertThat(esme.submit("SYSTYPE1", TO)).isEqualTo(SMPPConstant.STAT_ESME_RINVSERTYP);
+      assertThat(esme.submit("123456", TO)).isEqualTo(SMPPConstant.STAT_ESME_RINVSERTYP);
+      assertThat(esme.submit("C\tT", TO)).isEqualTo(SMPPConstant.STAT_ESME_RINVSERTYP);
+      assertThat(esme.enquireLink()).isZero();
+    }
+    assertThat(smsc.submitted())
+        .extracting(SmscSimulator.Submitted::serviceType)
+        .containsExactly("", "CMT", "12345");
+  }
+
+  /** The command_status of a bind_transceiver_resp to a bind written byte by byte. */
+  private static int rawBind(int port, String systemId, String password, String systemType)
+      throws IOException {
+    try (RawEsme esme = new RawEsme(port)) {
+      return esme.bind(systemId, password, systemType);
+    }
+  }
+
+  @Test
   void answersASubmitWithRegisteredDeliveryWithAMessageIdThenADelivrdReceipt() throws Exception {
     SmscConfig config = fast(0.0, 0.0);
     SmscSimulator smsc = start(config);
