@@ -4,6 +4,7 @@ import herald.platform.Platform;
 import herald.platform.config.ConfigException;
 import herald.platform.config.ConfigLoader;
 import herald.platform.config.HeraldConfig;
+import herald.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,8 @@ public final class Main {
       }
     }
 
-    Vertx vertx = Vertx.vertx();
+    Metrics metrics = Metrics.create();
+    Vertx vertx = metrics.newVertx();
     HeraldConfig config;
     try {
       config = ConfigLoader.load(vertx, configPath, required, System.getenv()).await();
@@ -61,7 +63,7 @@ public final class Main {
 
     Herald herald;
     try {
-      herald = Herald.start(vertx, config).await();
+      herald = Herald.start(vertx, config, java.time.Clock.systemUTC(), metrics).await();
     } catch (RuntimeException e) {
       LOG.error("Herald failed to start", e);
       vertx.close();

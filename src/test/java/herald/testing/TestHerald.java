@@ -4,6 +4,7 @@ import herald.Herald;
 import herald.platform.config.HeraldConfig;
 import herald.platform.database.EmbeddedPostgres;
 import herald.platform.database.Migrations;
+import herald.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -101,8 +102,9 @@ public final class TestHerald implements AutoCloseable {
                     .put("uploads", limit(10_000, 60))
                     .put("other", limit(100_000, 60)))
             .mergeIn(overrides, true);
-    Vertx vertx = Vertx.vertx();
-    Herald herald = Herald.start(vertx, HeraldConfig.from(config), clock).await();
+    Metrics metrics = Metrics.create();
+    Vertx vertx = metrics.newVertx();
+    Herald herald = Herald.start(vertx, HeraldConfig.from(config), clock, metrics).await();
     return new TestHerald(vertx, herald, database);
   }
 

@@ -23,7 +23,8 @@ public record HeraldConfig(
     SmsConfig sms,
     SimulatorConfig simulators,
     WebhookConfig webhooks,
-    ContactsConfig contacts) {
+    ContactsConfig contacts,
+    MetricsConfig metrics) {
 
   /** Validates the merged configuration tree; throws {@link ConfigException} naming the bad key. */
   public static HeraldConfig from(JsonObject json) {
@@ -41,6 +42,7 @@ public record HeraldConfig(
         SmsConfig.from(root.child("sms")),
         SimulatorConfig.from(root.child("simulators")),
         WebhookConfig.from(root.child("webhooks")),
-        ContactsConfig.from(root.child("contacts")));
+        ContactsConfig.from(root.child("contacts")),
+        MetricsConfig.from(root.child("metrics")));
   }
 }
