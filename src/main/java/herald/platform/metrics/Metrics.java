@@ -182,7 +182,7 @@ public final class Metrics implements AutoCloseable {
 
   /** A delivery receipt settled a message {@code seconds} after it was recorded as sent. */
   public void receiptLag(String channel, UUID sender, double seconds) {
-    String senderId = sender.toString();
+    String senderId = sender == null ? "none" : sender.toString();
     timers
         .computeIfAbsent(
             List.of("receipt", channel, senderId),
