@@ -236,8 +236,8 @@ public final class Metrics implements AutoCloseable {
    * {@code failed} (no retries left, or 410 Gone); {@code latencyMs} is the HTTP exchange's time.
    */
   public void webhookAttempt(String outcome, long latencyMs) {
-    webhookCounter(outcome).increment();
     webhookTimer(outcome).record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
+    webhookCounter(outcome).increment();
   }
 
   private Counter webhookCounter(String outcome) {
