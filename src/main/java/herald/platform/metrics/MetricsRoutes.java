@@ -54,12 +54,19 @@ public final class MetricsRoutes {
 
   private static boolean loopback(RoutingContext ctx) {
     var remote = ctx.request().connection().remoteAddress();
-    if (remote == null || remote.hostAddress() == null) {
-      return false; // a domain socket or unknown peer: not provably local
+    return remote != null && isLoopback(remote.hostAddress());
+  }
+
+  /**
+   * Whether a peer's literal IP address is a loopback address (127.0.0.0/8, ::1); false for
+   * anything else, including null (a domain socket or unknown peer is not provably local).
+   */
+  static boolean isLoopback(String hostAddress) {
+    if (hostAddress == null || hostAddress.isEmpty() || !hostAddress.matches("[0-9a-fA-F.:%]+")) {
+      return false; // only literal addresses: never a name lookup
     }
     try {
-      // A literal address: no name lookup happens.
-      return InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
+      return InetAddress.getByName(hostAddress).isLoopbackAddress();
     } catch (UnknownHostException e) {
       return false;
     }
