@@ -16,6 +16,8 @@ import herald.platform.config.HeraldConfig;
 import herald.platform.database.Database;
 import herald.platform.database.SettingsStore;
 import herald.platform.http.HttpVerticle;
+import herald.platform.metrics.Metrics;
+import herald.platform.metrics.MetricsSampler;
 import herald.sim.Simulators;
 import herald.webhook.DispatcherVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -61,6 +63,16 @@ public final class Herald {
 
   /** {@link #start(Vertx, HeraldConfig)} with the clock campaign schedules follow. */
   public static Future<Herald> start(Vertx vertx, HeraldConfig config, java.time.Clock clock) {
+    return start(vertx, config, clock, Metrics.create());
+  }
+
+  /**
+   * {@link #start(Vertx, HeraldConfig, java.time.Clock)} reporting to {@code metrics}; Vert.x's own
+   * metrics (HTTP routes, the SQL pool) are included when {@code vertx} was built by {@link
+   * Metrics#newVertx()}.
+   */
+  public static Future<Herald> start(
+      Vertx vertx, HeraldConfig config, java.time.Clock clock, Metrics metrics) {
     long began = System.nanoTime();
     try {
       StartFailure.requireFreePort("http.port", config.http().host(), config.http().port());
@@ -79,7 +91,7 @@ public final class Herald {
             System.getenv("HERALD_DATA_DIR") != null);
     Passwords passwords = new Passwords(vertx, config.passwords().bcryptCost());
     Tokens tokens = new Tokens(vertx, config.jwt());
-    Platform platform = Platform.create(config, database.pool(), tokens, passwords, clock);
+    Platform platform = Platform.create(config, database.pool(), tokens, passwords, clock, metrics);
     Herald herald = new Herald(vertx, database, platform);
     Future<Void> prepared =
         database
@@ -118,6 +130,7 @@ public final class Herald {
   private Future<Void> deploy() {
     int httpInstances = platform.config().http().instances();
     return deploy(HousekeepingVerticle.GROUP, 1, () -> new HousekeepingVerticle(platform))
+        .compose(v -> deploy(MetricsSampler.GROUP, 1, () -> new MetricsSampler(platform)))
         .compose(v -> deploy(HttpVerticle.GROUP, httpInstances, () -> new HttpVerticle(platform)));
   }
 
@@ -237,7 +250,12 @@ public final class Herald {
     }
     return chain
         .eventually(() -> simulators == null ? Future.succeededFuture() : simulators.close())
-        .eventually(database::close);
+        .eventually(database::close)
+        .eventually(
+            () -> {
+              platform.metrics().close();
+              return Future.succeededFuture();
+            });
   }
 
   private static String randomSecret() {

@@ -5,6 +5,7 @@ import herald.platform.StartFailure;
 import herald.platform.config.ConfigException;
 import herald.platform.config.ConfigLoader;
 import herald.platform.config.HeraldConfig;
+import herald.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,8 @@ public final class Main {
       }
     }
 
-    Vertx vertx = Vertx.vertx();
+    Metrics metrics = Metrics.create();
+    Vertx vertx = metrics.newVertx();
     HeraldConfig config;
     try {
       config = ConfigLoader.load(vertx, configPath, required, System.getenv()).await();
@@ -67,7 +69,8 @@ public final class Main {
     Herald herald;
     try {
       // Herald.start stops whatever it started (the embedded PostgreSQL included) before it fails.
-      herald = Herald.start(vertx, config).await(START_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+      herald = Herald.start(vertx, config, java.time.Clock.systemUTC(), metrics)
+              .await(START_TIMEOUT_MINUTES, TimeUnit.MINUTES);
     } catch (Throwable e) { // await() rethrows checked causes (IOException) unchecked
       Throwable cause = e instanceof java.util.concurrent.TimeoutException
           ? new StartFailure(null, "not ready within " + START_TIMEOUT_MINUTES + " minutes", e)

@@ -35,6 +35,7 @@ final class CampaignRunner {
   private final Pool pool;
   private final CampaignConfig config;
   private final Clock clock;
+  private final herald.platform.metrics.Metrics metrics;
   private final UUID campaignId;
   private Campaign campaign;
   private Expansion expansion;
@@ -49,7 +50,14 @@ final class CampaignRunner {
   /** When the runner first found nothing left to do, or 0. */
   private long idleSince;
 
-  CampaignRunner(Vertx vertx, Pool pool, CampaignConfig config, Clock clock, Campaign campaign) {
+  CampaignRunner(
+      Vertx vertx,
+      Pool pool,
+      CampaignConfig config,
+      Clock clock,
+      herald.platform.metrics.Metrics metrics,
+      Campaign campaign) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
@@ -142,30 +150,49 @@ final class CampaignRunner {
   /** One transaction: take due recipients, make their messages, record what became of each. */
   private Future<Integer> feed(Instant now, int take, double spacing) {
     Expansion exp = expansion;
-    return pool.withTransaction(
-        tx ->
-            CampaignStore.lockShared(tx, campaignId)
-                .compose(
-                    status -> {
-                      if (!"running".equals(status)) {
-                        return Future.succeededFuture(0);
-                      }
-                      return RecipientStore.takeDue(tx, campaign, now, take)
-                          .compose(
-                              due -> {
-                                Expansion.Batch batch = exp.expand(due, now, nextSlot, spacing);
-                                if (due.isEmpty()) {
-                                  return Future.succeededFuture(0);
-                                }
-                                return RecipientStore.record(
-                                        tx, campaign, batch.outcomes(), batch.messages())
-                                    .map(
-                                        v -> {
-                                          nextSlot += batch.messages().size() * spacing;
-                                          return due.size();
-                                        });
-                              });
-                    }));
+    List<Expansion.Batch> committed = new java.util.ArrayList<>(1);
+    return pool.<Integer>withTransaction(
+            tx ->
+                CampaignStore.lockShared(tx, campaignId)
+                    .compose(
+                        status -> {
+                          if (!"running".equals(status)) {
+                            return Future.succeededFuture(0);
+                          }
+                          return RecipientStore.takeDue(tx, campaign, now, take)
+                              .compose(
+                                  due -> {
+                                    Expansion.Batch batch = exp.expand(due, now, nextSlot, spacing);
+                                    if (due.isEmpty()) {
+                                      return Future.succeededFuture(0);
+                                    }
+                                    return RecipientStore.record(
+                                            tx, campaign, batch.outcomes(), batch.messages())
+                                        .map(
+                                            v -> {
+                                              committed.add(batch);
+                                              nextSlot += batch.messages().size() * spacing;
+                                              return due.size();
+                                            });
+                                  });
+                        }))
+        .onSuccess(n -> committed.forEach(this::count));
+  }
+
+  /** Reports a committed batch: messages queued per sender, recipients by outcome. */
+  private void count(Expansion.Batch batch) {
+    Map<UUID, Integer> bySender = new java.util.HashMap<>();
+    batch.messages().forEach(m -> bySender.merge(m.senderId(), 1, Integer::sum));
+    bySender.forEach(
+        (sender, n) -> metrics.messages(campaign.spec().channel(), sender, "queued", n));
+    Map<String, Integer> byOutcome = new java.util.HashMap<>();
+    batch
+        .outcomes()
+        .forEach(
+            o ->
+                byOutcome.merge(
+                    o.state().equals("pending") ? "deferred" : o.state(), 1, Integer::sum));
+    byOutcome.forEach(metrics::campaignRecipients);
   }
 
   private void wake() {

@@ -172,6 +172,7 @@ public final class CampaignVerticle extends VerticleBase {
                                 pool,
                                 platform.config().campaigns(),
                                 platform.clock(),
+                                platform.metrics(),
                                 p.campaign()));
                 runner.update(
                     p.campaign(),

@@ -182,7 +182,9 @@ final class SenderPump {
                                   "channel_unavailable",
                                   err.getMessage()))
                       .toList();
-              return queue.record(senderId, paused, claimed, config.maxAttempts(), config::backoff);
+              return queue
+                  .record(senderId, paused, claimed, config.maxAttempts(), config::backoff)
+                  .<Void>mapEmpty();
             });
   }
 }

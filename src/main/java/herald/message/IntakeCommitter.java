@@ -1,6 +1,7 @@
 package herald.message;
 
 import herald.platform.http.IdempotencyStore;
+import herald.platform.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -40,11 +41,13 @@ final class IntakeCommitter {
       Promise<Void> committed) {}
 
   private final Pool pool;
+  private final Metrics metrics;
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private int inFlight;
 
-  IntakeCommitter(Pool pool) {
+  IntakeCommitter(Pool pool, Metrics metrics) {
     this.pool = pool;
+    this.metrics = metrics;
   }
 
   /** Completes once the request's messages, events and idempotency record are committed. */
@@ -95,23 +98,35 @@ final class IntakeCommitter {
     Map<UUID, List<MessageStore.NewMessage>> byAccount = new LinkedHashMap<>();
     group.forEach(
         r -> byAccount.computeIfAbsent(r.accountId(), k -> new ArrayList<>()).addAll(r.rows()));
-    return pool.withTransaction(
-        tx -> {
-          Future<Void> chain = Future.succeededFuture();
-          for (Map.Entry<UUID, List<MessageStore.NewMessage>> e : byAccount.entrySet()) {
-            chain =
-                chain.compose(
-                    v ->
-                        MessageStore.insert(
-                            tx, e.getKey(), "outbound", "queued", e.getValue(), "message.queued"));
-          }
-          for (Request r : group) {
-            if (r.idempotencyKey() != null) {
-              chain = chain.compose(v -> saveKey(tx, r));
-            }
-          }
-          return chain;
-        });
+    return pool.<Void>withTransaction(
+            tx -> {
+              Future<Void> chain = Future.succeededFuture();
+              for (Map.Entry<UUID, List<MessageStore.NewMessage>> e : byAccount.entrySet()) {
+                chain =
+                    chain.compose(
+                        v ->
+                            MessageStore.insert(
+                                tx,
+                                e.getKey(),
+                                "outbound",
+                                "queued",
+                                e.getValue(),
+                                "message.queued"));
+              }
+              for (Request r : group) {
+                if (r.idempotencyKey() != null) {
+                  chain = chain.compose(v -> saveKey(tx, r));
+                }
+              }
+              return chain;
+            })
+        .onSuccess(v -> countQueued(byAccount.values()));
+  }
+
+  private void countQueued(Iterable<List<MessageStore.NewMessage>> committed) {
+    Map<UUID, Integer> bySender = new LinkedHashMap<>();
+    committed.forEach(rows -> rows.forEach(m -> bySender.merge(m.senderId(), 1, Integer::sum)));
+    bySender.forEach((sender, n) -> metrics.messages("sms", sender, "queued", n));
   }
 
   private static Future<Void> saveKey(SqlClient tx, Request r) {

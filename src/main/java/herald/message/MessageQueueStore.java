@@ -48,13 +48,22 @@ public final class MessageQueueStore {
   }
 
   /**
+   * A message a delivery receipt settled.
+   *
+   * @param status {@code delivered} or {@code undelivered}
+   * @param lagSeconds time from its sent record to the receipt's commit
+   */
+  public record Settled(UUID senderId, String status, double lagSeconds) {}
+
+  /**
    * Records a batch of outcomes: sent (with one part row per provider id), requeued with backoff,
    * or failed; each with its event.
    *
    * @param backoff the retry delay for a message by its attempt count
    * @param maxAttempts a RETRY at or past this many attempts becomes FAILED
+   * @return the messages settled by receipts that had arrived before their sent record
    */
-  public Future<Void> record(
+  public Future<List<Settled>> record(
       UUID senderId,
       List<SendOutcome> outcomes,
       List<OutboundSms> claimed,
@@ -88,7 +97,7 @@ public final class MessageQueueStore {
           }
         }
         case RETRY, PAUSED -> {
-          if (o.kind() == SendOutcome.Kind.RETRY && attempt >= maxAttempts) {
+          if (givesUp(o, attempt, maxAttempts)) {
             failedIds.add(o.messageId());
             failedCodes.add(o.errorCode());
             failedMessages.add("gave up after " + attempt + " attempts: " + o.errorMessage());
@@ -112,11 +121,19 @@ public final class MessageQueueStore {
         tx ->
             markSent(tx, senderId, sentIds, firstIds, partIds, partMessages, partNumbers)
                 .compose(
-                    v -> requeue(tx, retryIds, retryDelays, retryCounts, retryCodes, retryMessages))
-                .compose(v -> fail(tx, failedIds, failedCodes, failedMessages)));
+                    settled ->
+                        requeue(tx, retryIds, retryDelays, retryCounts, retryCodes, retryMessages)
+                            .compose(v -> fail(tx, failedIds, failedCodes, failedMessages))
+                            .map(settled)));
   }
 
-  private static Future<Void> markSent(
+  /** Whether an outcome at this attempt fails the message rather than requeueing it. */
+  public static boolean givesUp(SendOutcome outcome, int attempt, int maxAttempts) {
+    return outcome.kind() == SendOutcome.Kind.FAILED
+        || (outcome.kind() == SendOutcome.Kind.RETRY && attempt >= maxAttempts);
+  }
+
+  private static Future<List<Settled>> markSent(
       SqlClient tx,
       UUID senderId,
       List<UUID> ids,
@@ -125,7 +142,7 @@ public final class MessageQueueStore {
       List<UUID> partMessages,
       List<Integer> partNumbers) {
     if (ids.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(List.of());
     }
     return tx.preparedQuery(
             "UPDATE messages m SET status = 'sent', provider_message_id = u.pid, sent_at = now(),"
@@ -207,20 +224,22 @@ public final class MessageQueueStore {
    *
    * @param receivedBy the sender whose session received them
    * @param senderIds the senders sharing its provider account, itself included
+   * @return the messages these receipts settled (delivered or undelivered)
    */
-  public Future<Void> applyReceipts(UUID receivedBy, List<UUID> senderIds, List<Receipt> receipts) {
+  public Future<List<Settled>> applyReceipts(
+      UUID receivedBy, List<UUID> senderIds, List<Receipt> receipts) {
     return pool.withTransaction(
         tx ->
             lockProviderIds(tx, receipts.stream().map(Receipt::providerId).toList())
                 .compose(v -> apply(tx, senderIds, receipts))
                 .compose(
-                    unmatched -> {
+                    applied -> {
                       List<Receipt> waiting =
                           receipts.stream()
-                              .filter(r -> unmatched.contains(r.providerId()))
+                              .filter(r -> applied.unmatched().contains(r.providerId()))
                               .toList();
                       if (waiting.isEmpty()) {
-                        return Future.succeededFuture();
+                        return Future.succeededFuture(applied.settled());
                       }
                       return tx.preparedQuery(
                               "INSERT INTO pending_receipts (provider_message_id, sender_id, delivered, status,"
@@ -233,7 +252,7 @@ public final class MessageQueueStore {
                                   waiting.stream().map(Receipt::delivered).toArray(Boolean[]::new),
                                   waiting.stream().map(Receipt::status).toArray(String[]::new),
                                   waiting.stream().map(Receipt::errorCode).toArray(String[]::new)))
-                          .mapEmpty();
+                          .map(applied.settled());
                     }));
   }
 
@@ -257,7 +276,8 @@ public final class MessageQueueStore {
    * Applies the receipts that arrived before these parts were recorded; part of the sent
    * transaction.
    */
-  private static Future<Void> applyPending(SqlClient tx, UUID senderId, List<String> partIds) {
+  private static Future<List<Settled>> applyPending(
+      SqlClient tx, UUID senderId, List<String> partIds) {
     return tx.preparedQuery(
             "DELETE FROM pending_receipts WHERE provider_message_id = ANY($1)"
                 + " RETURNING provider_message_id, delivered, status, error_code")
@@ -265,7 +285,7 @@ public final class MessageQueueStore {
         .compose(
             rows -> {
               if (rows.rowCount() == 0) {
-                return Future.succeededFuture();
+                return Future.succeededFuture(List.<Settled>of());
               }
               List<Receipt> receipts = new ArrayList<>();
               rows.forEach(
@@ -276,13 +296,15 @@ public final class MessageQueueStore {
                               row.getBoolean("delivered"),
                               row.getString("status"),
                               row.getString("error_code"))));
-              return apply(tx, List.of(senderId), receipts).mapEmpty();
+              return apply(tx, List.of(senderId), receipts).map(Applied::settled);
             });
   }
 
-  /** Applies receipts in {@code tx}; returns the provider ids that matched no part. */
-  private static Future<java.util.Set<String>> apply(
-      SqlClient tx, List<UUID> senderIds, List<Receipt> receipts) {
+  /** What applying receipts did: the provider ids that matched no part, the messages settled. */
+  private record Applied(java.util.Set<String> unmatched, List<Settled> settled) {}
+
+  /** Applies receipts in {@code tx}. */
+  private static Future<Applied> apply(SqlClient tx, List<UUID> senderIds, List<Receipt> receipts) {
     String[] pids = receipts.stream().map(Receipt::providerId).toArray(String[]::new);
     Boolean[] ok = receipts.stream().map(Receipt::delivered).toArray(Boolean[]::new);
     String[] stats = receipts.stream().map(Receipt::status).toArray(String[]::new);
@@ -302,29 +324,34 @@ public final class MessageQueueStore {
                 + " error_message = CASE WHEN agg.bad THEN 'delivery receipt: ' || agg.stat ELSE m.error_message END,"
                 + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= agg.parts THEN now() ELSE m.done_at END,"
                 + " updated_at = now()"
-                + " FROM agg WHERE m.id = agg.message_id AND m.status = 'sent' RETURNING m.id, m.status)"
-                + " SELECT 'u' AS kind, id::text AS value, status FROM upd"
-                + " UNION ALL SELECT 'm', r.pid, NULL FROM r WHERE NOT EXISTS (SELECT 1 FROM message_parts mp"
+                + " FROM agg WHERE m.id = agg.message_id AND m.status = 'sent'"
+                + " RETURNING m.id, m.status, m.sender_id, extract(epoch FROM now() - m.sent_at)::float8 AS lag)"
+                + " SELECT 'u' AS kind, id::text AS value, status, sender_id, lag FROM upd"
+                + " UNION ALL SELECT 'm', r.pid, NULL, NULL, NULL FROM r WHERE NOT EXISTS (SELECT 1 FROM message_parts mp"
                 + " WHERE mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid)")
         .execute(Tuple.of(senderIds.toArray(UUID[]::new), pids, ok, stats, errs))
         .compose(
             rows -> {
               List<UUID> delivered = new ArrayList<>();
               List<UUID> undelivered = new ArrayList<>();
+              List<Settled> settled = new ArrayList<>();
               java.util.Set<String> unmatched = new java.util.HashSet<>();
               rows.forEach(
                   row -> {
+                    String status = row.getString("status");
                     if (row.getString("kind").equals("m")) {
                       unmatched.add(row.getString("value"));
-                    } else if ("delivered".equals(row.getString("status"))) {
-                      delivered.add(UUID.fromString(row.getString("value")));
-                    } else if ("undelivered".equals(row.getString("status"))) {
-                      undelivered.add(UUID.fromString(row.getString("value")));
+                    } else if ("delivered".equals(status) || "undelivered".equals(status)) {
+                      (status.equals("delivered") ? delivered : undelivered)
+                          .add(UUID.fromString(row.getString("value")));
+                      Double lag = row.getDouble("lag");
+                      settled.add(
+                          new Settled(row.getUUID("sender_id"), status, lag == null ? 0 : lag));
                     }
                   });
               return MessageStore.appendEvents(tx, "message.delivered", delivered)
                   .compose(v -> MessageStore.appendEvents(tx, "message.undelivered", undelivered))
-                  .map(unmatched);
+                  .map(new Applied(unmatched, settled));
             });
   }
 

@@ -37,13 +37,13 @@ public final class MessageRoutes {
   private final IdempotencyStore idempotency;
   private final IntakeCommitter committer;
 
-  public MessageRoutes(Vertx vertx, Pool pool) {
+  public MessageRoutes(Vertx vertx, Pool pool, herald.platform.metrics.Metrics metrics) {
     this.vertx = vertx;
     this.pool = pool;
     this.messages = new MessageStore(pool);
     this.intake = new MessageIntake(pool);
     this.idempotency = new IdempotencyStore(pool);
-    this.committer = new IntakeCommitter(pool);
+    this.committer = new IntakeCommitter(pool, metrics);
   }
 
   public Router router() {

@@ -4,6 +4,7 @@ import herald.auth.Passwords;
 import herald.auth.Tokens;
 import herald.platform.config.HeraldConfig;
 import herald.platform.http.RateLimits;
+import herald.platform.metrics.Metrics;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     answers 503
  * @param draining set when shutdown begins; readiness then answers 503
  * @param clock the time campaign schedules are judged by (the system clock; tests move their own)
+ * @param metrics where components report what they do; rendered at {@code /metrics}
  */
 public record Platform(
     HeraldConfig config,
@@ -33,10 +35,16 @@ public record Platform(
     AtomicBoolean started,
     AtomicBoolean draining,
     AtomicInteger httpPort,
-    Clock clock) {
+    Clock clock,
+    Metrics metrics) {
 
   public static Platform create(
-      HeraldConfig config, Pool pool, Tokens tokens, Passwords passwords, Clock clock) {
+      HeraldConfig config,
+      Pool pool,
+      Tokens tokens,
+      Passwords passwords,
+      Clock clock,
+      Metrics metrics) {
     return new Platform(
         config,
         pool,
@@ -48,7 +56,8 @@ public record Platform(
         new AtomicBoolean(),
         new AtomicBoolean(),
         new AtomicInteger(),
-        clock);
+        clock,
+        metrics);
   }
 
   /** The base URL providers use to call Herald back: {@code http.public_url}, or loopback. */

@@ -55,7 +55,7 @@ public final class DispatcherVerticle extends VerticleBase {
     endpoints = new EndpointStore(platform.pool());
     courier = new Courier(vertx, config.maxInFlightPerEndpoint(), platform.version());
     targets = new Targets(vertx, config.allowPrivateTargets());
-    writer = new ResultWriter(vertx, deliveries, config.batchSize());
+    writer = new ResultWriter(vertx, deliveries, config.batchSize(), platform.metrics());
     vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
     vertx
         .eventBus()
@@ -177,10 +177,25 @@ public final class DispatcherVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
+    reportCircuits();
     deliveries
         .dueEndpoints()
         .onSuccess(due -> due.forEach(this::wake))
         .onFailure(err -> LOG.debug("Webhook sweep failed: {}", err.getMessage()));
+  }
+
+  /** Counts this instance's endpoint circuits by state for the metrics. */
+  private void reportCircuits() {
+    Map<String, Integer> byState = new HashMap<>();
+    pumps
+        .values()
+        .forEach(
+            p -> {
+              if (p.succeeded() && p.result() != null) {
+                byState.merge(p.result().circuitState(), 1, Integer::sum);
+              }
+            });
+    platform.metrics().webhookCircuits(index, byState);
   }
 
   private void wake(UUID endpointId) {

@@ -65,6 +65,11 @@ final class EndpointPump {
   private String targetProblem;
   private long targetCheckedAt;
 
+  /** The circuit breaker's state: {@code closed}, {@code half_open} or {@code open}. */
+  String circuitState() {
+    return breaker.state().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   EndpointPump(
       Vertx vertx,
       WebhookConfig config,

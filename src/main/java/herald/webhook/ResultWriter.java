@@ -1,5 +1,6 @@
 package herald.webhook;
 
+import herald.platform.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -23,11 +24,13 @@ final class ResultWriter {
   private final Vertx vertx;
   private final DeliveryStore store;
   private final int batchSize;
+  private final Metrics metrics;
   private List<DeliveryStore.Result> results = new ArrayList<>();
   private Set<EndpointPump> pumps = new LinkedHashSet<>();
   private boolean scheduled;
 
-  ResultWriter(Vertx vertx, DeliveryStore store, int batchSize) {
+  ResultWriter(Vertx vertx, DeliveryStore store, int batchSize, Metrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.store = store;
     this.batchSize = batchSize;
@@ -56,7 +59,11 @@ final class ResultWriter {
     pumps = new LinkedHashSet<>();
     return store
         .record(batch)
-        .onSuccess(v -> woken.forEach(EndpointPump::recorded))
+        .onSuccess(
+            v -> {
+              batch.forEach(r -> metrics.webhookAttempt(outcome(r.status()), r.latencyMs()));
+              woken.forEach(EndpointPump::recorded);
+            })
         .onFailure(
             err ->
                 LOG.warn(
@@ -65,5 +72,14 @@ final class ResultWriter {
                     batch.size(),
                     err.getMessage()))
         .otherwiseEmpty();
+  }
+
+  /** A delivery's state after an attempt, as the metric's outcome. */
+  private static String outcome(String status) {
+    return switch (status) {
+      case "succeeded" -> "succeeded";
+      case "pending" -> "retrying";
+      default -> "failed";
+    };
   }
 }

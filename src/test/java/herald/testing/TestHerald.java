@@ -5,6 +5,7 @@ import herald.platform.config.ConfigLoader;
 import herald.platform.config.HeraldConfig;
 import herald.platform.database.EmbeddedPostgres;
 import herald.platform.database.Migrations;
+import herald.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -115,7 +116,8 @@ public final class TestHerald implements AutoCloseable {
                     .put("uploads", limit(10_000, 60))
                     .put("other", limit(100_000, 60)))
             .mergeIn(overrides, true);
-    Vertx vertx = Vertx.vertx();
+    Metrics metrics = Metrics.create();
+    Vertx vertx = metrics.newVertx();
     HeraldConfig loaded;
     try {
       loaded = load(vertx, config, env);
@@ -123,7 +125,7 @@ public final class TestHerald implements AutoCloseable {
       vertx.close();
       throw e;
     }
-    Herald herald = Herald.start(vertx, loaded, clock).await();
+    Herald herald = Herald.start(vertx, loaded, clock, metrics).await();
     return new TestHerald(vertx, herald, database);
   }
 

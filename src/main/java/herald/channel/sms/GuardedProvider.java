@@ -86,6 +86,11 @@ final class GuardedProvider implements SmsProvider {
     return provider.window();
   }
 
+  /** The breaker's state: {@code closed}, {@code half_open} or {@code open}. */
+  String circuitState() {
+    return breaker.state().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   @Override
   public JsonObject status() {
     CircuitBreakerState state = breaker.state();

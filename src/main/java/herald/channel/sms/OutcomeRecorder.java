@@ -4,6 +4,7 @@ import herald.message.MessageQueueStore;
 import herald.message.OutboundSms;
 import herald.message.SendOutcome;
 import herald.platform.config.EngineConfig;
+import herald.platform.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -30,12 +31,14 @@ final class OutcomeRecorder {
 
   private final MessageQueueStore queue;
   private final EngineConfig config;
+  private final Metrics metrics;
   private final List<Pending> waiting = new ArrayList<>();
   private int inFlight;
 
-  OutcomeRecorder(MessageQueueStore queue, EngineConfig config) {
+  OutcomeRecorder(MessageQueueStore queue, EngineConfig config, Metrics metrics) {
     this.queue = queue;
     this.config = config;
+    this.metrics = metrics;
   }
 
   /** Completes once the outcome (sent, requeued or failed, with its event) is committed. */
@@ -66,6 +69,8 @@ final class OutcomeRecorder {
                         batch.stream().map(Pending::message).toList(),
                         config.maxAttempts(),
                         config::backoff)
+                    .onSuccess(settled -> count(senderId, batch, settled))
+                    .<Void>mapEmpty()
                     .onComplete(
                         done ->
                             batch.forEach(
@@ -82,5 +87,26 @@ final class OutcomeRecorder {
               inFlight--;
               flush();
             });
+  }
+
+  /** Counts the committed transitions of one sender's batch. */
+  private void count(UUID senderId, List<Pending> batch, List<MessageQueueStore.Settled> settled) {
+    int sent = 0;
+    int requeued = 0;
+    int failed = 0;
+    for (Pending p : batch) {
+      if (p.outcome().kind() == SendOutcome.Kind.SENT) {
+        sent++;
+      } else if (MessageQueueStore.givesUp(
+          p.outcome(), p.message().attempts(), config.maxAttempts())) {
+        failed++;
+      } else {
+        requeued++;
+      }
+    }
+    metrics.messages("sms", senderId, "sent", sent);
+    metrics.messages("sms", senderId, "requeued", requeued);
+    metrics.messages("sms", senderId, "failed", failed);
+    SmsMetrics.settled(metrics, settled);
   }
 }

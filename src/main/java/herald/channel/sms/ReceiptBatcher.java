@@ -2,6 +2,7 @@ package herald.channel.sms;
 
 import herald.message.MessageQueueStore;
 import herald.message.MessageQueueStore.Receipt;
+import herald.platform.metrics.Metrics;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ final class ReceiptBatcher {
   private final Context context;
   private final MessageQueueStore queue;
   private final Function<UUID, List<UUID>> siblings;
+  private final Metrics metrics;
   private final ConcurrentLinkedQueue<Pending> incoming = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
@@ -38,10 +40,15 @@ final class ReceiptBatcher {
    * @param siblings the senders sharing a sender's provider account (receipts may arrive on any of
    *     their sessions), itself included
    */
-  ReceiptBatcher(Context context, MessageQueueStore queue, Function<UUID, List<UUID>> siblings) {
+  ReceiptBatcher(
+      Context context,
+      MessageQueueStore queue,
+      Function<UUID, List<UUID>> siblings,
+      Metrics metrics) {
     this.context = context;
     this.queue = queue;
     this.siblings = siblings;
+    this.metrics = metrics;
   }
 
   /** Thread-safe; completes once the receipt is committed. */
@@ -81,7 +88,11 @@ final class ReceiptBatcher {
     queue
         .applyReceipts(
             senderId, siblings.apply(senderId), batch.stream().map(Pending::receipt).toList())
-        .onSuccess(v -> batch.forEach(p -> p.done().complete(null)))
+        .onSuccess(
+            settled -> {
+              SmsMetrics.settled(metrics, settled);
+              batch.forEach(p -> p.done().complete(null));
+            })
         .onFailure(err -> batch.forEach(p -> p.done().completeExceptionally(err)))
         .onComplete(
             done -> {

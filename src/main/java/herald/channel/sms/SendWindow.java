@@ -32,6 +32,15 @@ final class SendWindow {
     return slot.future();
   }
 
+  /** Slots taken now (read by metrics from another thread: a stale value is fine). */
+  int inUse() {
+    return used;
+  }
+
+  int size() {
+    return size;
+  }
+
   /** Frees a slot, handing it straight to the longest waiter if there is one. */
   void release() {
     Promise<Void> next = waiting.poll();

@@ -40,6 +40,9 @@ public final class SmsChannelVerticle extends VerticleBase {
   private final Map<UUID, Sender> senders = new HashMap<>();
   private final Map<UUID, SendWindow> windows = new HashMap<>();
 
+  /** Each loaded sender's window and circuit gauges, removed with the sender. */
+  private final Map<UUID, AutoCloseable> gauges = new HashMap<>();
+
   /** Messages handed over by the engine whose outcome is not recorded yet. */
   private final Set<UUID> held = new HashSet<>();
 
@@ -58,9 +61,14 @@ public final class SmsChannelVerticle extends VerticleBase {
     senderStore = new SenderStore(platform.pool());
     inbound = new Inbound(platform.pool(), platform.config().sms());
     receipts =
-        new ReceiptBatcher(context, new MessageQueueStore(platform.pool()), this::sharingAccount);
+        new ReceiptBatcher(
+            context,
+            new MessageQueueStore(platform.pool()),
+            this::sharingAccount,
+            platform.metrics());
     outcomes =
-        new OutcomeRecorder(new MessageQueueStore(platform.pool()), platform.config().engine());
+        new OutcomeRecorder(
+            new MessageQueueStore(platform.pool()), platform.config().engine(), platform.metrics());
     // Messages held here longer than the stale limit (a slow provider, a small window) must not be
     // requeued by the engine's stale sweep while they are still going to be sent.
     MessageQueueStore queue = new MessageQueueStore(platform.pool());
@@ -270,11 +278,14 @@ public final class SmsChannelVerticle extends VerticleBase {
                 if (old != null) {
                   work.add(old.close());
                 }
+                unregister(sender.id());
                 SmsProvider provider = create(sender);
                 senders.put(sender.id(), sender);
                 if (provider != null) {
                   providers.put(sender.id(), provider);
-                  windows.put(sender.id(), new SendWindow(provider.window()));
+                  SendWindow window = new SendWindow(provider.window());
+                  windows.put(sender.id(), window);
+                  register(sender.id(), window, provider);
                   work.add(provider.start());
                 }
               }
@@ -282,6 +293,7 @@ public final class SmsChannelVerticle extends VerticleBase {
                 if (!seen.contains(gone)) {
                   senders.remove(gone);
                   windows.remove(gone);
+                  unregister(gone);
                   SmsProvider provider = providers.remove(gone);
                   if (provider != null) {
                     work.add(provider.close());
@@ -290,6 +302,27 @@ public final class SmsChannelVerticle extends VerticleBase {
               }
               return Future.join(work).mapEmpty();
             });
+  }
+
+  private void register(UUID senderId, SendWindow window, SmsProvider provider) {
+    if (provider instanceof GuardedProvider guarded) {
+      gauges.put(
+          senderId,
+          platform
+              .metrics()
+              .smsSender(senderId, window::inUse, window.size(), guarded::circuitState));
+    }
+  }
+
+  private void unregister(UUID senderId) {
+    AutoCloseable registration = gauges.remove(senderId);
+    if (registration != null) {
+      try {
+        registration.close();
+      } catch (Exception e) {
+        LOG.debug("Removing the gauges of sender {} failed", senderId, e);
+      }
+    }
   }
 
   private SmsProvider create(Sender sender) {
@@ -314,6 +347,7 @@ public final class SmsChannelVerticle extends VerticleBase {
     List<Future<Void>> closing = new ArrayList<>();
     providers.values().forEach(p -> closing.add(p.close()));
     providers.clear();
+    new ArrayList<>(gauges.keySet()).forEach(this::unregister);
     return Future.join(closing);
   }
 }

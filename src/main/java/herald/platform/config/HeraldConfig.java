@@ -23,7 +23,8 @@ public record HeraldConfig(
     SmsConfig sms,
     SimulatorConfig simulators,
     WebhookConfig webhooks,
-    ContactsConfig contacts) {
+    ContactsConfig contacts,
+    MetricsConfig metrics) {
 
   /**
    * Validates the merged configuration tree, which must hold every key (the built-in defaults under
@@ -45,6 +46,7 @@ public record HeraldConfig(
         SmsConfig.from(root.child("sms")),
         SimulatorConfig.from(root.child("simulators")),
         WebhookConfig.from(root.child("webhooks")),
-        ContactsConfig.from(root.child("contacts")));
+        ContactsConfig.from(root.child("contacts")),
+        MetricsConfig.from(root.child("metrics")));
   }
 }

@@ -25,6 +25,7 @@ import herald.message.MessageRoutes;
 import herald.message.PhoneNumberRoutes;
 import herald.platform.Platform;
 import herald.platform.health.HealthRoutes;
+import herald.platform.metrics.MetricsRoutes;
 import herald.sender.SenderRoutes;
 import herald.sender.SenderStore;
 import herald.template.TemplateRoutes;
@@ -55,6 +56,7 @@ public final class ApiRouter {
     }
     new HealthRoutes(vertx, platform).mount(root);
     OpenApi.mount(root);
+    new MetricsRoutes(platform.metrics(), platform.config().metrics()).mount(root);
 
     var pool = platform.pool();
     UserStore users = new UserStore(pool);
@@ -128,7 +130,7 @@ public final class ApiRouter {
     api.post("/messages/analyze")
         .handler(Scoped.require("messages:read"))
         .respond(phoneNumbers::analyze);
-    api.route("/messages*").subRouter(new MessageRoutes(vertx, pool).router());
+    api.route("/messages*").subRouter(new MessageRoutes(vertx, pool, platform.metrics()).router());
     api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router());
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router());
