@@ -105,6 +105,12 @@ final class Inbound {
           object.put(optional, value);
         }
       }
+      if (type.equals("document") && !object.containsKey("filename")) {
+        object.put("filename", "document");
+      }
+      if (type.equals("sticker")) {
+        object.put("animated", MediaTypes.isAnimatedWebp(content));
+      }
       if (type.equals("audio")) {
         object.put("voice", given.getBoolean("voice", false));
       }

@@ -95,7 +95,7 @@ final class MediaTypes {
     };
   }
 
-  private static boolean isAnimatedWebp(Buffer content) {
+  static boolean isAnimatedWebp(Buffer content) {
     int limit = Math.min(content.length(), 64);
     return content.getString(0, limit, "ISO-8859-1").contains("ANIM");
   }
