@@ -8,7 +8,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +56,18 @@ final class Statuses {
   private final Vertx vertx;
   private final WhatsAppSimConfig config;
   private final Webhooks webhooks;
-  private final Map<String, JsonObject> messages = new ConcurrentHashMap<>();
+
+  /** How many accepted messages {@link #messages()} keeps, newest last. */
+  static final int KEPT_MESSAGES = 100_000;
+
+  private final Map<String, JsonObject> messages =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) {
+              return size() > KEPT_MESSAGES;
+            }
+          });
   private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
   private final Set<Timer> timers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -93,9 +106,11 @@ final class Statuses {
     chain.onFailure(e -> LOG.debug("Statuses of {} stopped: {}", message.id(), e.getMessage()));
   }
 
-  /** Every accepted message, with its request and its latest status. */
+  /** The accepted messages (the last {@value #KEPT_MESSAGES}), oldest first, with their status. */
   List<JsonObject> messages() {
-    return messages.values().stream().map(JsonObject::copy).toList();
+    synchronized (messages) {
+      return messages.values().stream().map(JsonObject::copy).toList();
+    }
   }
 
   void close() {
@@ -117,7 +132,12 @@ final class Statuses {
     if (closed) {
       return Future.failedFuture("simulator closed");
     }
-    messages.computeIfPresent(message.id(), (id, m) -> m.put("status", status));
+    synchronized (messages) {
+      JsonObject stored = messages.get(message.id());
+      if (stored != null) {
+        stored.put("status", status);
+      }
+    }
     long now = Instant.now().getEpochSecond();
     JsonObject entry =
         new JsonObject()
@@ -163,9 +183,27 @@ final class Statuses {
                 : new Conversation(randomHex(16), now + Duration.ofHours(24).toSeconds()));
   }
 
+  /** The asynchronous failures the simulator reports, by code: {title, details}. */
+  static final Map<Integer, List<String>> FAILURES =
+      Map.of(
+          131026, List.of("Message undeliverable", "Message Undeliverable."),
+          131047, List.of("Re-engagement message", RE_ENGAGEMENT_DETAILS),
+          131049,
+              List.of(
+                  "This message was not delivered to maintain healthy ecosystem engagement.",
+                  "In order to maintain a healthy ecosystem engagement, the message failed to be"
+                      + " delivered."),
+          131050,
+              List.of(
+                  "Unable to deliver the message. This recipient has chosen to stop receiving"
+                      + " marketing messages on WhatsApp from your business.",
+                  "Unable to deliver the message. This recipient has chosen to stop receiving"
+                      + " marketing messages on WhatsApp from your business."),
+          131000, List.of("Something went wrong", "Something went wrong."));
+
   private static JsonObject error(int code) {
-    String title = code == 131047 ? "Re-engagement message" : "Message undeliverable";
-    String details = code == 131047 ? RE_ENGAGEMENT_DETAILS : "Message Undeliverable.";
+    String title = FAILURES.get(code).get(0);
+    String details = FAILURES.get(code).get(1);
     return new JsonObject()
         .put("code", code)
         .put("title", title)

@@ -61,6 +61,7 @@ public record WhatsAppSimConfig(
     Duration readDelay,
     double readRate,
     double undeliverableRate,
+    int undeliverableCode,
     Set<String> undeliverableNumbers,
     Duration customerServiceWindow,
     WindowErrors windowErrors,
@@ -156,6 +157,10 @@ public record WhatsAppSimConfig(
     requireFraction("failureRate", failureRate);
     requireFraction("readRate", readRate);
     requireFraction("undeliverableRate", undeliverableRate);
+    if (!Statuses.FAILURES.containsKey(undeliverableCode)) {
+      throw new IllegalArgumentException(
+          "undeliverableCode must be one of " + Statuses.FAILURES.keySet());
+    }
     requireFraction("duplicateRate", duplicateRate);
     for (String number : undeliverableNumbers) {
       if (!number.matches("^[0-9]{5,15}$")) {
@@ -198,6 +203,7 @@ public record WhatsAppSimConfig(
         step,
         1.0,
         0.0,
+        131026,
         Set.of(),
         Duration.ofHours(24),
         WindowErrors.WEBHOOK,
@@ -256,6 +262,7 @@ public record WhatsAppSimConfig(
     private Duration readDelay;
     private double readRate;
     private double undeliverableRate;
+    private int undeliverableCode;
     private Set<String> undeliverableNumbers;
     private Duration customerServiceWindow;
     private WindowErrors windowErrors;
@@ -281,6 +288,7 @@ public record WhatsAppSimConfig(
       readDelay = c.readDelay;
       readRate = c.readRate;
       undeliverableRate = c.undeliverableRate;
+      undeliverableCode = c.undeliverableCode;
       undeliverableNumbers = c.undeliverableNumbers;
       customerServiceWindow = c.customerServiceWindow;
       windowErrors = c.windowErrors;
@@ -363,6 +371,13 @@ public record WhatsAppSimConfig(
       return this;
     }
 
+    /** Sets the share of messages that fail and the error code they fail with. */
+    public Builder undeliverable(double rate, int code) {
+      undeliverableRate = rate;
+      undeliverableCode = code;
+      return this;
+    }
+
     public Builder undeliverableNumbers(Set<String> value) {
       undeliverableNumbers = value;
       return this;
@@ -414,6 +429,7 @@ public record WhatsAppSimConfig(
           readDelay,
           readRate,
           undeliverableRate,
+          undeliverableCode,
           undeliverableNumbers,
           customerServiceWindow,
           windowErrors,

@@ -147,6 +147,8 @@ public final class WhatsAppSimulator {
       built = Inbound.build(request, config, media, WaIds.messageId(request.getString("from")));
     } catch (GraphError e) {
       return Future.failedFuture(e);
+    } catch (ClassCastException e) {
+      return Future.failedFuture(GraphError.invalidParameter("A field has the wrong JSON type."));
     }
     lastInbound.put(built.waId(), Instant.now());
     return webhooks
@@ -299,9 +301,10 @@ public final class WhatsAppSimulator {
         throw GraphError.reEngagement();
       }
       failure = 131047;
-    } else if (config.undeliverableNumbers().contains(request.waId())
-        || ThreadLocalRandom.current().nextDouble() < config.undeliverableRate()) {
+    } else if (config.undeliverableNumbers().contains(request.waId())) {
       failure = 131026;
+    } else if (ThreadLocalRandom.current().nextDouble() < config.undeliverableRate()) {
+      failure = config.undeliverableCode();
     }
     String id = WaIds.messageId(request.waId());
     JsonObject message = new JsonObject().put("id", id);

@@ -3,9 +3,11 @@ package herald.sim.whatsapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.whatsapp.WhatsAppSimConfig.WindowErrors;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -100,14 +102,20 @@ class WhatsAppSimulatorTest {
   }
 
   private String uploadJpeg() {
-    Buffer jpeg = MediaTypes.sample("image/jpeg");
-    HttpResponse<Buffer> response = api.upload(phone, "image/jpeg", "photo.jpg", jpeg);
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
-    return response.bodyAsJsonObject().getString("id");
+    return upload("image/jpeg", "photo.jpg");
   }
 
+  /** Uploads a small file of {@code mime} whose leading bytes are that format's signature. */
   private String upload(String mime, String filename) {
-    HttpResponse<Buffer> response = api.upload(phone, mime, filename, MediaTypes.sample(mime));
+    Buffer content =
+        switch (mime) {
+          case "image/jpeg" -> WhatsAppMediaTest.JPEG;
+          case "application/pdf" -> Buffer.buffer("%PDF-1.7\n%%EOF\n");
+          case "audio/ogg" -> Buffer.buffer("OggS\0\u0002 opus test", "ISO-8859-1");
+          case "image/webp" -> Buffer.buffer("RIFF\u0010\0\0\0WEBPVP8 test", "ISO-8859-1");
+          default -> throw new IllegalArgumentException(mime);
+        };
+    HttpResponse<Buffer> response = api.upload(phone, mime, filename, content);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject().getString("id");
   }
@@ -479,28 +487,32 @@ class WhatsAppSimulatorTest {
   @Test
   void closesTheWindowWhenItsTimeIsUp() throws InterruptedException {
     restart(
-        b -> b.windowErrors(WindowErrors.RESPONSE).customerServiceWindow(Duration.ofMillis(300)));
+        b -> b.windowErrors(WindowErrors.RESPONSE).customerServiceWindow(Duration.ofSeconds(3)));
     inboundFrom(USER);
     accepted(api.send(phone, Messages.text(USER, "inside")));
 
-    Thread.sleep(400);
+    Thread.sleep(3_100);
 
     assertGraphError(api.send(phone, Messages.text(USER, "outside")), 400, 131047);
   }
 
   @Test
   void limitsThroughputPerPhoneNumberWith130429() {
-    restart(b -> b.messagesPerSecond(2));
+    restart(b -> b.messagesPerSecond(1));
     JsonObject template = Messages.template(USER, "hello_world", "en_US", 0);
 
+    List<Future<HttpResponse<Buffer>>> sends = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      sends.add(
+          api.request(HttpMethod.POST, "/v23.0/" + phone + "/messages").sendJsonObject(template));
+    }
     List<Integer> codes = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      HttpResponse<Buffer> response = api.send(phone, template);
+    for (Future<HttpResponse<Buffer>> send : sends) {
+      HttpResponse<Buffer> response = send.await();
       codes.add(response.statusCode() == 200 ? 0 : error(response).getInteger("code"));
     }
 
-    assertThat(codes).contains(130429);
-    assertThat(codes.get(0)).isZero();
+    assertThat(codes).contains(0, 130429).containsOnly(0, 130429);
   }
 
   @Test
@@ -521,6 +533,19 @@ class WhatsAppSimulatorTest {
 
     JsonObject failed = sink.awaitStatus(id, "failed").status();
     assertThat(failed.getJsonArray("errors").getJsonObject(0).getInteger("code")).isEqualTo(131026);
+  }
+
+  @Test
+  void failsMessagesAtTheUndeliverableRateWithTheConfiguredCode() throws InterruptedException {
+    restart(b -> b.undeliverable(1.0, 131049));
+
+    String id = accepted(api.send(phone, Messages.template(USER, "hello_world", "en_US", 0)));
+
+    JsonObject error =
+        sink.awaitStatus(id, "failed").status().getJsonArray("errors").getJsonObject(0);
+    assertThat(error.getInteger("code")).isEqualTo(131049);
+    assertThat(error.getString("title")).contains("healthy ecosystem engagement");
+    assertThat(sim.messages()).extracting(m -> m.getString("status")).containsExactly("failed");
   }
 
   @Test
