@@ -3,6 +3,7 @@ package herald.sim.whatsapp;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * A Graph API error as the Cloud API answers it: the HTTP status and the body {@code
@@ -182,7 +183,7 @@ final class GraphError extends RuntimeException {
         null,
         "OAuthException",
         paused ? "(#132015) Template is Paused" : "(#132016) Template is disabled",
-        "Template " + name + " is " + status.toLowerCase(java.util.Locale.ROOT) + ".");
+        "Template " + name + " is " + status.toLowerCase(Locale.ROOT) + ".");
   }
 
   /** 400, code 131053: an upload whose file the media service refuses. */

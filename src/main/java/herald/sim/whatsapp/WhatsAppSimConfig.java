@@ -1,6 +1,7 @@
 package herald.sim.whatsapp;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -233,7 +234,7 @@ public record WhatsAppSimConfig(
           || uri.getHost() == null) {
         throw new IllegalArgumentException("webhookUrl must be an absolute http(s) URL: " + url);
       }
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalArgumentException("webhookUrl is not a URL: " + url, e);
     }
   }

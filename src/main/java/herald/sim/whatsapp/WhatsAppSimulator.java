@@ -20,8 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -268,7 +268,8 @@ public final class WhatsAppSimulator {
   private void send(RoutingContext ctx) {
     PhoneNumber phone = phone(ctx, "post");
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+    if (contentType == null
+        || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw GraphError.invalidParameter("Messages must be sent as application/json.");
     }
     JsonObject body;
@@ -358,7 +359,8 @@ public final class WhatsAppSimulator {
   private void upload(RoutingContext ctx) {
     PhoneNumber phone = phone(ctx, "post");
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
+    if (contentType == null
+        || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       throw GraphError.invalidParameter("Media must be uploaded as multipart/form-data.");
     }
     var form = ctx.request().formAttributes();
@@ -382,7 +384,7 @@ public final class WhatsAppSimulator {
     if (type == null) {
       throw GraphError.requiredParameter("type");
     }
-    String mime = type.toLowerCase().split(";")[0].trim();
+    String mime = type.toLowerCase(Locale.ROOT).split(";")[0].trim();
     if (MediaTypes.kindOf(mime) == null) {
       throw GraphError.invalidParameter(
           "Param type must be a supported media type; \"" + type + "\" is not.");
@@ -468,126 +470,14 @@ public final class WhatsAppSimulator {
     if (!waba.equals(config.wabaId())) {
       throw GraphError.unknownObject("get", waba);
     }
-    var params = ctx.request().params();
-    String name = params.get("name");
-    String status = params.get("status");
-    String language = params.get("language");
-    List<TemplateDefinition> matching =
-        config.templates().stream()
-            .filter(t -> name == null || t.name().contains(name))
-            .filter(t -> status == null || t.status().equalsIgnoreCase(status))
-            .filter(t -> language == null || t.language().equals(language))
-            .toList();
-    int limit = intParam(params.get("limit"), 25, 1, 1000);
-    int start = 0;
-    int end;
-    if (params.get("after") != null) {
-      start = cursor(params.get("after")) + 1;
-      end = Math.min(matching.size(), start + limit);
-    } else if (params.get("before") != null) {
-      end = cursor(params.get("before"));
-      start = Math.max(0, end - limit);
-    } else {
-      end = Math.min(matching.size(), limit);
-    }
-    start = Math.min(Math.max(0, start), matching.size());
-    end = Math.max(start, Math.min(end, matching.size()));
-    JsonArray data = new JsonArray();
-    matching.subList(start, end).forEach(t -> data.add(templateJson(t)));
-    JsonObject answer = new JsonObject().put("data", data);
-    if (!data.isEmpty()) {
-      JsonObject paging =
-          new JsonObject()
-              .put(
-                  "cursors",
-                  new JsonObject().put("before", cursor(start)).put("after", cursor(end - 1)));
-      String self =
-          baseUrl() + ctx.request().path() + "?limit=" + limit + filters(name, status, language);
-      if (end < matching.size()) {
-        paging.put("next", self + "&after=" + cursor(end - 1));
-      }
-      if (start > 0) {
-        paging.put("previous", self + "&before=" + cursor(start));
-      }
-      answer.put("paging", paging);
-    }
-    reply(ctx, 200, answer);
+    reply(
+        ctx,
+        200,
+        TemplateListing.page(
+            config.templates(), ctx.request().params(), baseUrl() + ctx.request().path()));
   }
 
-  private static String filters(String name, String status, String language) {
-    StringBuilder query = new StringBuilder();
-    Map<String, String> given = new java.util.LinkedHashMap<>();
-    given.put("name", name);
-    given.put("status", status);
-    given.put("language", language);
-    given.forEach(
-        (k, v) -> {
-          if (v != null) {
-            query
-                .append('&')
-                .append(k)
-                .append('=')
-                .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8));
-          }
-        });
-    return query.toString();
-  }
-
-  private static JsonObject templateJson(TemplateDefinition t) {
-    JsonArray components = new JsonArray();
-    if (t.headerParameters() == 1) {
-      components.add(
-          new JsonObject()
-              .put("type", "HEADER")
-              .put("format", "TEXT")
-              .put("text", "Header {{1}}")
-              .put("example", new JsonObject().put("header_text", new JsonArray().add("Example"))));
-    }
-    JsonObject body = new JsonObject().put("type", "BODY").put("text", t.bodyText());
-    if (t.bodyParameters() > 0) {
-      JsonArray example = new JsonArray();
-      for (int i = 1; i <= t.bodyParameters(); i++) {
-        example.add("Example " + i);
-      }
-      body.put("example", new JsonObject().put("body_text", new JsonArray().add(example)));
-    }
-    components.add(body);
-    if (t.quickReplyButtons() > 0) {
-      JsonArray buttons = new JsonArray();
-      for (int i = 1; i <= t.quickReplyButtons(); i++) {
-        buttons.add(new JsonObject().put("type", "QUICK_REPLY").put("text", "Option " + i));
-      }
-      components.add(new JsonObject().put("type", "BUTTONS").put("buttons", buttons));
-    }
-    return new JsonObject()
-        .put("name", t.name())
-        .put("parameter_format", "POSITIONAL")
-        .put("components", components)
-        .put("language", t.language())
-        .put("status", t.status())
-        .put("category", t.category())
-        .put(
-            "id",
-            Long.toString(
-                1_000_000_000_000_000L
-                    + Math.floorMod((t.name() + "/" + t.language()).hashCode(), 1_000_000_000L)));
-  }
-
-  private static String cursor(int index) {
-    return Base64.getEncoder()
-        .encodeToString(Integer.toString(index).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static int cursor(String value) {
-    try {
-      return Integer.parseInt(
-          new String(Base64.getDecoder().decode(value), StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException e) {
-      throw GraphError.invalidParameter("Invalid cursor: " + value);
-    }
-  }
-
-  private static int intParam(String value, int fallback, int min, int max) {
+  static int intParam(String value, int fallback, int min, int max) {
     if (value == null) {
       return fallback;
     }
