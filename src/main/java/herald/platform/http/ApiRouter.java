@@ -88,7 +88,7 @@ public final class ApiRouter {
         .handler(
             ctx -> {
               HttpMethod method = ctx.request().method();
-              String path = ctx.normalizedPath();
+              String path = Requests.canonicalPath(ctx);
               if (ImportRoutes.streamed(method, path)
                   || (method == HttpMethod.POST && UploadRoutes.uploadPath(path))) {
                 hold.handle(ctx); // streamed to disk by the route, never buffered
