@@ -50,6 +50,7 @@ public final class ApiRouter {
     Router root = Router.router(vertx);
     root.route().handler(new RequestIds());
     root.route().failureHandler(problems);
+    root.route().handler(QueryParams.guard());
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       root.errorHandler(status, problems);
     }

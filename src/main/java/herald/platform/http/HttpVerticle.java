@@ -36,6 +36,7 @@ public final class HttpVerticle extends VerticleBase {
                 .setIdleTimeout(120));
     return server
         .requestHandler(ApiRouter.build(vertx, platform))
+        .invalidRequestHandler(ProblemHandler::invalidRequest)
         .listen()
         .onSuccess(s -> platform.httpPort().compareAndSet(0, s.actualPort()));
   }
