@@ -56,7 +56,7 @@ public final class ApiKeyRoutes {
     JsonInput in = JsonInput.of(ctx, CREATE_FIELDS);
     String name = in.requiredString("name", 1, 200);
     List<String> scopes = in.optionalStringList("scopes", 64, 64);
-    if (scopes == null && !in.has("scopes")) {
+    if (in.missing("scopes")) {
       in.error("scopes", "required", "'scopes' is required");
     } else if (scopes != null && scopes.isEmpty()) {
       in.error("scopes", "required", "'scopes' must name at least one scope");

@@ -31,8 +31,15 @@ public final class Passwords {
         () -> BCrypt.withDefaults().hashToString(cost, password.toCharArray()), false);
   }
 
-  /** True when {@code password} matches {@code hash}; a null hash is checked against a dummy. */
+  /**
+   * True when {@code password} matches {@code hash}; a null hash is checked against a dummy. A
+   * password over {@value #MAX_BYTES} bytes matches nothing (none can have been stored) and is
+   * false at once, never handed to bcrypt, which refuses it.
+   */
   public Future<Boolean> verify(String password, String hash) {
+    if (tooLong(password)) {
+      return Future.succeededFuture(false);
+    }
     return vertx.executeBlocking(
         () -> {
           // Checking against a dummy when the user does not exist keeps login timing the same
@@ -52,12 +59,17 @@ public final class Passwords {
     return dummy;
   }
 
+  /** True when bcrypt cannot take {@code password}: more than {@value #MAX_BYTES} UTF-8 bytes. */
+  public static boolean tooLong(String password) {
+    return password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES;
+  }
+
   /** Null when acceptable, else the reason. */
   public static String problem(String password) {
     if (password.length() < MIN_LENGTH) {
       return "password must be at least " + MIN_LENGTH + " characters";
     }
-    if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+    if (tooLong(password)) {
       return "password must be at most " + MAX_BYTES + " bytes";
     }
     return null;

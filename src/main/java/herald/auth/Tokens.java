@@ -10,7 +10,8 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -67,19 +68,53 @@ public final class Tokens {
     return new Issued(token, tokenId, config.ttlSeconds());
   }
 
-  /** Fails when the signature, issuer or expiry is wrong or a claim is missing. */
+  /**
+   * Fails when the signature, issuer or expiry is wrong, a claim is missing (every token Herald
+   * issues has {@code exp}, so one without it is refused), or the header has a {@code crit}
+   * parameter: RFC 7515 section 4.1.11 says a token naming critical extensions must be refused by a
+   * verifier that does not understand them, and Herald understands none.
+   */
   public Future<Claims> verify(String token) {
+    String refused = headerProblem(token);
+    if (refused != null) {
+      return Future.failedFuture(new IllegalArgumentException(refused));
+    }
     return jwt()
         .authenticate(new TokenCredentials(token))
         .map(
             user -> {
               JsonObject p = user.principal();
+              // The whole decoded payload; the provider copies only some claims to the principal.
+              JsonObject payload = user.attributes().getJsonObject("accessToken", p);
+              if (!(payload.getValue("exp") instanceof Number exp)) {
+                throw new IllegalArgumentException("the token has no exp claim");
+              }
               UUID userId = UUID.fromString(p.getString("sub"));
               UUID accountId = UUID.fromString(p.getString("acc"));
               UUID tokenId = UUID.fromString(p.getString("jti"));
-              long exp = p.getLong("exp", Instant.now().getEpochSecond());
-              return new Claims(userId, accountId, tokenId, exp);
+              return new Claims(userId, accountId, tokenId, exp.longValue());
             });
+  }
+
+  /** Why the token's header is refused, or null when it is acceptable. */
+  private static String headerProblem(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return "the token has no header";
+    }
+    JsonObject header;
+    try {
+      header =
+          new JsonObject(
+              new String(
+                  Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return "the token header is not base64url JSON";
+    }
+    if (header.containsKey("crit")) {
+      return "the token names critical header parameters Herald does not understand";
+    }
+    return null;
   }
 
   /** True when the text has the shape of a JWT (three dot-separated parts). */

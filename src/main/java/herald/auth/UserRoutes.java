@@ -69,8 +69,8 @@ public final class UserRoutes {
       in.error(prefix + "password", "weak_password", Passwords.problem(password));
     }
     String role = in.optionalEnum(prefix + "role", Role.WIRE_NAMES);
-    if (role == null && defaultRole == null && !in.has(prefix + "role")) {
-      in.error(prefix + "role", "required", "'role' is required");
+    if (defaultRole == null) {
+      in.require(prefix + "role", "'role' is required");
     }
     String name = in.optionalString(prefix + "name", 1, 200);
     String email = readEmail(in, prefix + "email");

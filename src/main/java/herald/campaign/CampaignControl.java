@@ -309,9 +309,7 @@ final class CampaignControl {
   private Future<JsonObject> variants(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx, Set.of("variants"));
     List<Variant> variants = CampaignInput.variants(in);
-    if (!in.has("variants")) {
-      in.error("variants", "required", "'variants' is required");
-    }
+    in.require("variants", "'variants' is required");
     in.check();
     return act(
         ctx,

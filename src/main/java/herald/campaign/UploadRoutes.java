@@ -236,7 +236,12 @@ public final class UploadRoutes {
         .compose(
             v ->
                 Uploads.receive(
-                    ctx, file, "file", CSV_TYPES, platform.config().http().uploadBodyLimitBytes()))
+                    ctx,
+                    file,
+                    "file",
+                    CSV_TYPES,
+                    platform.config().http().uploadBodyLimitBytes(),
+                    platform.config().http().uploadIdleTimeoutSeconds()))
         .onSuccess(upload -> ctx.addEndHandler(v -> vertx.fileSystem().delete(file.toString())));
   }
 

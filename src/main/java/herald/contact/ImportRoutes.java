@@ -52,6 +52,7 @@ public final class ImportRoutes {
   private final Vertx vertx;
   private final Pool pool;
   private final ContactsConfig config;
+  private final int idleTimeoutSeconds;
   private final JobStore jobs;
   private final Path dir;
 
@@ -59,6 +60,7 @@ public final class ImportRoutes {
     this.vertx = vertx;
     this.pool = platform.pool();
     this.config = platform.config().contacts();
+    this.idleTimeoutSeconds = platform.config().http().uploadIdleTimeoutSeconds();
     this.jobs = new JobStore(pool);
     this.dir = directory(platform.config());
   }
@@ -151,7 +153,8 @@ public final class ImportRoutes {
     }
     UUID jobId = Ids.newId();
     Path file = file(dir, jobId);
-    return Uploads.receive(ctx, file, "file", CSV_TYPES, config.importMaxBytes())
+    return Uploads.receive(
+            ctx, file, "file", CSV_TYPES, config.importMaxBytes(), idleTimeoutSeconds)
         .compose(
             upload ->
                 queue(ctx, actor, jobId, upload, seedList)

@@ -55,6 +55,10 @@ final class SendRequest {
         return error(index, field, "unknown_field", "Unknown field '" + field + "'");
       }
     }
+    herald.platform.http.FieldError nul = herald.platform.http.JsonInput.firstNul(json);
+    if (nul != null) {
+      return error(index, nul.field(), nul.code(), nul.detail());
+    }
     if (!(json.getValue("to") instanceof String toText)) {
       return error(
           index,

@@ -63,13 +63,9 @@ public final class SenderRoutes {
     String name = in.requiredString("name", 1, 200);
     String channel = in.optionalEnum("channel", Set.of("sms"));
     String provider = in.optionalEnum("provider", SenderInput.PROVIDERS);
-    if (provider == null && !in.has("provider")) {
-      in.error("provider", "required", "'provider' is required: smpp, twilio or android");
-    }
+    in.require("provider", "'provider' is required: smpp, twilio or android");
     Integer rate = in.optionalInteger("rate_per_second", null, 1, 100_000);
-    if (rate == null && !in.has("rate_per_second")) {
-      in.error("rate_per_second", "required", "'rate_per_second' is required");
-    }
+    in.require("rate_per_second", "'rate_per_second' is required");
     boolean isDefault = in.optionalBoolean("is_default", false);
     JsonObject given = in.optionalObject("settings");
     SenderInput.Split split =

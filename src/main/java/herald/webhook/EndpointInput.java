@@ -61,7 +61,7 @@ record EndpointInput(
       }
     }
     List<String> events = in.optionalStringList("events", 50, 100);
-    if (events == null && create && !in.has("events")) {
+    if (create && in.missing("events")) {
       in.error("events", "required", "'events' is required: event types, 'message.*' or '*'");
     } else if (events != null) {
       if (events.isEmpty()) {

@@ -5,9 +5,11 @@ import herald.message.MessageQueueStore.Receipt;
 import herald.platform.Addresses;
 import herald.platform.Platform;
 import herald.platform.http.ApiException;
+import herald.platform.http.JsonInput;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -53,8 +55,16 @@ public final class TwilioWebhooks {
   /** Mounts both routes on the root router; call before the {@code /api/v1} sub-router. */
   public void mount(Router root) {
     BodyHandler form = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
-    root.post("/webhooks/twilio/:senderId/status").handler(form).handler(this::status);
-    root.post("/api/v1/inbound/twilio/sms").handler(form).handler(this::inbound);
+    Handler<RoutingContext> noNul =
+        ctx -> {
+          JsonInput.checkForm(ctx.request().formAttributes());
+          ctx.next();
+        };
+    root.post("/webhooks/twilio/:senderId/status")
+        .handler(form)
+        .handler(noNul)
+        .handler(this::status);
+    root.post("/api/v1/inbound/twilio/sms").handler(form).handler(noNul).handler(this::inbound);
   }
 
   private void status(RoutingContext ctx) {

@@ -12,6 +12,10 @@ public record AdminConfig(String username, String password) {
     if (password != null && password.length() < 8) {
       throw new ConfigException("admin.password", "must be at least 8 characters");
     }
+    if (password != null && herald.auth.Passwords.tooLong(password)) {
+      throw new ConfigException(
+          "admin.password", "must be at most " + herald.auth.Passwords.MAX_BYTES + " bytes");
+    }
   }
 
   static AdminConfig from(ConfigNode node) {

@@ -15,6 +15,9 @@ package herald.platform.config;
  *     null means {@code http://127.0.0.1:<port>}, enough for the loopback simulators
  * @param shutdownTimeoutSeconds how long in-flight requests may run after SIGTERM before they are
  *     cut
+ * @param uploadIdleTimeoutSeconds how long a streamed upload (CSV imports and uploads) may go
+ *     without receiving any of its file, while the request is incomplete, before it is answered 408
+ *     and its connection closed, so a truncated body does not hold a connection and a file handle
  */
 public record HttpConfig(
     String host,
@@ -24,7 +27,8 @@ public record HttpConfig(
     long sendBodyLimitBytes,
     long uploadBodyLimitBytes,
     String publicUrl,
-    int shutdownTimeoutSeconds) {
+    int shutdownTimeoutSeconds,
+    int uploadIdleTimeoutSeconds) {
 
   private static String publicUrl(ConfigNode node) {
     String url = node.optionalString("public_url");
@@ -44,6 +48,7 @@ public record HttpConfig(
         node.integer("send_body_limit_bytes", 1024, Integer.MAX_VALUE),
         node.integer("upload_body_limit_bytes", 1024, Integer.MAX_VALUE),
         publicUrl(node),
-        node.integer("shutdown_timeout_seconds", 0, 3600));
+        node.integer("shutdown_timeout_seconds", 0, 3600),
+        node.integer("upload_idle_timeout_seconds", 1, 3600));
   }
 }

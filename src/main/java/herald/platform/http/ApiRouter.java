@@ -51,6 +51,7 @@ public final class ApiRouter {
     Router root = Router.router(vertx);
     root.route().handler(new RequestIds());
     root.route().failureHandler(problems);
+    root.route().handler(QueryParams.guard());
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       root.errorHandler(status, problems);
     }
@@ -90,7 +91,7 @@ public final class ApiRouter {
         .handler(
             ctx -> {
               HttpMethod method = ctx.request().method();
-              String path = ctx.normalizedPath();
+              String path = Requests.canonicalPath(ctx);
               if (ImportRoutes.streamed(method, path)
                   || (method == HttpMethod.POST && UploadRoutes.uploadPath(path))) {
                 hold.handle(ctx); // streamed to disk by the route, never buffered

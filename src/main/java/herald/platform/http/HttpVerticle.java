@@ -37,6 +37,7 @@ public final class HttpVerticle extends VerticleBase {
                 .setIdleTimeout(120));
     return server
         .requestHandler(ApiRouter.build(vertx, platform))
+        .invalidRequestHandler(ProblemHandler::invalidRequest)
         .listen()
         .recover(
             err ->

@@ -13,9 +13,11 @@ import java.util.Set;
 
 /**
  * A JSON request body read field by field. {@link #of} answers 415 for a non-JSON content type, 400
- * for an empty or malformed body or one that is not an object, and 422 for unknown fields.
+ * for an empty or malformed body or one that is not an object, and 422 for unknown fields and for a
+ * NUL character ({@code \u0000}) anywhere in it (PostgreSQL stores no NUL in text or jsonb).
  * Accessors collect field errors instead of throwing, so the client gets every problem at once from
- * {@link #check()}.
+ * {@link #check()}. An explicit JSON {@code null} is the same as an absent field for every
+ * accessor: a required field that is null is reported as {@code required}.
  */
 public final class JsonInput {
   private final JsonObject json;
@@ -58,10 +60,65 @@ public final class JsonInput {
         unknown.add(new FieldError(field, "unknown_field", "Unknown field '" + field + "'"));
       }
     }
+    nulFields(object, "", unknown);
     if (!unknown.isEmpty()) {
       throw ApiException.validation(unknown);
     }
     return new JsonInput(object);
+  }
+
+  /**
+   * Adds an {@code invalid_character} error for every string (value or object key) under {@code
+   * value} that holds a NUL character, named by its path ({@code metadata.key}, {@code tags[2]}).
+   */
+  public static void nulFields(Object value, String path, List<FieldError> out) {
+    if (value instanceof String text) {
+      if (text.indexOf('\u0000') >= 0) {
+        out.add(nulError(path));
+      }
+    } else if (value instanceof JsonObject object) {
+      for (var entry : object) {
+        String child = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
+        if (entry.getKey().indexOf('\u0000') >= 0) {
+          out.add(nulError(child));
+        } else {
+          nulFields(entry.getValue(), child, out);
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        nulFields(array.getValue(i), path + "[" + i + "]", out);
+      }
+    }
+  }
+
+  /** The first field under {@code value} that holds a NUL character, or null when none does. */
+  public static FieldError firstNul(Object value) {
+    List<FieldError> found = new ArrayList<>();
+    nulFields(value, "", found);
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  /**
+   * Fails with 422 when a form field (its name or a value) holds a NUL character; {@code form} is a
+   * decoded {@code application/x-www-form-urlencoded} or multipart form.
+   */
+  public static void checkForm(io.vertx.core.MultiMap form) {
+    List<FieldError> found = new ArrayList<>();
+    for (var entry : form) {
+      if (entry.getKey().indexOf('\u0000') >= 0 || entry.getValue().indexOf('\u0000') >= 0) {
+        found.add(nulError(entry.getKey()));
+      }
+    }
+    if (!found.isEmpty()) {
+      throw ApiException.validation(found);
+    }
+  }
+
+  private static FieldError nulError(String path) {
+    String field = path.replace("\u0000", "\\u0000");
+    return new FieldError(
+        field, "invalid_character", "'" + field + "' must not contain the NUL character (U+0000)");
   }
 
   static boolean isJson(String contentType) {
@@ -70,14 +127,32 @@ public final class JsonInput {
         || (base.startsWith("application/") && base.endsWith("+json"));
   }
 
-  /** True when the field is present, even if null (PATCH semantics). */
   /** The field's raw JSON value (null when absent), for shapes the typed accessors do not cover. */
   public Object value(String field) {
     return json.getValue(field);
   }
 
+  /**
+   * True when the field is present, even if null (PATCH semantics: null clears a nullable field).
+   * For "is a required field missing", use {@link #missing}: an explicit null is missing too.
+   */
   public boolean has(String field) {
     return json.containsKey(field);
+  }
+
+  /** True when the field is absent or an explicit JSON null. */
+  public boolean missing(String field) {
+    return json.getValue(field) == null;
+  }
+
+  /**
+   * Records a {@code required} error when the field is absent or null (a field that is present but
+   * invalid already has its own error from the accessor that read it).
+   */
+  public void require(String field, String detail) {
+    if (missing(field)) {
+      error(field, "required", detail);
+    }
   }
 
   public void error(String field, String code, String detail) {

@@ -1,11 +1,15 @@
 package herald.platform.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,46 @@ public final class ProblemHandler implements Handler<RoutingContext> {
         .setStatusCode(problem.status())
         .putHeader("Content-Type", CONTENT_TYPE)
         .end(body(problem, ctx).encode());
+  }
+
+  /**
+   * The HTTP server's handler of requests that Netty could not decode and that never reach the
+   * router: a request line over the limit (414), headers over the limit (431), or a malformed
+   * request such as a control character in a header (400). Answers problem+json like every other
+   * error, then closes the connection, since what follows on it cannot be trusted to be a request.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiException problem =
+        cause instanceof TooLongHttpLineException
+            ? new ApiException(
+                414, "uri-too-long", "URI too long", "The request line is longer than allowed")
+            : cause instanceof TooLongHttpHeaderException
+                ? new ApiException(
+                    431,
+                    "headers-too-large",
+                    "Request header fields too large",
+                    "The request headers are larger than allowed")
+                : ApiException.badRequest(
+                    "Malformed request: the request line or a header cannot be read (a control"
+                        + " character, a malformed line or an invalid name)");
+    String requestId = UUID.randomUUID().toString();
+    JsonObject json =
+        new JsonObject()
+            .put("type", "urn:herald:problem:" + problem.code())
+            .put("title", problem.title())
+            .put("status", problem.status())
+            .put("detail", problem.getMessage())
+            .put("request_id", requestId);
+    LOG.debug("Undecodable request answered {} request_id={}", problem.status(), requestId, cause);
+    request
+        .response()
+        .setStatusCode(problem.status())
+        .putHeader("Content-Type", CONTENT_TYPE)
+        .putHeader("X-Request-Id", requestId)
+        .putHeader("Connection", "close")
+        .end(json.encode())
+        .onComplete(done -> request.connection().close());
   }
 
   static JsonObject body(ApiException problem, RoutingContext ctx) {

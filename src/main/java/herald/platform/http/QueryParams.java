@@ -1,6 +1,8 @@
 package herald.platform.http;
 
 import herald.platform.Ids;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,7 +13,8 @@ import java.util.UUID;
 
 /**
  * Typed query-string filters; problems are collected and answered together as 400 by {@link
- * #check}.
+ * #check}. {@link #guard} refuses, before any route runs, a query string that cannot be decoded or
+ * that holds a NUL character, so no handler ever sees one.
  */
 public final class QueryParams {
   private final RoutingContext ctx;
@@ -19,6 +22,43 @@ public final class QueryParams {
 
   public QueryParams(RoutingContext ctx) {
     this.ctx = ctx;
+  }
+
+  /**
+   * The root router's check of every request's query string: 400 problem+json when it cannot be
+   * decoded or a parameter name or value holds a NUL character ({@code %00}), which PostgreSQL
+   * cannot store or compare in text.
+   */
+  public static Handler<RoutingContext> guard() {
+    return ctx -> {
+      if (ctx.request().query() == null) {
+        ctx.next();
+        return;
+      }
+      MultiMap params;
+      try {
+        params = ctx.queryParams();
+      } catch (RuntimeException e) {
+        ctx.fail(ApiException.badRequest("The query string cannot be decoded"));
+        return;
+      }
+      List<FieldError> errors = new ArrayList<>();
+      for (var entry : params) {
+        if (entry.getKey().indexOf('\u0000') >= 0 || entry.getValue().indexOf('\u0000') >= 0) {
+          String name = entry.getKey().replace("\u0000", "\\u0000");
+          errors.add(
+              new FieldError(
+                  name,
+                  "invalid_character",
+                  name + " must not contain the NUL character (U+0000)"));
+        }
+      }
+      if (!errors.isEmpty()) {
+        ctx.fail(ApiException.badRequest("Invalid query parameters", errors));
+        return;
+      }
+      ctx.next();
+    };
   }
 
   public String string(String name, int maxLength) {

@@ -42,7 +42,7 @@ public final class RateLimits {
     this.config = config;
   }
 
-  /** Which budget a request draws from. */
+  /** Which budget a request draws from; {@code path} is the {@link Requests#canonicalPath}. */
   public static RouteClass classify(HttpMethod method, String path) {
     if (method == HttpMethod.POST && path.equals("/api/v1/auth/login")) {
       return RouteClass.LOGIN;
@@ -54,6 +54,7 @@ public final class RateLimits {
     if (method == HttpMethod.POST
         && (path.endsWith("/import")
             || path.endsWith("/upload")
+            || path.equals("/api/v1/campaigns/preview-csv")
             || path.startsWith("/api/v1/media"))) {
       return RouteClass.UPLOADS;
     }
@@ -63,7 +64,7 @@ public final class RateLimits {
   /** Counts the request against the caller (the principal, or the client IP before login). */
   public Handler<RoutingContext> handler() {
     return ctx -> {
-      RouteClass routeClass = classify(ctx.request().method(), ctx.request().path());
+      RouteClass routeClass = classify(ctx.request().method(), Requests.canonicalPath(ctx));
       Principal principal = Requests.principalOrNull(ctx);
       String who = principal != null ? principal.rateLimitKey() : "ip:" + Requests.clientIp(ctx);
       Window window =

@@ -34,6 +34,27 @@ public final class Requests {
     return ctx.get(REQUEST_ID);
   }
 
+  /**
+   * The path the router matches, in one spelling: percent-encoded unreserved characters decoded and
+   * dot segments removed (Vert.x's normalised path), repeated slashes collapsed and any trailing
+   * slash dropped. {@code /api/v1/auth/login/}, {@code /api/v1//auth/login}, {@code
+   * /api/v1/./auth/login} and {@code /api/v1/%61uth/login} all reach the login route, and all give
+   * {@code /api/v1/auth/login} here, so whatever is decided by path (rate-limit class, body
+   * handling) follows the route that serves the request, not the client's spelling of it.
+   */
+  public static String canonicalPath(RoutingContext ctx) {
+    return canonical(ctx.normalizedPath());
+  }
+
+  /** {@link #canonicalPath} of an already normalised path. */
+  static String canonical(String normalized) {
+    String path = normalized == null ? "/" : normalized.replaceAll("/{2,}", "/");
+    while (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path;
+  }
+
   public static String clientIp(RoutingContext ctx) {
     var address = ctx.request().remoteAddress();
     return address == null ? "unknown" : address.hostAddress();

@@ -57,12 +57,20 @@ public final class Uploads {
    *
    * @param field the multipart field that holds the file
    * @param rawTypes content types accepted as a raw body
+   * @param idleTimeoutSeconds how long the body may go without a byte arriving
    * @return fails with 415 for another content type, 413 (before reading anything when {@code
    *     Content-Length} says so) when the file exceeds {@code maxBytes}, 422 when a form has no
-   *     {@code field} file
+   *     {@code field} file or a form field holds a NUL character, 408 when nothing arrives for
+   *     {@code idleTimeoutSeconds} (a truncated body; the connection is closed once that is
+   *     answered)
    */
   public static Future<Upload> receive(
-      RoutingContext ctx, Path file, String field, Set<String> rawTypes, long maxBytes) {
+      RoutingContext ctx,
+      Path file,
+      String field,
+      Set<String> rawTypes,
+      long maxBytes,
+      int idleTimeoutSeconds) {
     HttpServerRequest request = ctx.request();
     String type = baseType(request.getHeader("Content-Type"));
     boolean multipart = type.equals("multipart/form-data");
@@ -85,7 +93,11 @@ public final class Uploads {
             out -> {
               Sink sink = new Sink(out, maxBytes);
               Future<Upload> received =
-                  multipart ? multipart(request, sink, field, file) : raw(request, sink, file);
+                  watchIdle(
+                      ctx,
+                      sink,
+                      multipart ? multipart(request, sink, field, file) : raw(request, sink, file),
+                      idleTimeoutSeconds);
               ctx.response().closeHandler(v -> sink.done.tryFail("the client went away"));
               if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
                 ctx.response().writeContinue();
@@ -105,6 +117,56 @@ public final class Uploads {
                                           .otherwiseEmpty())
                               .compose(v -> Future.failedFuture(err)));
             });
+  }
+
+  /**
+   * {@code received}, or a 408 failure when the whole request has not arrived and no byte of the
+   * file has for {@code idleTimeoutSeconds}; after a 408 the connection is closed once the answer
+   * is written: the rest of the body is not coming, and bytes already on the connection cannot be
+   * told from the next request.
+   */
+  private static Future<Upload> watchIdle(
+      RoutingContext ctx, Sink sink, Future<Upload> received, int idleTimeoutSeconds) {
+    Promise<Upload> guarded = Promise.promise();
+    long limitNanos = idleTimeoutSeconds * 1_000_000_000L;
+    long every = Math.max(100, Math.min(1000, idleTimeoutSeconds * 250L));
+    boolean[] timedOut = new boolean[1];
+    ctx.addEndHandler(
+        v -> {
+          if (timedOut[0]) {
+            ctx.request().connection().close();
+          }
+        });
+    long timer =
+        ctx.vertx()
+            .setPeriodic(
+                every,
+                id -> {
+                  if (!sink.paused && System.nanoTime() - sink.lastByteNanos > limitNanos) {
+                    ctx.vertx().cancelTimer(id);
+                    timedOut[0] = true;
+                    ApiException timeout =
+                        new ApiException(
+                            408,
+                            "request-timeout",
+                            "Request timeout",
+                            "No part of the upload arrived for "
+                                + idleTimeoutSeconds
+                                + " s; the body is incomplete");
+                    sink.done.tryFail(timeout); // stops writing the file
+                    guarded.tryFail(timeout);
+                  }
+                });
+    received.onComplete(
+        done -> {
+          ctx.vertx().cancelTimer(timer);
+          if (done.succeeded()) {
+            guarded.tryComplete(done.result());
+          } else {
+            guarded.tryFail(done.cause());
+          }
+        });
+    return guarded.future();
   }
 
   private static Future<Upload> raw(HttpServerRequest request, Sink sink, Path file) {
@@ -144,6 +206,20 @@ public final class Uploads {
                         field, "required", "the form has no file in field '" + field + "'"));
                 return;
               }
+              if (fileName[0] != null && fileName[0].indexOf('\u0000') >= 0) {
+                result.tryFail(
+                    ApiException.validation(
+                        field,
+                        "invalid_character",
+                        "the file name must not contain the NUL character (U+0000)"));
+                return;
+              }
+              try {
+                JsonInput.checkForm(request.formAttributes());
+              } catch (ApiException e) {
+                result.tryFail(e);
+                return;
+              }
               sink.done
                   .future()
                   .onSuccess(
@@ -161,6 +237,14 @@ public final class Uploads {
     final Promise<Void> done = Promise.promise();
     long size;
 
+    /** When a byte last arrived (or the file caught up after back-pressure). */
+    long lastByteNanos = System.nanoTime();
+
+    /**
+     * True while reading is paused because the file is behind: then silence is ours, not theirs.
+     */
+    boolean paused;
+
     Sink(AsyncFile out, long max) {
       this.out = out;
       this.max = max;
@@ -170,6 +254,7 @@ public final class Uploads {
       in.exceptionHandler(done::tryFail);
       in.handler(
           buffer -> {
+            lastByteNanos = System.nanoTime();
             if (done.future().isComplete()) {
               return;
             }
@@ -180,8 +265,14 @@ public final class Uploads {
             }
             out.write(buffer);
             if (out.writeQueueFull()) {
+              paused = true;
               in.pause();
-              out.drainHandler(v -> in.resume());
+              out.drainHandler(
+                  v -> {
+                    paused = false;
+                    lastByteNanos = System.nanoTime();
+                    in.resume();
+                  });
             }
           });
       in.endHandler(v -> done.tryComplete());

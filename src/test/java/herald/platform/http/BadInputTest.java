@@ -7,9 +7,13 @@ import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +34,11 @@ class BadInputTest {
   private static String contactId;
   private static String groupId;
   private static String templateId;
+  private static String senderId;
+  private static String patchAccountId;
+  private static String patchUserId;
+  private static final String JWT_SECRET = "bad-input-test-secret-0123456789abcdef";
+  private static String webhookId;
 
   /** A JSON-accepting route and a body that is valid for it. */
   record JsonRoute(HttpMethod method, String path, JsonObject valid, boolean authenticated) {
@@ -43,7 +52,13 @@ class BadInputTest {
   static void start() {
     herald =
         TestHerald.start(
-            new JsonObject().put("http", new JsonObject().put("body_limit_bytes", 65536)));
+            new JsonObject()
+                .put("jwt", new JsonObject().put("secret", JWT_SECRET))
+                .put(
+                    "http",
+                    new JsonObject()
+                        .put("body_limit_bytes", 65536)
+                        .put("upload_idle_timeout_seconds", 1)));
     client = herald.client();
     admin = client.loginAdmin();
     userId =
@@ -74,6 +89,29 @@ class BadInputTest {
         created(
             "/api/v1/templates",
             new JsonObject().put("name", "target").put("content", "Hi {name}"));
+    senderId = created("/api/v1/senders", WriteRoutes.sender());
+    // Targets of the catalogue's PATCH routes, so the resources other tests check stay as made.
+    patchUserId =
+        created(
+            "/api/v1/users",
+            new JsonObject()
+                .put("username", "patched-user")
+                .put("password", "password-p")
+                .put("role", "viewer"));
+    patchAccountId =
+        created(
+            "/api/v1/accounts",
+            new JsonObject()
+                .put("name", "Patched")
+                .put("admin_username", "patched-admin")
+                .put("admin_password", "password-q"));
+    webhookId =
+        created(
+            "/api/v1/webhooks",
+            new JsonObject()
+                .put("name", "target")
+                .put("url", "http://127.0.0.1:9/hook")
+                .put("events", new io.vertx.core.json.JsonArray().add("message.sent")));
   }
 
   private static String created(String path, JsonObject body) {
@@ -382,11 +420,23 @@ class BadInputTest {
                 .put("admin_username", "target-user")
                 .put("admin_password", "password-3"));
     assertProblem(conflict, 409);
-    String accounts = client.get("/api/v1/accounts?limit=200", admin).bodyAsString();
+    String accounts = allPages("/api/v1/accounts?limit=200");
     assertThat(accounts).contains("Target").doesNotContain("Orphan");
-    String audit =
-        client.get("/api/v1/audit-logs?resource_type=account&limit=200", admin).bodyAsString();
+    String audit = allPages("/api/v1/audit-logs?resource_type=account&limit=200");
     assertThat(audit).doesNotContain("Orphan");
+  }
+
+  /** Every page of a list, concatenated (other tests here create many accounts). */
+  private static String allPages(String path) {
+    StringBuilder out = new StringBuilder();
+    String cursor = null;
+    do {
+      JsonObject page =
+          client.get(path + (cursor == null ? "" : "&cursor=" + cursor), admin).bodyAsJsonObject();
+      out.append(page.getJsonArray("data").encode());
+      cursor = page.getString("next_cursor");
+    } while (cursor != null);
+    return out.toString();
   }
 
   @Test
@@ -399,5 +449,525 @@ class BadInputTest {
     assertProblem(rejected, 422);
     assertThat(client.get("/api/v1/users/" + userId, admin).bodyAsJsonObject().getString("name"))
         .isNull();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Every route that reads JSON, every field: NUL characters and explicit nulls.
+
+  private static Map<String, String> ids() {
+    return Map.of("sender", senderId, "group", groupId, "contact", contactId);
+  }
+
+  static Stream<WriteRoutes.WriteRoute> writeRoutes() {
+    // Ids are filled in lazily: the catalogue is built before @BeforeAll has run.
+    Map<String, String> lazy =
+        new java.util.AbstractMap<>() {
+          @Override
+          public String get(Object key) {
+            return ids().get(key);
+          }
+
+          @Override
+          public java.util.Set<Entry<String, String>> entrySet() {
+            return ids().entrySet();
+          }
+        };
+    return WriteRoutes.catalogue(lazy).stream();
+  }
+
+  private static String draftCampaign() {
+    return created(
+        "/api/v1/campaigns",
+        new JsonObject()
+            .put("name", WriteRoutes.name("draft"))
+            .put("message", "Hi")
+            .put("sender_id", senderId)
+            .put("recipients", new JsonArray().add(WriteRoutes.phone())));
+  }
+
+  private static HttpResponse<Buffer> call(WriteRoutes.WriteRoute route, JsonObject body) {
+    String path =
+        WriteRoutes.resolve(
+            route.path(),
+            Map.of(
+                "accounts", () -> patchAccountId,
+                "users", () -> patchUserId,
+                "contacts", () -> contactId,
+                "contact-groups", () -> groupId,
+                "templates", () -> templateId,
+                "senders", () -> senderId,
+                "webhooks", () -> webhookId,
+                "campaigns", BadInputTest::draftCampaign));
+    return client.send(
+        route.method(),
+        path,
+        MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin),
+        Buffer.buffer(body.encode()),
+        "application/json");
+  }
+
+  /**
+   * Paths of every string in {@code value} ({@code name}, {@code settings.from}, {@code ids[0]}).
+   */
+  private static List<String> stringPaths(Object value, String path) {
+    List<String> out = new ArrayList<>();
+    if (value instanceof String) {
+      out.add(path);
+    } else if (value instanceof JsonObject object) {
+      for (String key : object.fieldNames()) {
+        out.addAll(stringPaths(object.getValue(key), path.isEmpty() ? key : path + "." + key));
+      }
+    } else if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        out.addAll(stringPaths(array.getValue(i), path + "[" + i + "]"));
+      }
+    }
+    return out;
+  }
+
+  /** Paths of every object member in {@code object}, nested objects included. */
+  private static List<String> fieldPaths(JsonObject object, String path) {
+    List<String> out = new ArrayList<>();
+    for (String key : object.fieldNames()) {
+      String child = path.isEmpty() ? key : path + "." + key;
+      out.add(child);
+      if (object.getValue(key) instanceof JsonObject nested) {
+        out.addAll(fieldPaths(nested, child));
+      }
+    }
+    return out;
+  }
+
+  /** A copy of {@code body} with the value at {@code path} replaced (or removed when absent). */
+  private static JsonObject with(JsonObject body, String path, Object value, boolean remove) {
+    JsonObject copy = body.copy();
+    Object parent = copy;
+    String[] steps = path.split("(?=\\[)|\\.");
+    for (int i = 0; i < steps.length; i++) {
+      String step = steps[i];
+      boolean last = i == steps.length - 1;
+      if (step.startsWith("[")) {
+        int index = Integer.parseInt(step.substring(1, step.length() - 1));
+        JsonArray array = (JsonArray) parent;
+        if (last) {
+          array.set(index, value);
+        } else {
+          parent = array.getValue(index);
+        }
+      } else {
+        JsonObject object = (JsonObject) parent;
+        if (last) {
+          if (remove) {
+            object.remove(step);
+          } else {
+            object.put(step, value);
+          }
+        } else {
+          parent = object.getValue(step);
+        }
+      }
+    }
+    return copy;
+  }
+
+  private static List<String> errorFields(HttpResponse<Buffer> response) {
+    JsonArray errors = response.bodyAsJsonObject().getJsonArray("errors");
+    if (errors == null) {
+      return List.of();
+    }
+    return errors.stream().map(e -> ((JsonObject) e).getString("field")).toList();
+  }
+
+  @Test
+  void everyRouteThatReadsJsonIsInTheCatalogue() {
+    Router router = ApiRouter.build(herald.vertx(), herald.herald().platform());
+    java.util.Set<String> served = new java.util.TreeSet<>();
+    for (String[] route : WriteRoutes.routes(router, "")) {
+      if (List.of("POST", "PUT", "PATCH").contains(route[0])) {
+        served.add(route[0] + " " + route[1]);
+      }
+    }
+    java.util.Set<String> known = new java.util.TreeSet<>(WriteRoutes.NOT_JSON);
+    writeRoutes().forEach(r -> known.add(r.key()));
+    assertThat(served).as("write routes missing from WriteRoutes").isSubsetOf(known);
+    assertThat(known).as("WriteRoutes entries the router does not serve").isSubsetOf(served);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("writeRoutes")
+  void theCataloguedValidBodyIsAccepted(WriteRoutes.WriteRoute route) {
+    HttpResponse<Buffer> response = call(route, route.valid().get());
+    if (route.path().equals("/api/v1/auth/login")) {
+      assertProblem(response, 401); // well-formed, wrong password
+    } else {
+      assertThat(response.statusCode())
+          .as(route + ": " + response.bodyAsString())
+          .isBetween(200, 299);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("writeRoutes")
+  void aNulCharacterInAnyStringFieldIs422NamingTheField(WriteRoutes.WriteRoute route) {
+    JsonObject valid = route.valid().get();
+    List<String> paths = stringPaths(valid, "");
+    assertThat(paths).isNotEmpty();
+    for (String path : paths) {
+      JsonObject bad = with(valid, path, "x\u0000y", false);
+      HttpResponse<Buffer> response = call(route, bad);
+      if (route.path().equals("/api/v1/messages/test")) {
+        // The dry run reports refused items in its 200 answer, as it does for any invalid item.
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsJsonObject().getInteger("accepted")).isZero();
+      } else {
+        assertProblem(response, 422);
+      }
+      assertThat(errorFields(response))
+          .as(route + " with NUL in " + path)
+          .anyMatch(f -> f.equals(path) || f.endsWith("]." + path));
+      valid = route.valid().get();
+    }
+    // ...and in the name of a member of any object.
+    for (String field : valid.fieldNames()) {
+      if (valid.getValue(field) instanceof JsonObject) {
+        HttpResponse<Buffer> response = call(route, with(valid, field + ".k\u0000", "v", false));
+        assertThat(response.statusCode()).as(route + " NUL in a key of " + field).isIn(200, 422);
+        assertThat(response.bodyAsString()).contains("invalid_character");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("writeRoutes")
+  void anExplicitNullIsTreatedAsAbsentOrRefusedNamingTheField(WriteRoutes.WriteRoute route) {
+    List<String> fields = fieldPaths(route.valid().get(), "");
+    for (String field : fields) {
+      HttpResponse<Buffer> absent = call(route, with(route.valid().get(), field, null, true));
+      HttpResponse<Buffer> nulled = call(route, with(route.valid().get(), field, null, false));
+      String what = route + " with " + field + ": null -> " + nulled.bodyAsString();
+      assertThat(nulled.statusCode()).as(what).isLessThan(500);
+      boolean requiredWhenAbsent =
+          absent.statusCode() == 422 && errorFields(absent).stream().anyMatch(field::equals);
+      if (requiredWhenAbsent) {
+        assertProblem(nulled, 422);
+        assertThat(errorFields(nulled)).as(what).contains(field);
+      } else if (nulled.statusCode() >= 400) {
+        assertProblem(nulled, nulled.statusCode());
+        if (nulled.statusCode() == 422) {
+          assertThat(nulled.bodyAsString()).as(what).contains(field.replaceAll(".*\\.", ""));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aNulCharacterInAQueryParameterIs400OnEveryRoute() {
+    Router router = ApiRouter.build(herald.vertx(), herald.herald().platform());
+    for (String[] route : WriteRoutes.routes(router, "")) {
+      String path = route[1].replaceAll(":[A-Za-z_]+", java.util.UUID.randomUUID().toString());
+      for (String query : List.of("?q=%00", "?limit=1&cursor=a%00b", "?%00=1")) {
+        HttpResponse<Buffer> response =
+            client.send(
+                HttpMethod.valueOf(route[0]),
+                path + query,
+                MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin),
+                null,
+                null);
+        assertThat(response.statusCode()).as(route[0] + " " + path + query).isEqualTo(400);
+        assertProblem(response, 400);
+      }
+    }
+    // the examples first reported: contact search and export
+    assertProblem(client.get("/api/v1/contacts?q=%00", admin), 400);
+    assertProblem(client.get("/api/v1/contacts/export?q=%00", admin), 400);
+  }
+
+  @Test
+  void aNulItemInABatchIsOnePerItemErrorAndTheOthersAreAccepted() {
+    JsonArray batch = new JsonArray();
+    String later = java.time.Instant.now().plus(java.time.Duration.ofDays(30)).toString();
+    for (int i = 0; i < 1000; i++) {
+      batch.add(
+          new JsonObject()
+              .put("to", String.format("+1415558%04d", i))
+              .put("body", i == 500 ? "bad\u0000body" : "hello " + i)
+              .put("sender_id", senderId)
+              .put("scheduled_at", later)
+              .put("metadata", new JsonObject().put("k", i == 700 ? "v\u0000" : "v")));
+    }
+    HttpResponse<Buffer> sent =
+        client.send(
+            HttpMethod.POST,
+            "/api/v1/messages",
+            MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin),
+            Buffer.buffer(batch.encode()),
+            "application/json");
+    assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(202);
+    JsonObject result = sent.bodyAsJsonObject();
+    assertThat(result.getInteger("accepted")).isEqualTo(998);
+    assertThat(result.getInteger("rejected")).isEqualTo(2);
+    JsonArray errors = result.getJsonArray("errors");
+    assertThat(errors.getJsonObject(0).getInteger("index")).isEqualTo(500);
+    assertThat(errors.getJsonObject(0).getString("field")).isEqualTo("body");
+    assertThat(errors.getJsonObject(0).getString("code")).isEqualTo("invalid_character");
+    assertThat(errors.getJsonObject(1).getInteger("index")).isEqualTo(700);
+    assertThat(errors.getJsonObject(1).getString("field")).isEqualTo("metadata.k");
+  }
+
+  @Test
+  void aNulCharacterInAFormFieldIs422() {
+    MultiMap auth = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin);
+    String boundary = "b0undary";
+    for (String path :
+        List.of(
+            "/api/v1/campaigns/upload",
+            "/api/v1/campaigns/preview-csv",
+            "/api/v1/contacts/import",
+            "/api/csv/upload")) {
+      String field =
+          path.contains("campaigns") ? "message" : path.contains("csv/upload") ? "name" : "group";
+      Buffer body =
+          Buffer.buffer()
+              .appendString("--" + boundary + "\r\n")
+              .appendString("Content-Disposition: form-data; name=\"" + field + "\"\r\n\r\n")
+              .appendString("a\u0000b\r\n")
+              .appendString("--" + boundary + "\r\n")
+              .appendString(
+                  "Content-Disposition: form-data; name=\"file\"; filename=\"list.csv\"\r\n")
+              .appendString("Content-Type: text/csv\r\n\r\n")
+              .appendString("phone_number,name\r\n+14155550101,Ann\r\n")
+              .appendString("\r\n--" + boundary + "--\r\n");
+      HttpResponse<Buffer> response =
+          client.send(
+              HttpMethod.POST, path, auth, body, "multipart/form-data; boundary=" + boundary);
+      assertProblem(response, 422);
+      assertThat(errorFields(response)).as(path).contains(field);
+    }
+    HttpResponse<Buffer> twilio =
+        client.send(
+            HttpMethod.POST,
+            "/api/v1/inbound/twilio/sms",
+            MultiMap.caseInsensitiveMultiMap(),
+            Buffer.buffer("From=%2B14155550101&To=%2B14155550000&Body=hi%00there"),
+            "application/x-www-form-urlencoded");
+    assertProblem(twilio, 422);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Passwords, tokens, and requests that never reach the router.
+
+  @Test
+  void aPasswordOver72BytesIsRefusedOnCreationAndChangeAndFailsLogin() {
+    for (String longPassword : List.of("p".repeat(73), "\u20ac".repeat(25))) {
+      HttpResponse<Buffer> login =
+          client.post(
+              "/api/v1/auth/login",
+              null,
+              new JsonObject().put("username", "admin").put("password", longPassword));
+      assertProblem(login, 401);
+      HttpResponse<Buffer> create =
+          client.post(
+              "/api/v1/users",
+              admin,
+              new JsonObject()
+                  .put("username", WriteRoutes.name("long"))
+                  .put("password", longPassword)
+                  .put("role", "viewer"));
+      assertProblem(create, 422);
+      assertThat(errorFields(create)).containsExactly("password");
+      HttpResponse<Buffer> change =
+          client.patch(
+              "/api/v1/users/" + userId, admin, new JsonObject().put("password", longPassword));
+      assertProblem(change, 422);
+      assertThat(errorFields(change)).containsExactly("password");
+      HttpResponse<Buffer> account =
+          client.post(
+              "/api/v1/accounts",
+              admin,
+              new JsonObject()
+                  .put("name", WriteRoutes.name("long"))
+                  .put("admin_username", WriteRoutes.name("long"))
+                  .put("admin_password", longPassword));
+      assertProblem(account, 422);
+      assertThat(errorFields(account)).containsExactly("admin_password");
+    }
+    // 72 bytes exactly is a valid password
+    String exact = "q".repeat(72);
+    String username = WriteRoutes.name("exact");
+    assertThat(
+            client
+                .post(
+                    "/api/v1/users",
+                    admin,
+                    new JsonObject()
+                        .put("username", username)
+                        .put("password", exact)
+                        .put("role", "viewer"))
+                .statusCode())
+        .isEqualTo(201);
+    assertThat(client.login(username, exact)).isNotBlank();
+  }
+
+  private static String b64(String json) {
+    return java.util.Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String sign(JsonObject header, JsonObject claims) throws Exception {
+    String input = b64(header.encode()) + "." + b64(claims.encode());
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(
+        new javax.crypto.spec.SecretKeySpec(
+            JWT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    return input
+        + "."
+        + java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(mac.doFinal(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aSignedTokenWithoutExpiryOrWithACriticalHeaderIs401() throws Exception {
+    String token = client.loginAdmin();
+    JsonObject claims =
+        new JsonObject(
+            new String(
+                java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8));
+    JsonObject header = new JsonObject().put("alg", "HS256").put("typ", "JWT");
+    // Control: the same claims signed here are accepted, so the refusals below are about exp/crit.
+    assertThat(client.get("/api/v1/auth/me", sign(header, claims)).statusCode()).isEqualTo(200);
+    JsonObject noExp = claims.copy();
+    noExp.remove("exp");
+    assertProblem(client.get("/api/v1/auth/me", sign(header, noExp)), 401);
+    assertProblem(
+        client.get(
+            "/api/v1/auth/me",
+            sign(
+                header.copy().put("crit", new JsonArray().add("x-unknown")).put("x-unknown", 1),
+                claims)),
+        401);
+    assertProblem(
+        client.get(
+            "/api/v1/auth/me", sign(header.copy().put("crit", new JsonArray().add("exp")), claims)),
+        401);
+  }
+
+  /** One raw HTTP/1.1 exchange: writes {@code request}, reads until the server closes. */
+  private static String rawExchange(byte[] request, int timeoutMillis) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", herald.herald().port())) {
+      socket.setSoTimeout(timeoutMillis);
+      socket.getOutputStream().write(request);
+      socket.getOutputStream().flush();
+      java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+      byte[] chunk = new byte[8192];
+      try {
+        for (int n; (n = socket.getInputStream().read(chunk)) >= 0; ) {
+          read.write(chunk, 0, n);
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        throw new AssertionError(
+            "no answer and no close within "
+                + timeoutMillis
+                + " ms; read so far: "
+                + read.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+      return read.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private static void assertRawProblem(String response, int status) {
+    // A request whose line could not be read is answered as HTTP/1.0.
+    assertThat(response).as(response).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+    int split = response.indexOf("\r\n\r\n");
+    String head = response.substring(0, split).toLowerCase(java.util.Locale.ROOT);
+    assertThat(head).contains("content-type: application/problem+json");
+    JsonObject problem = new JsonObject(response.substring(split + 4));
+    assertThat(problem.getInteger("status")).isEqualTo(status);
+    assertThat(problem.getString("type")).startsWith("urn:herald:problem:");
+    assertThat(problem.getString("detail")).isNotBlank();
+    assertThat(problem.getString("request_id")).isNotBlank();
+  }
+
+  @Test
+  void requestsRefusedBeforeTheRouterStillAnswerProblemJson() throws Exception {
+    String longUri = "GET /api/v1/contacts?q=" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    assertRawProblem(rawExchange(longUri.getBytes(), 10_000), 414);
+    String bigHeader =
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000) + "\r\n\r\n";
+    assertRawProblem(rawExchange(bigHeader.getBytes(), 10_000), 431);
+    String control = "GET /health HTTP/1.1\r\nHost: x\r\nX-Ctl\u0001: yes\r\n\r\n";
+    assertRawProblem(rawExchange(control.getBytes(), 10_000), 400);
+    String controlValue = "GET /health HTTP/1.1\r\nHost: x\r\nX-Ctl: a\u0000b\r\n\r\n";
+    assertRawProblem(rawExchange(controlValue.getBytes(), 10_000), 400);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Streamed uploads: trailing slashes and truncated bodies.
+
+  @Test
+  void anUploadWithATrailingSlashIsServedLikeTheCanonicalPath() {
+    MultiMap auth = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + admin);
+    Buffer csv = Buffer.buffer("phone_number,name\r\n+14155550199,Ann\r\n");
+    HttpResponse<Buffer> imported =
+        client.send(HttpMethod.POST, "/api/v1/contacts/import/", auth, csv, "text/csv");
+    assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(202);
+    HttpResponse<Buffer> preview =
+        client.send(HttpMethod.POST, "/api/v1/campaigns/preview-csv/", auth, csv, "text/csv");
+    assertThat(preview.statusCode()).as(preview.bodyAsString()).isEqualTo(200);
+    HttpResponse<Buffer> upload =
+        client.send(
+            HttpMethod.POST,
+            "/api/v1/campaigns/upload/?name=slash&message=Hi&sender_id=" + senderId,
+            auth,
+            csv,
+            "text/csv");
+    assertThat(upload.statusCode()).as(upload.bodyAsString()).isBetween(200, 201);
+  }
+
+  static Stream<String> uploadPaths() {
+    return Stream.of(
+        "/api/v1/contacts/import",
+        "/api/csv/upload",
+        "/api/v1/campaigns/upload",
+        "/api/v1/campaigns/preview-csv");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("uploadPaths")
+  void aTruncatedUploadIsAnswered408AndClosedWithinTheIdleTimeout(String path) throws Exception {
+    String boundary = "trunc";
+    String start =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+            + "Content-Type: text/csv\r\n\r\nphone_number,name\r\n+14155550101,Ann\r\n";
+    for (String[] kind :
+        new String[][] {
+          {"multipart/form-data; boundary=" + boundary, start},
+          // the file part is whole, the form is not
+          {
+            "multipart/form-data; boundary=" + boundary,
+            start + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"x\"\r\n"
+          },
+          {"text/csv", "phone_number\r\n+1"}
+        }) {
+      String request =
+          "POST "
+              + path
+              + "?name=t&message=Hi HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              + admin
+              + "\r\nContent-Type: "
+              + kind[0]
+              + "\r\nContent-Length: 100000\r\n\r\n"
+              + kind[1];
+      long started = System.nanoTime();
+      // Reads until the server closes: a server that never answers fails on the socket timeout.
+      String response = rawExchange(request.getBytes(), 15_000);
+      long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+      assertRawProblem(response, 408);
+      assertThat(seconds).as("answered and closed well before the socket timeout").isLessThan(15);
+    }
   }
 }
