@@ -274,6 +274,10 @@ final class WriteRoutes {
             HttpMethod.POST,
             "/api/v1/phone-numbers/analyze",
             () -> new JsonObject().put("numbers", new JsonArray().add(phone()))),
+        new WriteRoute(
+            HttpMethod.POST,
+            "/api/v1/messages/analyze",
+            () -> new JsonObject().put("phone_numbers", new JsonArray().add(phone()))),
         new WriteRoute(HttpMethod.POST, "/api/v1/campaigns", campaign),
         new WriteRoute(HttpMethod.PUT, "/api/v1/campaigns/:id", campaign),
         new WriteRoute(
