@@ -9,9 +9,9 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Puts {@code Content-Length: 0} back into 204 answers. Asterisk sends it, and ari4java waits for
- * it, but Netty's HTTP encoder strips it from every 204; this handler sits between the encoder and
- * the socket and adds it to the encoded header block.
+ * Puts {@code Content-Length: 0} back into 204 answers. Asterisk sends it and some ARI clients are
+ * reported to wait for it, but Netty's HTTP encoder strips it from every 204; this handler sits
+ * between the encoder and the socket and adds it to the encoded header block.
  *
  * <p>It reaches the Netty channel through Vert.x's internal {@link ConnectionBase}; on a Vert.x
  * whose connections are not one, it does nothing and 204s go out without the header.
