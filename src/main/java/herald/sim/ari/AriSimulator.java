@@ -191,7 +191,10 @@ public final class AriSimulator {
           .route("/ari/*")
           .handler(
               ctx -> {
-                throw AriError.notFound("Resource not found");
+                String path = ctx.request().path();
+                throw operations.stream().anyMatch(op -> path.matches(op.pathPattern()))
+                    ? new AriError(405, "Invalid method")
+                    : AriError.notFound("Resource not found");
               });
       router.route().failureHandler(this::failure);
       router.errorHandler(404, ctx -> error(ctx, new AriError(404, "Resource not found")));
@@ -276,9 +279,6 @@ public final class AriSimulator {
     }
 
     private void answer(RoutingContext ctx, Reply reply) {
-      if (reply.status() < 0) {
-        return;
-      }
       HttpServerResponse response = ctx.response().setStatusCode(reply.status());
       if (reply.location() != null) {
         response.putHeader(HttpHeaders.LOCATION, reply.location());

@@ -102,6 +102,11 @@ final class Operation {
     return "/ari" + path.replaceAll("\\{([^}]+)}", ":$1");
   }
 
+  /** A regular expression matching the request paths of this operation. */
+  String pathPattern() {
+    return "/ari" + path.replaceAll("\\{[^}]+}", "[^/]+");
+  }
+
   JsonObject toJson() {
     JsonObject json =
         new JsonObject()

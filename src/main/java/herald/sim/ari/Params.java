@@ -77,18 +77,6 @@ final class Params {
     }
   }
 
-  /** A boolean as Asterisk reads it ({@code true}/{@code yes}/{@code 1}...); fallback if absent. */
-  boolean bool(String name, boolean fallback) {
-    String value = string(name);
-    if (value == null) {
-      return fallback;
-    }
-    return switch (value.toLowerCase()) {
-      case "true", "yes", "1", "on", "y", "t" -> true;
-      default -> false;
-    };
-  }
-
   /** The {@code variables} object of the body (string values only, as Asterisk demands). */
   JsonObject variables() {
     Object raw = body.getValue("variables");

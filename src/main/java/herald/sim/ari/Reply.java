@@ -19,9 +19,4 @@ record Reply(int status, Object body, String contentType, String location) {
   static Reply bytes(Buffer data, String contentType) {
     return new Reply(200, data, contentType, null);
   }
-
-  /** The handler has answered already (the events WebSocket upgrade). */
-  static Reply handled() {
-    return new Reply(-1, null, null, null);
-  }
 }

@@ -203,7 +203,12 @@ final class Telephony {
       setVariable(channel, "AMDSTATUS", channel.script.amdStatus());
       setVariable(channel, "AMDCAUSE", channel.script.amdCause());
     }
-    if (!channel.inStasis && channel.app != null && !enterStasis(channel)) {
+    if (channel.app == null) {
+      // Originated into the dialplan: the simulator has none, so the PBX finds nothing to run.
+      remoteHangup(channel, 16);
+      return;
+    }
+    if (!channel.inStasis && !enterStasis(channel)) {
       // Stasis() fails for an application nobody is connected to; the dialplan then hangs up.
       remoteHangup(channel, 16);
       return;
@@ -290,7 +295,7 @@ final class Telephony {
         new JsonObject().put("cause", cause).put("cause_txt", causeText(cause)));
   }
 
-  /** Sets a variable; with {@code report} a {@code ChannelVarset} event goes to the app. */
+  /** Sets a variable and tells the channel's app with a {@code ChannelVarset} event. */
   void setVariable(SimChannel channel, String name, String value) {
     channel.vars.put(name, value);
     emit(

@@ -273,7 +273,7 @@ class AriSimulatorTest {
         start(
             vertx,
             AriClient.config()
-                .withCalls(CallScript.answer(Duration.ofMillis(700), null), 0, 0, 0)
+                .withCalls(CallScript.answer(Duration.ofMillis(2500), null), 0, 0, 0)
                 .withStasisStartWhileRinging(true));
 
     String id = ari.originate(APP, "+1555", null).getString("id");
@@ -339,7 +339,11 @@ class AriSimulatorTest {
 
   @Test
   void refusesBadOriginatesAndHangupsAsAsteriskDoes(Vertx vertx) {
-    start(vertx, AriClient.config().withLimits(1, java.util.List.of()));
+    start(
+        vertx,
+        AriClient.config()
+            .withCalls(CallScript.answer(Duration.ofSeconds(30), null), 0, 0, 0)
+            .withLimits(1, java.util.List.of()));
 
     assertThat(ari.call(POST, "/ari/channels?app=herald").statusCode()).isEqualTo(400);
     assertThat(ari.call(POST, "/ari/channels?endpoint=PJSIP&app=herald").statusCode())
@@ -367,8 +371,8 @@ class AriSimulatorTest {
     assertThat(full.statusCode()).isEqualTo(500);
     assertThat(full.bodyAsJsonObject().getString("message")).isEqualTo("Allocation failed");
     assertThat(ari.call(DELETE, "/ari/channels/fixed?reason=bogus").statusCode()).isEqualTo(400);
-    // Ringing (or Down) and outside Stasis: control operations are refused.
-    assertThat(ari.call(POST, "/ari/channels/fixed/answer").statusCode()).isIn(409, 412);
+    // Still ringing, so not in Stasis yet: control operations are refused.
+    assertThat(ari.call(POST, "/ari/channels/fixed/answer").statusCode()).isEqualTo(409);
     assertThat(ari.call(DELETE, "/ari/channels/fixed?reason=busy").statusCode()).isEqualTo(204);
   }
 
@@ -455,6 +459,41 @@ class AriSimulatorTest {
         .isEqualTo(422);
     assertThat(ari.call(DELETE, "/ari/bridges/" + bridgeId).statusCode()).isEqualTo(204);
     assertThat(ari.call(GET, "/ari/bridges/" + bridgeId).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void scriptsNumbersAtRunTimeThroughTheControlEndpoint(Vertx vertx) {
+    AriClient.Events events = start(vertx, AriClient.config());
+
+    HttpResponse<Buffer> put =
+        ari.call(
+            io.vertx.core.http.HttpMethod.PUT,
+            "/_sim/numbers/+49",
+            new JsonObject().put("outcome", "BUSY").put("ring_ms", 20));
+    HttpResponse<Buffer> bad =
+        ari.call(
+            io.vertx.core.http.HttpMethod.PUT,
+            "/_sim/numbers/+48",
+            new JsonObject().put("outcome", "MAYBE"));
+    ari.originate(APP, "+4930123", null);
+
+    assertThat(put.statusCode()).isEqualTo(204);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(events.next("ChannelDestroyed").getInteger("cause")).isEqualTo(17);
+    assertThat(ari.call(DELETE, "/_sim/numbers/+49").statusCode()).isEqualTo(204);
+    ari.originate(APP, "+4930123", null);
+    assertThat(events.next("StasisStart").getJsonObject("channel").getString("state"))
+        .isEqualTo("Up");
+  }
+
+  @Test
+  void answersAWrongMethodOnAKnownPathWith405(Vertx vertx) {
+    start(vertx, AriClient.config());
+
+    HttpResponse<Buffer> response = ari.call(io.vertx.core.http.HttpMethod.PUT, "/ari/channels");
+
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.bodyAsJsonObject().getString("message")).isEqualTo("Invalid method");
   }
 
   @Test
