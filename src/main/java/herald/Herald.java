@@ -11,8 +11,8 @@ import herald.message.PhoneNumbers;
 import herald.platform.HousekeepingVerticle;
 import herald.platform.Platform;
 import herald.platform.StartFailure;
-import herald.platform.config.SimulatorConfig;
 import herald.platform.config.HeraldConfig;
+import herald.platform.config.SimulatorConfig;
 import herald.platform.database.Database;
 import herald.platform.database.SettingsStore;
 import herald.platform.http.HttpVerticle;
@@ -85,10 +85,7 @@ public final class Herald {
     }
     Database database =
         Database.open(
-            vertx,
-            config.database(),
-            config.dataDir(),
-            System.getenv("HERALD_DATA_DIR") != null);
+            vertx, config.database(), config.dataDir(), System.getenv("HERALD_DATA_DIR") != null);
     Passwords passwords = new Passwords(vertx, config.passwords().bcryptCost());
     Tokens tokens = new Tokens(vertx, config.jwt());
     Platform platform = Platform.create(config, database.pool(), tokens, passwords, clock, metrics);

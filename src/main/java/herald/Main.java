@@ -69,12 +69,14 @@ public final class Main {
     Herald herald;
     try {
       // Herald.start stops whatever it started (the embedded PostgreSQL included) before it fails.
-      herald = Herald.start(vertx, config, java.time.Clock.systemUTC(), metrics)
+      herald =
+          Herald.start(vertx, config, java.time.Clock.systemUTC(), metrics)
               .await(START_TIMEOUT_MINUTES, TimeUnit.MINUTES);
     } catch (Throwable e) { // await() rethrows checked causes (IOException) unchecked
-      Throwable cause = e instanceof java.util.concurrent.TimeoutException
-          ? new StartFailure(null, "not ready within " + START_TIMEOUT_MINUTES + " minutes", e)
-          : e;
+      Throwable cause =
+          e instanceof java.util.concurrent.TimeoutException
+              ? new StartFailure(null, "not ready within " + START_TIMEOUT_MINUTES + " minutes", e)
+              : e;
       if (cause instanceof StartFailure) {
         LOG.error("Herald cannot start: {}", cause.getMessage());
         LOG.debug("Start-up failure", cause);

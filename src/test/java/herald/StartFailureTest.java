@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code herald.Main} as a process of its own and breaks its start the ways operators do: a
- * taken HTTP port, a taken simulator port, an unreachable external database and a bad
- * configuration value each end the process within 10 s with a non-zero exit, one log line naming
- * the setting, and no PostgreSQL left running. As root, a data dir the PostgreSQL user cannot
- * reach (a checkout under /root) still starts, with the cluster kept elsewhere.
+ * taken HTTP port, a taken simulator port, an unreachable external database and a bad configuration
+ * value each end the process within 10 s with a non-zero exit, one log line naming the setting, and
+ * no PostgreSQL left running. As root, a data dir the PostgreSQL user cannot reach (a checkout
+ * under /root) still starts, with the cluster kept elsewhere.
  */
 class StartFailureTest {
   private static final Duration LIMIT = Duration.ofSeconds(10);
@@ -126,8 +126,7 @@ class StartFailureTest {
   }
 
   /** Launches with the overrides, expects the exit code within {@link #LIMIT}; returns the log. */
-  private static String failedStart(Map<String, String> overrides, int exitCode)
-      throws Exception {
+  private static String failedStart(Map<String, String> overrides, int exitCode) throws Exception {
     int before = count(herald.log());
     long started = System.nanoTime();
     Process process = herald.launch(overrides);

@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * {@code POST /api/v1/phone-numbers/analyze} (and seed 003's {@code POST /api/v1/messages/analyze}): E.164 form, validity, region, number type and the
- * carrier of up to 1,000 numbers, for any country (national numbers read with the account's default
- * region).
+ * {@code POST /api/v1/phone-numbers/analyze} (and seed 003's {@code POST
+ * /api/v1/messages/analyze}): E.164 form, validity, region, number type and the carrier of up to
+ * 1,000 numbers, for any country (national numbers read with the account's default region).
  */
 public final class PhoneNumberRoutes {
   private static final int MAX_NUMBERS = 1000;
@@ -48,14 +48,16 @@ public final class PhoneNumberRoutes {
     List<String> numbers = in.optionalStringList("numbers", MAX_NUMBERS, 64);
     List<String> seedNumbers = in.optionalStringList("phone_numbers", MAX_NUMBERS, 64);
     String single = in.optionalString("phone_number", 1, 64);
-    int given = (numbers != null ? 1 : 0) + (seedNumbers != null ? 1 : 0) + (single != null ? 1 : 0);
+    int given =
+        (numbers != null ? 1 : 0) + (seedNumbers != null ? 1 : 0) + (single != null ? 1 : 0);
     if (given == 0) {
       in.error(
           "numbers",
           "required",
           "send 'numbers' or 'phone_numbers' (up to " + MAX_NUMBERS + ") or 'phone_number'");
     } else if (given > 1) {
-      in.error("numbers", "conflict", "send only one of 'numbers', 'phone_numbers', 'phone_number'");
+      in.error(
+          "numbers", "conflict", "send only one of 'numbers', 'phone_numbers', 'phone_number'");
     }
     in.check();
     List<String> all =

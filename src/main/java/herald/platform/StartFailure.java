@@ -43,9 +43,7 @@ public final class StartFailure extends RuntimeException {
           cause);
     }
     return new StartFailure(
-        setting,
-        String.format("cannot listen on %s:%d: %s", host, port, describe(cause)),
-        cause);
+        setting, String.format("cannot listen on %s:%d: %s", host, port, describe(cause)), cause);
   }
 
   /**

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
- * Route handlers the HTTP simulators share: a DEBUG line per request and the configured latency.
+ * What the HTTP simulators share: a DEBUG line per request, the configured latency, and the base
+ * URL of a bound server.
  */
 public final class SimHttp {
   private SimHttp() {}
@@ -34,5 +35,14 @@ public final class SimHttp {
         vertx.timer(millis, TimeUnit.MILLISECONDS).onComplete(v -> ctx.next());
       }
     };
+  }
+
+  /**
+   * {@code http://host:port} of a simulator bound to {@code host}, without a trailing slash; a
+   * wildcard address (0.0.0.0, ::) is reached through 127.0.0.1, an IPv6 literal in brackets.
+   */
+  public static String baseUrl(String host, int port) {
+    String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    return "http://" + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port;
   }
 }

@@ -192,8 +192,13 @@ class SenderRoutesTest {
     assertThat(summary.getInteger("total")).isEqualTo(3);
     assertThat(summary.getInteger("valid")).isEqualTo(2);
     assertThat(summary.getInteger("invalid")).isEqualTo(1);
-    assertThat(summary.getJsonObject("by_region").getMap()).containsEntry("US", 1).containsEntry("FR", 1);
-    assertThat(summary.getJsonObject("by_operator").getMap().values().stream().mapToInt(v -> (Integer) v).sum())
+    assertThat(summary.getJsonObject("by_region").getMap())
+        .containsEntry("US", 1)
+        .containsEntry("FR", 1);
+    assertThat(
+            summary.getJsonObject("by_operator").getMap().values().stream()
+                .mapToInt(v -> (Integer) v)
+                .sum())
         .isEqualTo(2);
 
     HttpResponse<Buffer> both =

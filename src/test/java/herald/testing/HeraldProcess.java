@@ -127,7 +127,9 @@ public final class HeraldProcess implements AutoCloseable {
       process.destroyForcibly().waitFor();
       String log = log();
       throw new AssertionError(
-          "Herald still ran after " + limit + "; the end of its log:\n"
+          "Herald still ran after "
+              + limit
+              + "; the end of its log:\n"
               + log.substring(Math.max(0, log.length() - 6000)));
     }
     return process.exitValue();

@@ -94,9 +94,7 @@ public final class Database {
           err);
     }
     return new StartFailure(
-        "data_dir",
-        "the embedded PostgreSQL could not start: " + StartFailure.describe(err),
-        err);
+        "data_dir", "the embedded PostgreSQL could not start: " + StartFailure.describe(err), err);
   }
 
   private static StartFailure externalFailure(PgConnectOptions connect, Throwable err) {

@@ -66,14 +66,14 @@ public final class EmbeddedHome {
    * people, a hash of the whole path so different checkouts never collide.
    */
   static String nameFor(Path dir) {
-    String readable =
-        dir.toString().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+    String readable = dir.toString().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
     if (readable.length() > 40) {
       readable = readable.substring(readable.length() - 40).replaceAll("^[-.]+", "");
     }
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(dir.toString().getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest(dir.toString().getBytes(StandardCharsets.UTF_8));
       return (readable.isEmpty() ? "data" : readable)
           + "-"
           + HexFormat.of().formatHex(digest, 0, 4);

@@ -135,8 +135,7 @@ public final class ApiRouter {
     api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router());
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router());
-    api.route("/phone-numbers*")
-        .subRouter(phoneNumbers.router());
+    api.route("/phone-numbers*").subRouter(phoneNumbers.router());
 
     new TwilioWebhooks(vertx, platform).mount(root);
     // Seed 000's contact list upload, with its path, on the same import jobs.

@@ -84,11 +84,7 @@ public final class AndroidDeviceSimulator {
 
   /** {@code http://host:port}, without a trailing slash. */
   public String baseUrl() {
-    String host = config.host();
-    if (host.equals("0.0.0.0") || host.equals("::")) {
-      host = "127.0.0.1";
-    }
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    return SimHttp.baseUrl(config.host(), port());
   }
 
   /** Copies of every SMS the device accepted, oldest first: {@code {phone, message, at}}. */

@@ -102,11 +102,7 @@ public final class WhatsAppSimulator {
 
   /** {@code http://host:port}, without a trailing slash; {@code /v23.0/...} goes after it. */
   public String baseUrl() {
-    String host = config.host();
-    if (host.equals("0.0.0.0") || host.equals("::")) {
-      host = "127.0.0.1";
-    }
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    return SimHttp.baseUrl(config.host(), port());
   }
 
   public WhatsAppSimConfig config() {
