@@ -60,6 +60,11 @@ public final class HeraldProcess implements AutoCloseable {
 
   /** Starts Herald (output appended to {@code herald.out} in the data dir). */
   public Process launch() throws IOException {
+    return launch(Map.of());
+  }
+
+  /** {@link #launch()} with further {@code HERALD_*} settings for this launch only. */
+  public Process launch(Map<String, String> launchEnv) throws IOException {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ProcessBuilder builder =
@@ -70,6 +75,7 @@ public final class HeraldProcess implements AutoCloseable {
             classpath,
             "herald.Main");
     builder.environment().putAll(env);
+    builder.environment().putAll(launchEnv);
     builder.redirectErrorStream(true);
     builder.redirectOutput(
         ProcessBuilder.Redirect.appendTo(dataDir.resolve("herald.out").toFile()));
@@ -79,20 +85,25 @@ public final class HeraldProcess implements AutoCloseable {
   }
 
   /** Waits up to 90 s for {@code /health/ready} 200; returns the milliseconds it took. */
-  public long awaitReady(Process process) throws Exception {
+  public long awaitReady(Process process) {
     long begin = System.nanoTime();
-    while (System.nanoTime() - begin < Duration.ofSeconds(90).toNanos()) {
-      assertThat(process.isAlive()).as("Herald exited early: " + log()).isTrue();
-      try {
-        if (call("GET", "/health/ready", null, null).statusCode() == 200) {
-          return (System.nanoTime() - begin) / 1_000_000;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(50);
+    try {
+      Await.until(
+          "Herald's /health/ready to answer 200",
+          Duration.ofSeconds(90),
+          () -> {
+            assertThat(process.isAlive()).as("Herald exited early: " + log()).isTrue();
+            try {
+              return call("GET", "/health/ready", null, null).statusCode();
+            } catch (IOException notYet) {
+              return "not listening yet";
+            }
+          },
+          status -> status.equals(200));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + log(), e);
     }
-    throw new AssertionError("Herald was not ready in 90 s: " + log());
+    return (System.nanoTime() - begin) / 1_000_000;
   }
 
   /** One HTTP call to the running Herald; {@code json} and {@code token} may be null. */
@@ -182,11 +193,11 @@ public final class HeraldProcess implements AutoCloseable {
     for (long pid : postmasters()) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (postmasters().stream().anyMatch(HeraldProcess::running)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100); // a stopping postmaster still writes into the data dir
-    }
+    // a stopping postmaster still writes into the data dir
+    Await.until(
+        "the postmasters on " + dataDir + " to stop",
+        Duration.ofSeconds(15),
+        () -> postmasters().stream().noneMatch(HeraldProcess::running));
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
