@@ -2,6 +2,7 @@ package herald.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.HeraldProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * the wire, and restarts it on the same data directory: every event still reaches the receiver, and
  * a delivery that was in flight is sent again with the same webhook-id.
  */
+// Runs Herald as a process of its own with its own PostgreSQL: run alone.
+@Tag("serial")
 class WebhookCrashTest {
   private static final int EVENTS = 150;
   private static HeraldProcess herald;
@@ -72,7 +76,7 @@ class WebhookCrashTest {
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
         events.add(new JsonObject(sent.body()).getString("event_id"));
       }
-      TestReceiver.await(
+      Await.until(
           "deliveries on the wire", Duration.ofSeconds(30), () -> receiver.received().size() >= 32);
 
       first.destroyForcibly().waitFor();
@@ -85,7 +89,7 @@ class WebhookCrashTest {
 
       Process second = herald.launch();
       herald.awaitReady(second);
-      TestReceiver.await(
+      Await.until(
           "every event after the restart",
           Duration.ofSeconds(90),
           () -> eventsSeen(receiver).containsAll(events));
