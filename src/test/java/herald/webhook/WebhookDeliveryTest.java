@@ -237,16 +237,14 @@ class WebhookDeliveryTest {
       hanging.hang();
       createEndpoint(client, admin, endpoint(hanging, "message.queued").put("timeout_seconds", 60));
       createEndpoint(client, admin, endpoint(healthy, "message.queued"));
-      long began = System.nanoTime();
       sendSms(100, "hang");
-      Await.until(
-          "all 100 events at the healthy endpoint",
-          Duration.ofSeconds(30),
-          () -> healthy.received(r -> r.type().equals("message.queued")).size() >= 100);
-      long tookMs = (System.nanoTime() - began) / 1_000_000;
       // Had the hanging endpoint held shared connections or the event loop, the healthy one would
-      // wait for its 60 s timeout. (The bound is loose: the test machine is shared.)
-      assertThat(tookMs).as("healthy endpoint served while the other hangs").isLessThan(15_000);
+      // wait for its 60 s timeout: awaiting less than that is the check, whatever the machine's
+      // load.
+      Await.until(
+          "all 100 events at the healthy endpoint while the other hangs",
+          Duration.ofSeconds(45),
+          () -> healthy.received(r -> r.type().equals("message.queued")).size() >= 100);
       assertThat(hanging.received()).as("one endpoint's slots only").hasSizeBetween(1, 32);
       assertThat(hanging.received().size()).isLessThan(healthy.received().size());
     }
