@@ -76,16 +76,11 @@ final class TestReceiver implements AutoCloseable {
                               if (hanging) {
                                 return;
                               }
+                              String id = request.getHeader("webhook-id");
                               if (delayMs > 0) {
-                                vertx.setTimer(
-                                    delayMs,
-                                    t ->
-                                        request
-                                            .response()
-                                            .setStatusCode(answer)
-                                            .end("ok " + answer));
+                                vertx.setTimer(delayMs, t -> respond(request, id, answer));
                               } else {
-                                request.response().setStatusCode(answer).end("ok " + answer);
+                                respond(request, id, answer);
                               }
                             }))
             .listen()
