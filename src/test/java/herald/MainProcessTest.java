@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
  * survives, the postmaster orphaned by the kill is taken care of, and a graceful stop exits 0
  * leaving no PostgreSQL.
  */
-// Runs Herald as a process of its own with its own PostgreSQL: run alone.
-@Tag("serial")
 class MainProcessTest {
   private static HeraldProcess herald;
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * sent once, except at most one SMPP window sent twice; and a campaign paused before a kill is
  * still paused after it.
  */
-// Runs Herald as a process of its own with its own PostgreSQL: run alone.
+// At most a window sent twice holds only while outcomes are recorded; run alone, not beside
+// other test classes competing for the CPU.
 @Tag("serial")
 class CampaignCrashTest {
   private static final int WINDOW = 20;

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +22,6 @@ import org.junit.jupiter.api.Test;
  * the wire, and restarts it on the same data directory: every event still reaches the receiver, and
  * a delivery that was in flight is sent again with the same webhook-id.
  */
-// Runs Herald as a process of its own with its own PostgreSQL: run alone.
-@Tag("serial")
 class WebhookCrashTest {
   private static final int EVENTS = 150;
   private static HeraldProcess herald;
