@@ -380,11 +380,18 @@ public final class MessageQueueStore {
         .mapEmpty();
   }
 
-  /** Queues again messages claimed longer than {@code staleAfter} ago (their process died). */
+  /**
+   * Queues again messages claimed longer than {@code staleAfter} ago (their process died). Those of
+   * a paused campaign are queued held, as the pause held its other queued messages, so a pause
+   * taken before a crash still holds after it.
+   */
   public Future<Integer> requeueStale(Duration staleAfter) {
     return pool.preparedQuery(
-            "UPDATE messages SET status = 'queued', next_attempt_at = now(), updated_at = now()"
-                + " WHERE status = 'sending' AND updated_at < now() - $1 * interval '1 millisecond'")
+            "UPDATE messages m SET status = 'queued', updated_at = now(), next_attempt_at ="
+                + " CASE WHEN EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id"
+                + " AND c.status = 'paused') THEN 'infinity'::timestamptz ELSE now() END"
+                + " WHERE m.status = 'sending'"
+                + " AND m.updated_at < now() - $1 * interval '1 millisecond'")
         .execute(Tuple.of(staleAfter.toMillis()))
         .map(rows -> rows.rowCount());
   }

@@ -2,6 +2,7 @@ package herald.blacklist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.buffer.Buffer;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,11 +118,10 @@ class BlacklistRoutesTest {
   @Test
   void numbersRepliedStopAreListedWithTheirSource() throws Exception {
     herald.herald().simulators().smsc().sendMo("14155550178", "Herald", "STOP");
-    Instant deadline = Instant.now().plusSeconds(20);
-    while (!check(admin, "+14155550178").getBoolean("is_blacklisted")) {
-      assertThat(Instant.now()).isBefore(deadline);
-      Thread.sleep(50);
-    }
+    Await.until(
+        "the number that replied STOP blacklisted",
+        Duration.ofSeconds(20),
+        () -> check(admin, "+14155550178").getBoolean("is_blacklisted"));
     HttpResponse<Buffer> listed = client.get("/api/v1/blacklist?source=inbound_stop", admin);
     assertThat(listed.statusCode()).isEqualTo(200);
     assertThat(listed.bodyAsString()).contains("+14155550178");

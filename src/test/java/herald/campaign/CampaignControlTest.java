@@ -5,10 +5,13 @@ import static herald.campaign.CampaignFlowTest.created;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.smpp.SmscSimulator;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,13 @@ class CampaignControlTest {
   @AfterAll
   static void stop() {
     herald.close();
+  }
+
+  /** Submits the SMSC accepted after {@code after} to numbers starting with {@code prefix}. */
+  private static long submitsAfter(String prefix, Instant after) {
+    return smsc.submitted().stream()
+        .filter(s -> s.destination().startsWith(prefix) && s.at().isAfter(after))
+        .count();
   }
 
   /** Submits the SMSC has seen to numbers starting with {@code prefix}. */
@@ -72,10 +82,14 @@ class CampaignControlTest {
     awaitStatus(client, admin, id, s -> s.getLong("sent") >= 40);
 
     assertThat(action(id, "pause", 200).getString("status")).isEqualTo("paused");
-    Thread.sleep(1000); // what was in flight when paused may still go out within the second
+    // What was in flight when paused may still go out within the second; nothing after it.
+    Instant heldBy = Instant.now().plusSeconds(1);
+    Await.stillAfter(
+        Duration.ofSeconds(3),
+        "nothing sent while paused (after a second's grace)",
+        () -> submitsAfter("14155551", heldBy),
+        n -> n == 0);
     long atPause = submitsTo("14155551");
-    Thread.sleep(2000);
-    assertThat(submitsTo("14155551")).as("nothing is sent while paused").isEqualTo(atPause);
     JsonObject paused = client.get("/api/v1/campaigns/" + id + "/status", admin).bodyAsJsonObject();
     assertThat(paused.getString("status")).isEqualTo("paused");
     assertThat(paused.getLong("sent")).isLessThan(400);
@@ -85,10 +99,13 @@ class CampaignControlTest {
     awaitStatus(client, admin, id, s -> s.getLong("sent") >= atPause + 40);
 
     assertThat(action(id, "stop", 200).getString("status")).isEqualTo("stopped");
-    Thread.sleep(1000);
+    Instant stoppedBy = Instant.now().plusSeconds(1);
+    Await.stillAfter(
+        Duration.ofMillis(2500),
+        "nothing sent once stopped (after a second's grace)",
+        () -> submitsAfter("14155551", stoppedBy),
+        n -> n == 0);
     long atStop = submitsTo("14155551");
-    Thread.sleep(1500);
-    assertThat(submitsTo("14155551")).as("nothing is sent once stopped").isEqualTo(atStop);
     JsonObject stopped =
         client.get("/api/v1/campaigns/" + id + "/status", admin).bodyAsJsonObject();
     assertThat(stopped.getString("status")).isEqualTo("stopped");

@@ -3,13 +3,13 @@ package herald.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.smpp.SmscSimulator;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -45,18 +45,12 @@ class CampaignFlowTest {
   }
 
   static JsonObject awaitStatus(
-      TestClient client, String token, String id, Predicate<JsonObject> done)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    JsonObject status = null;
-    while (Instant.now().isBefore(deadline)) {
-      status = client.get("/api/v1/campaigns/" + id + "/status", token).bodyAsJsonObject();
-      if (done.test(status)) {
-        return status;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("campaign " + id + " did not get there: " + status);
+      TestClient client, String token, String id, Predicate<JsonObject> done) {
+    return Await.until(
+        "campaign " + id + " to get there",
+        Duration.ofSeconds(60),
+        () -> client.get("/api/v1/campaigns/" + id + "/status", token).bodyAsJsonObject(),
+        done);
   }
 
   private static List<String> textsTo(String prefix) {

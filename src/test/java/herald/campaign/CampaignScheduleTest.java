@@ -3,6 +3,7 @@ package herald.campaign;
 import static herald.campaign.CampaignFlowTest.created;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.SettableClock;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
@@ -45,14 +46,12 @@ class CampaignScheduleTest {
         .getJsonArray("data");
   }
 
-  private static JsonArray awaitRuns(String parent, int count) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-    JsonArray runs = runs(parent);
-    while (runs.size() < count && Instant.now().isBefore(deadline)) {
-      Thread.sleep(100);
-      runs = runs(parent);
-    }
-    return runs;
+  private static JsonArray awaitRuns(String parent, int count) {
+    return Await.until(
+        count + " runs of " + parent,
+        Duration.ofSeconds(20),
+        () -> runs(parent),
+        runs -> runs.size() >= count);
   }
 
   private static JsonObject campaign(String id) {
@@ -84,8 +83,7 @@ class CampaignScheduleTest {
     assertThat(created.getString("next_run_at")).isEqualTo("2026-03-07T14:00:00Z");
 
     CLOCK.set(Instant.parse("2026-03-07T13:59:58Z"));
-    Thread.sleep(2500);
-    assertThat(runs(id)).as("not before 09:00 EST").isEmpty();
+    Await.stillAfter(Duration.ofMillis(2500), "no run before 09:00 EST", () -> runs(id).isEmpty());
 
     CLOCK.set(Instant.parse("2026-03-07T14:00:01Z"));
     JsonArray first = awaitRuns(id, 1);
@@ -96,8 +94,11 @@ class CampaignScheduleTest {
         .isEqualTo("2026-03-08T13:00:00Z");
 
     CLOCK.set(Instant.parse("2026-03-08T12:59:00Z")); // 08:59 EDT (but 09:59 by yesterday's offset)
-    Thread.sleep(2500);
-    assertThat(runs(id)).hasSize(1);
+    Await.stillAfter(
+        Duration.ofMillis(2500),
+        "no second run before 09:00 EDT",
+        () -> runs(id).size(),
+        runs -> runs == 1);
 
     CLOCK.set(Instant.parse("2026-03-08T13:00:02Z"));
     JsonArray both = awaitRuns(id, 2);
@@ -145,11 +146,14 @@ class CampaignScheduleTest {
     created(client.post("/api/v1/campaigns/" + id + "/start", admin, null));
     JsonObject evening =
         CampaignFlowTest.awaitStatus(client, admin, id, s -> s.getLong("sent") >= 1);
-    Thread.sleep(2000);
-    JsonObject later = client.get("/api/v1/campaigns/" + id + "/status", admin).bodyAsJsonObject();
-    assertThat(later.getLong("sent")).as("New York is awake, Paris is not").isEqualTo(1);
-    assertThat(later.getLong("pending")).isEqualTo(1);
-    assertThat(later.getString("status")).isEqualTo("running");
+    Await.stillAfter(
+        Duration.ofSeconds(2),
+        "New York sent, Paris held (1 sent, 1 pending, running)",
+        () -> client.get("/api/v1/campaigns/" + id + "/status", admin).bodyAsJsonObject(),
+        later ->
+            later.getLong("sent") == 1
+                && later.getLong("pending") == 1
+                && later.getString("status").equals("running"));
     assertThat(evening.getLong("total")).isEqualTo(2);
 
     CLOCK.set(Instant.parse("2026-06-02T06:00:01Z")); // 08:00 in Paris

@@ -2,6 +2,7 @@ package herald.contact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -17,7 +18,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,19 +145,17 @@ class ContactImportTest {
   }
 
   /** Polls the job until it has ended. */
-  private static JsonObject finished(String token, JsonObject job) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (true) {
-      HttpResponse<Buffer> got = client.get("/api/v1/jobs/" + job.getString("id"), token);
-      assertThat(got.statusCode()).as(got.bodyAsString()).isEqualTo(200);
-      JsonObject now = got.bodyAsJsonObject();
-      String state = now.getString("state");
-      if (state.equals("completed") || state.equals("failed")) {
-        return now;
-      }
-      assertThat(Instant.now()).as("job still " + state).isBefore(deadline);
-      Thread.sleep(50);
-    }
+  private static JsonObject finished(String token, JsonObject job) {
+    return Await.until(
+        "job " + job.getString("id") + " to end",
+        Duration.ofSeconds(30),
+        () -> {
+          HttpResponse<Buffer> got = client.get("/api/v1/jobs/" + job.getString("id"), token);
+          assertThat(got.statusCode()).as(got.bodyAsString()).isEqualTo(200);
+          return got.bodyAsJsonObject();
+        },
+        now ->
+            now.getString("state").equals("completed") || now.getString("state").equals("failed"));
   }
 
   private static JsonObject completed(String token, HttpResponse<Buffer> response)

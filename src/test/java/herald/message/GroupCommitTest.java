@@ -2,6 +2,7 @@ package herald.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -133,24 +135,20 @@ class GroupCommitTest {
    * Waits until at least {@code n} inserts into messages wait for the lock {@code blocker} holds.
    */
   private static void awaitBlockedInserts(SqlConnection blocker, int n) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      long waiting =
-          blocker
-              .query(
-                  // (while an insert waits at its parse step, query still shows the one before)
-                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                      + " AND datname = current_database() AND pid <> pg_backend_pid()")
-              .execute()
-              .await()
-              .iterator()
-              .next()
-              .getLong(0);
-      if (waiting >= n) {
-        return;
-      }
-      herald.vertx().timer(20).await();
-    }
-    throw new AssertionError("no insert waited for the lock within 10 s");
+    Await.until(
+        n + " inserts waiting for the lock",
+        Duration.ofSeconds(10),
+        () ->
+            blocker
+                .query(
+                    // (while an insert waits at its parse step, query still shows the one before)
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND datname = current_database() AND pid <> pg_backend_pid()")
+                .execute()
+                .await()
+                .iterator()
+                .next()
+                .getLong(0),
+        waiting -> waiting >= n);
   }
 }

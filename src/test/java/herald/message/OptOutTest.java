@@ -3,15 +3,15 @@ package herald.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.smpp.SmscSimulator;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,15 +36,8 @@ class OptOutTest {
     herald.close();
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(20);
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("timed out waiting for " + what);
+  private static void await(Await.Condition condition, String what) {
+    Await.until(what, Duration.ofSeconds(20), condition);
   }
 
   private static List<String> textsSentTo(String digits) {
@@ -79,8 +72,11 @@ class OptOutTest {
                     .size()
                 >= 2,
         "the second STOP to be stored");
-    Thread.sleep(500);
-    assertThat(textsSentTo("14155551234")).as("confirmed once only").hasSize(1);
+    Await.stillAfter(
+        Duration.ofMillis(500),
+        "the STOP confirmed once only",
+        () -> textsSentTo("14155551234").size(),
+        n -> n == 1);
 
     smsc.sendMo("14155551234", "Herald", "START");
     await(() -> textsSentTo("14155551234").size() == 2, "the START confirmation");
@@ -101,8 +97,11 @@ class OptOutTest {
                 .bodyAsString()
                 .contains("please stop calling me"),
         "the plain message to be stored");
-    Thread.sleep(500);
-    assertThat(textsSentTo("14155555679")).isEmpty();
+    Await.stillAfter(
+        Duration.ofMillis(500),
+        "no reply to a plain message",
+        () -> textsSentTo("14155555679"),
+        List::isEmpty);
     assertThat(sendTo("+14155555679").statusCode()).isEqualTo(202);
   }
 }

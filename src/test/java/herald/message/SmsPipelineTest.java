@@ -3,6 +3,7 @@ package herald.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.smpp.SmscSimulator;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -13,7 +14,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,17 +58,33 @@ class SmsPipelineTest {
     return response.bodyAsJsonObject();
   }
 
-  private static JsonObject awaitStatus(String id, String status) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    JsonObject message = null;
-    while (Instant.now().isBefore(deadline)) {
-      message = client.get("/api/v1/messages/" + id, admin).bodyAsJsonObject();
-      if (status.equals(message.getString("status"))) {
-        return message;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("message " + id + " did not become " + status + ": " + message);
+  private static JsonObject awaitStatus(String id, String status) {
+    return Await.until(
+        "message " + id + " to become " + status,
+        Duration.ofSeconds(30),
+        () -> client.get("/api/v1/messages/" + id, admin).bodyAsJsonObject(),
+        message -> status.equals(message.getString("status")));
+  }
+
+  /** Every message created in [{@code from}, {@code until}), newest first, over all pages. */
+  private static List<JsonObject> createdBetween(Instant from, Instant until) {
+    List<JsonObject> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page =
+          client
+              .get(
+                  "/api/v1/messages?limit=200&created_after="
+                      + from
+                      + "&created_before="
+                      + until
+                      + (cursor == null ? "" : "&cursor=" + cursor),
+                  admin)
+              .bodyAsJsonObject();
+      page.getJsonArray("data").forEach(m -> all.add((JsonObject) m));
+      cursor = page.getString("next_cursor");
+    } while (cursor != null);
+    return all;
   }
 
   @Test
@@ -124,28 +144,53 @@ class SmsPipelineTest {
   @Test
   void aBatchIsCommittedAtOnceAndEveryMessageIsDelivered() throws Exception {
     JsonArray batch = new JsonArray();
+    Set<String> numbers = new HashSet<>();
     for (int i = 0; i < 300; i++) {
-      batch.add(
-          new JsonObject()
-              .put("to", String.format("+1415555%04d", 2000 + i))
-              .put("body", "batch " + i));
+      String to = String.format("+1415555%04d", 2000 + i);
+      numbers.add(to.substring(1));
+      batch.add(new JsonObject().put("to", to).put("body", "batch " + i));
     }
+    Instant before = Instant.now().minusSeconds(1);
     JsonObject accepted = send(batch);
+    Instant after = Instant.now().plusSeconds(1);
     assertThat(accepted.getInteger("accepted")).isEqualTo(300);
     assertThat(accepted.getInteger("rejected")).isZero();
-    String last = accepted.getJsonArray("data").getJsonObject(299).getString("id");
-    awaitStatus(last, "delivered");
-    Instant deadline = Instant.now().plusSeconds(30);
-    long delivered = 0;
-    while (Instant.now().isBefore(deadline) && delivered < 300) {
-      delivered =
-          client
-              .get("/api/v1/messages?status=delivered&limit=200&to=%2B14155552000", admin)
-              .bodyAsJsonObject()
-              .getJsonArray("data")
-              .size();
-      Thread.sleep(100);
-    }
+    Set<String> ids =
+        accepted.getJsonArray("data").stream()
+            .map(m -> ((JsonObject) m).getString("id"))
+            .collect(Collectors.toSet());
+    assertThat(ids).hasSize(300);
+
+    // Committed before the answer, all in one transaction: every message is there at once, and
+    // they share the transaction's timestamp.
+    List<JsonObject> stored =
+        createdBetween(before, after).stream()
+            .filter(m -> ids.contains(m.getString("id")))
+            .toList();
+    assertThat(stored).as("stored when the answer came").hasSize(300);
+    assertThat(stored.stream().map(m -> m.getString("created_at")).distinct())
+        .as("one transaction")
+        .hasSize(1);
+
+    // Every message is delivered, each submitted to its own number.
+    Await.until(
+        "all 300 messages of the batch delivered",
+        Duration.ofSeconds(60),
+        () ->
+            createdBetween(before, after).stream()
+                .filter(
+                    m ->
+                        ids.contains(m.getString("id"))
+                            && "delivered".equals(m.getString("status")))
+                .count(),
+        delivered -> delivered == 300);
+    assertThat(
+            smsc.submitted().stream()
+                .map(SmscSimulator.Submitted::destination)
+                .filter(numbers::contains)
+                .collect(Collectors.toSet()))
+        .as("submitted to every number")
+        .isEqualTo(numbers);
     assertThat(
             client
                 .get("/api/v1/messages?status=queued", admin)
@@ -261,16 +306,16 @@ class SmsPipelineTest {
   @Test
   void anInboundSmppMessageIsStoredAsReceived() throws Exception {
     smsc.sendMo("33612345678", "Herald", "Bonjour, ça va ?");
-    Instant deadline = Instant.now().plusSeconds(10);
-    JsonArray inbound = new JsonArray();
-    while (Instant.now().isBefore(deadline) && inbound.isEmpty()) {
-      inbound =
-          client
-              .get("/api/v1/messages?direction=inbound", admin)
-              .bodyAsJsonObject()
-              .getJsonArray("data");
-      Thread.sleep(50);
-    }
+    JsonArray inbound =
+        Await.until(
+            "the inbound message to be stored",
+            Duration.ofSeconds(10),
+            () ->
+                client
+                    .get("/api/v1/messages?direction=inbound", admin)
+                    .bodyAsJsonObject()
+                    .getJsonArray("data"),
+            data -> !data.isEmpty());
     assertThat(inbound).hasSize(1);
     assertThat(inbound.getJsonObject(0).getString("status")).isEqualTo("received");
     assertThat(inbound.getJsonObject(0).getString("from")).isEqualTo("+33612345678");

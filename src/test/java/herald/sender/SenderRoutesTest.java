@@ -2,6 +2,7 @@ package herald.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -10,7 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.time.Instant;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,17 +59,15 @@ class SenderRoutesTest {
     assertThat(sender.getJsonObject("settings").getInteger("source_ton")).isEqualTo(1);
     assertThat(client.get("/api/v1/senders", admin).bodyAsString()).doesNotContain("\"password\"");
     String id = sender.getString("id");
-    Instant deadline = Instant.now().plusSeconds(15);
-    String connection = null;
-    while (Instant.now().isBefore(deadline) && !"bound".equals(connection)) {
-      connection =
-          client
-              .get("/api/v1/senders/" + id + "/status", admin)
-              .bodyAsJsonObject()
-              .getString("connection");
-      Thread.sleep(100);
-    }
-    assertThat(connection).isEqualTo("bound");
+    Await.until(
+        "the new sender's SMPP session bound",
+        Duration.ofSeconds(15),
+        () ->
+            client
+                .get("/api/v1/senders/" + id + "/status", admin)
+                .bodyAsJsonObject()
+                .getString("connection"),
+        "bound"::equals);
     String audit =
         client
             .get("/api/v1/audit-logs?resource_type=sender&resource_id=" + id, admin)

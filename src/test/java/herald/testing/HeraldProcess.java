@@ -95,20 +95,25 @@ public final class HeraldProcess implements AutoCloseable {
   }
 
   /** Waits up to 90 s for {@code /health/ready} 200; returns the milliseconds it took. */
-  public long awaitReady(Process process) throws Exception {
+  public long awaitReady(Process process) {
     long begin = System.nanoTime();
-    while (System.nanoTime() - begin < Duration.ofSeconds(90).toNanos()) {
-      assertThat(process.isAlive()).as("Herald exited early: " + log()).isTrue();
-      try {
-        if (call("GET", "/health/ready", null, null).statusCode() == 200) {
-          return (System.nanoTime() - begin) / 1_000_000;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(50);
+    try {
+      Await.until(
+          "Herald's /health/ready to answer 200",
+          Duration.ofSeconds(90),
+          () -> {
+            assertThat(process.isAlive()).as("Herald exited early: " + log()).isTrue();
+            try {
+              return call("GET", "/health/ready", null, null).statusCode();
+            } catch (IOException notYet) {
+              return "not listening yet";
+            }
+          },
+          status -> status.equals(200));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + log(), e);
     }
-    throw new AssertionError("Herald was not ready in 90 s: " + log());
+    return (System.nanoTime() - begin) / 1_000_000;
   }
 
   /** The HTTP port every launch listens on (unless overridden). */
@@ -227,11 +232,11 @@ public final class HeraldProcess implements AutoCloseable {
     for (long pid : postmasters()) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (postmasters().stream().anyMatch(HeraldProcess::running)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100); // a stopping postmaster still writes into the data dir
-    }
+    // a stopping postmaster still writes into the data dir
+    Await.until(
+        "the postmasters on " + dataDir + " to stop",
+        Duration.ofSeconds(15),
+        () -> postmasters().stream().noneMatch(HeraldProcess::running));
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -14,15 +14,18 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real Herald for one test class: its own freshly migrated database on the shared test
- * PostgreSQL, the real verticles on a free loopback port, and a {@link TestClient} to call it over
- * HTTP.
+ * PostgreSQL, its own data dir (deleted on close), the real verticles on a free loopback port, and
+ * a {@link TestClient} to call it over HTTP. Nothing is shared with another instance but the
+ * PostgreSQL server, so test classes may run in parallel JVMs.
  */
 public final class TestHerald implements AutoCloseable {
   public static final String ADMIN_PASSWORD = "admin-password-1";
@@ -32,12 +35,14 @@ public final class TestHerald implements AutoCloseable {
   private final Vertx vertx;
   private final Herald herald;
   private final String database;
+  private final Path dataDir;
   private final TestClient client;
 
-  private TestHerald(Vertx vertx, Herald herald, String database) {
+  private TestHerald(Vertx vertx, Herald herald, String database, Path dataDir) {
     this.vertx = vertx;
     this.herald = herald;
     this.database = database;
+    this.dataDir = dataDir;
     this.client = new TestClient(vertx, herald.port());
   }
 
@@ -72,9 +77,16 @@ public final class TestHerald implements AutoCloseable {
                 .substring(0, 16)
                 .toLowerCase(Locale.ROOT);
     pg.createDatabase(database, template(pg));
+    Path dataDir;
+    try {
+      dataDir =
+          Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "herald-data-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     JsonObject config =
         new JsonObject()
-            .put("data_dir", System.getProperty("java.io.tmpdir") + "/herald-test-data")
+            .put("data_dir", dataDir.toString())
             .put(
                 "http",
                 new JsonObject()
@@ -126,7 +138,7 @@ public final class TestHerald implements AutoCloseable {
       throw e;
     }
     Herald herald = Herald.start(vertx, loaded, clock, metrics).await();
-    return new TestHerald(vertx, herald, database);
+    return new TestHerald(vertx, herald, database, dataDir);
   }
 
   /** JSON is YAML: the test settings become the operator's file, read as Herald reads one. */
@@ -205,6 +217,9 @@ public final class TestHerald implements AutoCloseable {
     try {
       herald.stop().await(30, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     } catch (Exception e) {
       throw new IllegalStateException("Herald did not stop cleanly", e);
     }

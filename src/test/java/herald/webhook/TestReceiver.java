@@ -4,7 +4,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,16 +76,11 @@ final class TestReceiver implements AutoCloseable {
                               if (hanging) {
                                 return;
                               }
+                              String id = request.getHeader("webhook-id");
                               if (delayMs > 0) {
-                                vertx.setTimer(
-                                    delayMs,
-                                    t ->
-                                        request
-                                            .response()
-                                            .setStatusCode(answer)
-                                            .end("ok " + answer));
+                                vertx.setTimer(delayMs, t -> respond(request, id, answer));
                               } else {
-                                request.response().setStatusCode(answer).end("ok " + answer);
+                                respond(request, id, answer);
                               }
                             }))
             .listen()
@@ -148,19 +142,6 @@ final class TestReceiver implements AutoCloseable {
     Map<String, Integer> counts = new ConcurrentHashMap<>();
     received.forEach(r -> counts.merge(r.id(), 1, Integer::sum));
     return counts;
-  }
-
-  /** Polls until {@code condition} holds or {@code timeout} passes; fails with {@code what}. */
-  static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(25);
-    }
-    throw new AssertionError("timed out waiting for " + what);
   }
 
   @Override

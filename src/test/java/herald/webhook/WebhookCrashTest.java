@@ -2,6 +2,7 @@ package herald.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.HeraldProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -72,7 +73,7 @@ class WebhookCrashTest {
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
         events.add(new JsonObject(sent.body()).getString("event_id"));
       }
-      TestReceiver.await(
+      Await.until(
           "deliveries on the wire", Duration.ofSeconds(30), () -> receiver.received().size() >= 32);
 
       first.destroyForcibly().waitFor();
@@ -85,7 +86,7 @@ class WebhookCrashTest {
 
       Process second = herald.launch();
       herald.awaitReady(second);
-      TestReceiver.await(
+      Await.until(
           "every event after the restart",
           Duration.ofSeconds(90),
           () -> eventsSeen(receiver).containsAll(events));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -113,7 +114,7 @@ class WebhookDeliveryTest {
       assertThat(secret).matches("whsec_[A-Za-z0-9+/]+=*");
 
       sendSms(1, "signed");
-      TestReceiver.await(
+      Await.until(
           "queued, sent and delivered events",
           Duration.ofSeconds(20),
           () -> receiver.received().size() >= 3);
@@ -150,6 +151,21 @@ class WebhookDeliveryTest {
     }
   }
 
+  /**
+   * Attempts made on the endpoint's deliveries, while all 20 are pending; -1 when they are not all
+   * pending.
+   */
+  private static int pendingAttempts(String id) {
+    JsonArray log =
+        client
+            .get("/api/v1/webhooks/" + id + "/deliveries?status=pending", admin)
+            .bodyAsJsonObject()
+            .getJsonArray("data");
+    return log.size() != 20
+        ? -1
+        : log.stream().mapToInt(d -> ((JsonObject) d).getInteger("attempts")).sum();
+  }
+
   @Test
   void aReceiverThatIsDownAtFirstGetsEveryEventExactlyOnceWhenItReturns() throws Exception {
     try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
@@ -161,31 +177,33 @@ class WebhookDeliveryTest {
       for (int i = 0; i < 20; i++) {
         events.add(test(id));
       }
-      TestReceiver.await(
-          "failed attempts that open the circuit",
+      int opened =
+          Await.until(
+              "failed attempts that open the circuit",
+              Duration.ofSeconds(20),
+              () -> pendingAttempts(id),
+              attempts -> attempts >= 5);
+      // stays down a while longer: trials fail, the circuit stays open
+      Await.until(
+          "two failed trials while the circuit is open",
           Duration.ofSeconds(20),
-          () -> {
-            JsonArray log =
-                client
-                    .get("/api/v1/webhooks/" + id + "/deliveries?status=pending", admin)
-                    .bodyAsJsonObject()
-                    .getJsonArray("data");
-            return log.size() == 20
-                && log.stream().mapToInt(d -> ((JsonObject) d).getInteger("attempts")).sum() >= 5;
-          });
-      Thread.sleep(2500); // stays down a while longer: trials fail, the circuit stays open
+          () -> pendingAttempts(id),
+          attempts -> attempts >= opened + 2);
       receiver.up();
-      TestReceiver.await(
+      Await.until(
           "every event after the receiver returned",
           Duration.ofSeconds(30),
           () -> receiver.received().size() >= 20);
-      Thread.sleep(1500); // would-be duplicates have time to show up
-      assertThat(receiver.received()).hasSize(20);
+      Await.stillAfter(
+          Duration.ofMillis(1500),
+          "no duplicate deliveries",
+          () -> receiver.received().size(),
+          n -> n == 20);
       assertThat(receiver.countsById().values()).allMatch(n -> n == 1);
       assertThat(receiver.received())
           .extracting(r -> new JsonObject(r.body()).getString("id"))
           .containsExactlyInAnyOrderElementsOf(events);
-      TestReceiver.await(
+      Await.until(
           "the recorded outcomes",
           Duration.ofSeconds(10),
           () ->
@@ -219,16 +237,14 @@ class WebhookDeliveryTest {
       hanging.hang();
       createEndpoint(client, admin, endpoint(hanging, "message.queued").put("timeout_seconds", 60));
       createEndpoint(client, admin, endpoint(healthy, "message.queued"));
-      long began = System.nanoTime();
       sendSms(100, "hang");
-      TestReceiver.await(
-          "all 100 events at the healthy endpoint",
-          Duration.ofSeconds(30),
-          () -> healthy.received(r -> r.type().equals("message.queued")).size() >= 100);
-      long tookMs = (System.nanoTime() - began) / 1_000_000;
       // Had the hanging endpoint held shared connections or the event loop, the healthy one would
-      // wait for its 60 s timeout. (The bound is loose: the test machine is shared.)
-      assertThat(tookMs).as("healthy endpoint served while the other hangs").isLessThan(15_000);
+      // wait for its 60 s timeout: awaiting less than that is the check, whatever the machine's
+      // load.
+      Await.until(
+          "all 100 events at the healthy endpoint while the other hangs",
+          Duration.ofSeconds(45),
+          () -> healthy.received(r -> r.type().equals("message.queued")).size() >= 100);
       assertThat(hanging.received()).as("one endpoint's slots only").hasSizeBetween(1, 32);
       assertThat(hanging.received().size()).isLessThan(healthy.received().size());
     }
@@ -248,11 +264,12 @@ class WebhookDeliveryTest {
       for (int i = 0; i < 8; i++) {
         events.add(test(id));
       }
-      TestReceiver.await(
-          "a failed attempt", Duration.ofSeconds(10), () -> !receiver.received().isEmpty());
-      Thread.sleep(1200);
+      Await.until(
+          "the first event attempted and retried, failing",
+          Duration.ofSeconds(10),
+          () -> receiver.received().size() >= 2);
       receiver.answer(200);
-      TestReceiver.await(
+      Await.until(
           "all eight events",
           Duration.ofSeconds(30),
           () ->
@@ -280,8 +297,7 @@ class WebhookDeliveryTest {
       for (int i = 0; i < 15; i++) {
         test(created.getString("id"));
       }
-      TestReceiver.await(
-          "15 events", Duration.ofSeconds(15), () -> receiver.received().size() >= 15);
+      Await.until("15 events", Duration.ofSeconds(15), () -> receiver.received().size() >= 15);
       List<TestReceiver.Received> got = receiver.received();
       long spreadMs = (got.get(14).arrivedNanos() - got.get(0).arrivedNanos()) / 1_000_000;
       assertThat(spreadMs).as("15 requests at 5/s take about 2 s or more").isGreaterThan(1700);
@@ -296,8 +312,7 @@ class WebhookDeliveryTest {
       String id = createEndpoint(client, admin, endpoint(gone, "webhook.test")).getString("id");
       createEndpoint(client, admin, endpoint(watcher, "webhook.disabled"));
       test(id);
-      TestReceiver.await(
-          "webhook.disabled", Duration.ofSeconds(15), () -> !watcher.received().isEmpty());
+      Await.until("webhook.disabled", Duration.ofSeconds(15), () -> !watcher.received().isEmpty());
       JsonObject event = new JsonObject(watcher.received().get(0).body());
       assertThat(event.getString("type")).isEqualTo("webhook.disabled");
       assertThat(event.getJsonObject("data").getString("webhook_id")).isEqualTo(id);
@@ -306,7 +321,7 @@ class WebhookDeliveryTest {
       assertThat(shown.getBoolean("is_active")).isFalse();
       assertThat(shown.getString("disabled_reason")).isEqualTo("gone");
       assertThat(gone.received()).hasSize(1);
-      TestReceiver.await(
+      Await.until(
           "the recorded 410",
           Duration.ofSeconds(10),
           () ->
@@ -334,8 +349,7 @@ class WebhookDeliveryTest {
       assertThat(fresh).isNotEqualTo(old).startsWith("whsec_");
       assertThat(rotated.bodyAsJsonObject().getString("previous_secret_expires_at")).isNotNull();
       test(id);
-      TestReceiver.await(
-          "the test event", Duration.ofSeconds(10), () -> !receiver.received().isEmpty());
+      Await.until("the test event", Duration.ofSeconds(10), () -> !receiver.received().isEmpty());
       TestReceiver.Received r = receiver.received().get(0);
       assertThat(r.headers().get("webhook-signature").split(" ")).hasSize(2);
       new Webhook(fresh).verify(r.body(), headers(r));

@@ -3,6 +3,7 @@ package herald.webhook;
 import static herald.webhook.WebhookDeliveryTest.createEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.json.JsonArray;
@@ -65,17 +66,25 @@ class WebhookEndpointHealthTest {
       for (int i = 0; i < 20; i++) {
         client.post("/api/v1/webhooks/" + id + "/test", admin, null);
       }
-      TestReceiver.await(
+      Await.until(
           "the failures that open the circuit",
           Duration.ofSeconds(10),
           () -> dead.received().size() >= 5);
-      Thread.sleep(1500);
+      // The circuit is open once the requests made so far are all recorded as failed attempts.
+      Await.until(
+          "every request so far recorded as an attempt",
+          Duration.ofSeconds(10),
+          () ->
+              deliveries(id).stream().mapToInt(d -> ((JsonObject) d).getInteger("attempts")).sum()
+                  >= dead.received().size());
       int before = dead.received().size();
-      Thread.sleep(3000);
-      int later = dead.received().size() - before;
       // Retrying 20 deliveries every second would be about 60 requests in 3 s; the open circuit
       // lets one trial through per reset period (1 s here).
-      assertThat(later).as("requests while the circuit was open").isLessThanOrEqualTo(6);
+      Await.stillAfter(
+          Duration.ofSeconds(3),
+          "at most 6 requests while the circuit is open",
+          () -> dead.received().size() - before,
+          later -> later <= 6);
       JsonArray log = deliveries(id);
       assertThat(log).hasSize(20);
       assertThat(log.stream().map(d -> ((JsonObject) d).getString("status")))
@@ -101,8 +110,7 @@ class WebhookEndpointHealthTest {
       for (int i = 0; i < 3; i++) {
         client.post("/api/v1/webhooks/" + id + "/test", admin, null);
       }
-      TestReceiver.await(
-          "webhook.disabled", Duration.ofSeconds(30), () -> !watcher.received().isEmpty());
+      Await.until("webhook.disabled", Duration.ofSeconds(30), () -> !watcher.received().isEmpty());
       JsonObject event = new JsonObject(watcher.received().get(0).body());
       assertThat(event.getJsonObject("data").getString("webhook_id")).isEqualTo(id);
       assertThat(event.getJsonObject("data").getString("reason")).isEqualTo("failing");
@@ -118,7 +126,7 @@ class WebhookEndpointHealthTest {
           client.post("/api/v1/webhooks/" + id + "/toggle", admin, null).bodyAsJsonObject();
       assertThat(enabled.getBoolean("is_active")).isTrue();
       assertThat(enabled.getString("failing_since")).isNull();
-      TestReceiver.await(
+      Await.until(
           "the backlog",
           Duration.ofSeconds(20),
           () ->

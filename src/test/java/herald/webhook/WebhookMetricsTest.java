@@ -2,6 +2,7 @@ package herald.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -50,19 +51,21 @@ class WebhookMetricsTest {
       double retrying = value("herald_webhook_deliveries_total{outcome=\"retrying\"}");
 
       sendSms(2);
-      TestReceiver.await(
+      Await.until(
           "two attempts counted as succeeded",
           Duration.ofSeconds(20),
-          () -> value("herald_webhook_deliveries_total{outcome=\"succeeded\"}") >= succeeded + 2);
+          () -> value("herald_webhook_deliveries_total{outcome=\"succeeded\"}"),
+          seen -> seen >= succeeded + 2);
       assertThat(value("herald_webhook_delivery_seconds_count{outcome=\"succeeded\"}"))
           .isEqualTo(timed + 2);
 
       receiver.answer(500);
       sendSms(1);
-      TestReceiver.await(
+      Await.until(
           "a failed attempt counted as retrying",
           Duration.ofSeconds(20),
-          () -> value("herald_webhook_deliveries_total{outcome=\"retrying\"}") >= retrying + 1);
+          () -> value("herald_webhook_deliveries_total{outcome=\"retrying\"}"),
+          seen -> seen >= retrying + 1);
       assertThat(value("herald_webhook_deliveries_total{outcome=\"succeeded\"}"))
           .isEqualTo(succeeded + 2);
     }

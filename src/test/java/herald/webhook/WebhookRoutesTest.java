@@ -3,6 +3,7 @@ package herald.webhook;
 import static herald.webhook.WebhookDeliveryTest.createEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -270,7 +271,7 @@ class WebhookRoutesTest {
       for (int i = 0; i < 3; i++) {
         client.post(base + "/test", admin, null);
       }
-      TestReceiver.await(
+      Await.until(
           "three failed deliveries",
           Duration.ofSeconds(15),
           () ->
@@ -293,7 +294,7 @@ class WebhookRoutesTest {
       HttpResponse<Buffer> retried =
           client.post(base + "/deliveries/" + deliveryId + "/retry", admin, null);
       assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(202);
-      TestReceiver.await(
+      Await.until(
           "the retried delivery",
           Duration.ofSeconds(10),
           () -> receiver.received(r -> r.id().equals(deliveryId)).size() == 2);
@@ -307,7 +308,7 @@ class WebhookRoutesTest {
       HttpResponse<Buffer> recovered = client.post(base + "/recover?since=" + since, admin, null);
       assertThat(recovered.statusCode()).as(recovered.bodyAsString()).isEqualTo(202);
       assertThat(recovered.bodyAsJsonObject().getLong("recovered")).isEqualTo(2);
-      TestReceiver.await(
+      Await.until(
           "the recovered deliveries",
           Duration.ofSeconds(10),
           () ->
@@ -315,7 +316,7 @@ class WebhookRoutesTest {
                   && receiver.countsById().size() == 3);
 
       // The receiver sees a request before Herald has recorded its answer.
-      TestReceiver.await(
+      Await.until(
           "the recorded outcomes",
           Duration.ofSeconds(10),
           () -> client.get(base + "/stats", admin).bodyAsJsonObject().getLong("succeeded") == 3);
@@ -406,9 +407,13 @@ class WebhookRoutesTest {
               Buffer.buffer(batch.encode()),
               "application/json");
       assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(202);
-      TestReceiver.await("the event", Duration.ofSeconds(10), () -> !receiver.received().isEmpty());
-      Thread.sleep(500); // the other sender's event would have arrived by now
-      assertThat(receiver.received()).hasSize(1);
+      Await.until("the event", Duration.ofSeconds(10), () -> !receiver.received().isEmpty());
+      // the other sender's event would arrive within this
+      Await.stillAfter(
+          Duration.ofMillis(500),
+          "one event only, the endpoint's sender's",
+          () -> receiver.received().size(),
+          n -> n == 1);
       assertThat(
               new JsonObject(receiver.received().get(0).body())
                   .getJsonObject("data")

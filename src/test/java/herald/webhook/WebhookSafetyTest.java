@@ -3,6 +3,7 @@ package herald.webhook;
 import static herald.webhook.WebhookDeliveryTest.createEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.buffer.Buffer;
@@ -113,7 +114,7 @@ class WebhookSafetyTest {
           .isTrue();
       assertThat(client.post("/api/v1/webhooks/" + id + "/test", admin, null).statusCode())
           .isEqualTo(202);
-      TestReceiver.await(
+      Await.until(
           "the refused attempt",
           Duration.ofSeconds(10),
           () ->

@@ -6,6 +6,7 @@ import herald.sim.android.AndroidDeviceSimulator;
 import herald.sim.android.AndroidSimConfig;
 import herald.sim.twilio.TwilioSimConfig;
 import herald.sim.twilio.TwilioSimulator;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -13,7 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.time.Instant;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,17 +69,12 @@ class HttpProvidersTest {
     return sent.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("id");
   }
 
-  private static JsonObject await(String id, String status) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(30);
-    JsonObject message = null;
-    while (Instant.now().isBefore(deadline)) {
-      message = client.get("/api/v1/messages/" + id, admin).bodyAsJsonObject();
-      if (status.equals(message.getString("status"))) {
-        return message;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError(id + " did not become " + status + ": " + message);
+  private static JsonObject await(String id, String status) {
+    return Await.until(
+        "message " + id + " to become " + status,
+        Duration.ofSeconds(30),
+        () -> client.get("/api/v1/messages/" + id, admin).bodyAsJsonObject(),
+        message -> status.equals(message.getString("status")));
   }
 
   @Test
@@ -152,15 +148,12 @@ class HttpProvidersTest {
                         .put("device_key", "device-key")));
     await(send(sender, "+14155550960"), "sent");
     assertThat(android.sent()).anyMatch(m -> m.getString("phone").equals("+14155550960"));
-    Instant deadline = Instant.now().plusSeconds(10);
-    JsonObject status = null;
-    while (Instant.now().isBefore(deadline)) {
-      status = client.get("/api/v1/senders/" + sender + "/status", admin).bodyAsJsonObject();
-      if (status.getJsonObject("battery") != null) {
-        break;
-      }
-      Thread.sleep(100);
-    }
+    JsonObject status =
+        Await.until(
+            "the device's battery in the sender status",
+            Duration.ofSeconds(10),
+            () -> client.get("/api/v1/senders/" + sender + "/status", admin).bodyAsJsonObject(),
+            s -> s.getJsonObject("battery") != null);
     assertThat(status.getJsonObject("battery").getInteger("percentage")).isEqualTo(85);
   }
 }

@@ -3,11 +3,12 @@ package herald.channel.sms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.smpp.SmscSimulator;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,17 +82,17 @@ class SlowProviderTest {
             "application/json");
     assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(202);
 
-    Instant deadline = Instant.now().plusSeconds(60);
-    long delivered = 0;
-    while (Instant.now().isBefore(deadline) && delivered < MESSAGES) {
-      Thread.sleep(500);
-      delivered =
-          client
-              .get("/api/v1/messages/stats?sender_id=" + senderId, admin)
-              .bodyAsJsonObject()
-              .getJsonObject("by_status")
-              .getLong("delivered", 0L);
-    }
+    long delivered =
+        Await.until(
+            "every message delivered through the slow provider",
+            Duration.ofSeconds(60),
+            () ->
+                client
+                    .get("/api/v1/messages/stats?sender_id=" + senderId, admin)
+                    .bodyAsJsonObject()
+                    .getJsonObject("by_status")
+                    .getLong("delivered", 0L),
+            n -> n >= MESSAGES);
     assertThat(delivered).isEqualTo(MESSAGES);
     long submits =
         smsc.submitted().stream()

@@ -3,6 +3,7 @@ package herald.channel.sms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.smpp.SmscSimulator;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -10,7 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,22 +64,25 @@ class SmscOutageTest {
     assertThat(accepted.statusCode()).isEqualTo(202);
     String sender =
         accepted.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("sender_id");
-    Instant openBy = Instant.now().plusSeconds(15);
-    while (Instant.now().isBefore(openBy) && !"open".equals(status(sender).getString("circuit"))) {
-      Thread.sleep(100);
-    }
-    JsonObject during = status(sender);
-    assertThat(during.getString("circuit")).isEqualTo("open");
+    JsonObject during =
+        Await.until(
+            "the sender's circuit to open",
+            Duration.ofSeconds(15),
+            () -> status(sender),
+            status -> "open".equals(status.getString("circuit")));
     assertThat(during.getString("connection")).isNotEqualTo("bound");
-    Thread.sleep(2000);
-    assertThat(count("failed")).isZero();
-    assertThat(count("delivered")).isZero();
+    Await.stillAfter(
+        Duration.ofSeconds(2),
+        "no message failed or delivered while the SMSC is down",
+        () -> count("failed") + " failed, " + count("delivered") + " delivered",
+        seen -> seen.equals("0 failed, 0 delivered"));
 
     smsc.resume();
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (Instant.now().isBefore(deadline) && count("delivered") < 100) {
-      Thread.sleep(200);
-    }
+    Await.until(
+        "all 100 messages delivered after the SMSC returned",
+        Duration.ofSeconds(60),
+        () -> count("delivered"),
+        delivered -> delivered >= 100);
     assertThat(count("delivered")).isEqualTo(100);
     assertThat(count("failed")).isZero();
     assertThat(status(sender).getString("circuit")).isEqualTo("closed");

@@ -9,6 +9,7 @@ import herald.message.SendOutcome.Kind;
 import herald.sender.Sender;
 import herald.sim.twilio.TwilioSimConfig;
 import herald.sim.twilio.TwilioSimulator;
+import herald.testing.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -129,24 +130,27 @@ class TwilioProviderTest {
   /**
    * Waits for the first callback whose form parses to a final receipt, checking every signature.
    */
-  private static Receipt finalReceipt(BlockingQueue<Callback> received) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      Callback callback = received.poll(200, TimeUnit.MILLISECONDS);
-      if (callback == null) {
-        continue;
-      }
-      assertThat(
-              TwilioCallbacks.verify(TOKEN, callback.url(), callback.form(), callback.signature()))
-          .as("signature of %s", callback.form())
-          .isTrue();
-      Receipt receipt = TwilioCallbacks.parseStatusCallback(callback.form());
-      if (receipt != null) {
-        return receipt;
-      }
-      assertThat(callback.form().get("MessageStatus")).isIn("queued", "sending", "sent");
-    }
-    throw new AssertionError("no final status callback within 10 s");
+  private static Receipt finalReceipt(BlockingQueue<Callback> received) {
+    return Await.until(
+        "a final status callback",
+        Duration.ofSeconds(10),
+        () -> {
+          Callback callback = received.poll();
+          if (callback == null) {
+            return null;
+          }
+          assertThat(
+                  TwilioCallbacks.verify(
+                      TOKEN, callback.url(), callback.form(), callback.signature()))
+              .as("signature of %s", callback.form())
+              .isTrue();
+          Receipt receipt = TwilioCallbacks.parseStatusCallback(callback.form());
+          if (receipt == null) {
+            assertThat(callback.form().get("MessageStatus")).isIn("queued", "sending", "sent");
+          }
+          return receipt;
+        },
+        receipt -> receipt != null);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.security.auth.module.UnixSystem;
+import herald.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -48,9 +50,10 @@ class EmbeddedPostgresTest {
     PostmasterPid left = PostmasterPid.read(dataDir.resolve("pg"));
     if (left.state() == PostmasterPid.State.RUNNING) {
       ProcessHandle.of(left.pid()).ifPresent(ProcessHandle::destroy);
-      for (int i = 0; i < 100 && PostmasterPid.isAlive(left.pid()); i++) {
-        Thread.sleep(100);
-      }
+      Await.until(
+          "the left postmaster " + left.pid() + " to stop",
+          Duration.ofSeconds(10),
+          () -> !PostmasterPid.isAlive(left.pid()));
     }
     PostgresBinaries.deleteRecursively(base);
   }

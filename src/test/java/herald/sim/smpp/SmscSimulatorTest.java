@@ -3,6 +3,7 @@ package herald.sim.smpp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import herald.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DeliverSm;
@@ -47,8 +47,8 @@ class SmscSimulatorTest {
     assertThat(esme.session.getSessionState()).isEqualTo(SessionState.BOUND_TRX);
     // The SMSC counts the session once its bind_resp is written, which may be just after the ESME
     // has read it.
-    awaitTrue(() -> smsc.boundSessions() == 1);
-    awaitTrue(() -> smsc.stats().enquireLinks() > 0);
+    Await.until("one bound session", WAIT, () -> smsc.boundSessions() == 1);
+    Await.until("an enquire_link", WAIT, () -> smsc.stats().enquireLinks() > 0);
     assertThat(smsc.stats().binds()).isEqualTo(1);
   }
 
@@ -140,7 +140,7 @@ class SmscSimulatorTest {
     assertThat(receipt.getDestAddress()).isEqualTo(TestEsme.SOURCE);
     assertThat(TestEsme.receiptedMessageId(receipt)).isEqualTo(id);
     assertThat(TestEsme.messageState(receipt)).isEqualTo((byte) 2); // DELIVERED
-    awaitTrue(() -> smsc.stats().receiptsSent() == 1);
+    Await.until("the receipt acknowledged", WAIT, () -> smsc.stats().receiptsSent() == 1);
   }
 
   @Test
@@ -248,10 +248,16 @@ class SmscSimulatorTest {
 
     smsc.pause();
 
-    awaitTrue(() -> first.session.getSessionState() == SessionState.CLOSED);
+    Await.until(
+        "the first session closed",
+        WAIT,
+        () -> first.session.getSessionState() == SessionState.CLOSED);
     assertThat(smsc.boundSessions()).isZero();
     assertThatThrownBy(() -> TestEsme.bind(smsc, config)).isInstanceOf(IOException.class);
-    awaitTrue(() -> smsc.stats().deliverSmPending() == 1); // receipt due, nobody to take it
+    Await.until(
+        "the receipt pending",
+        WAIT,
+        () -> smsc.stats().deliverSmPending() == 1); // receipt due, nobody to take it
 
     smsc.resume();
     TestEsme second = bind(smsc, config);
@@ -260,7 +266,7 @@ class SmscSimulatorTest {
     assertThat(smsc.port()).isEqualTo(port);
     assertThat(TestEsme.receiptedMessageId(receipt)).isEqualTo(id);
     assertThat(first.received).isEmpty();
-    awaitTrue(() -> smsc.stats().deliverSmPending() == 0);
+    Await.until("no receipt pending", WAIT, () -> smsc.stats().deliverSmPending() == 0);
   }
 
   @Test
@@ -284,7 +290,7 @@ class SmscSimulatorTest {
     assertThat(ucs2.getDataCoding()).isEqualTo((byte) 0x08);
     assertThat(new String(ucs2.getShortMessage(), StandardCharsets.UTF_16BE))
         .isEqualTo("Привет 👋");
-    awaitTrue(() -> smsc.stats().moSent() == 2);
+    Await.until("both MO parts acknowledged", WAIT, () -> smsc.stats().moSent() == 2);
   }
 
   @Test
@@ -373,16 +379,6 @@ class SmscSimulatorTest {
         }
       }
       throw new AssertionError("bind failed without a status", e);
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + WAIT);
-      }
-      Thread.sleep(20);
     }
   }
 }
