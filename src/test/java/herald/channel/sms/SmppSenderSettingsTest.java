@@ -3,14 +3,13 @@ package herald.channel.sms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.smpp.SmscSimulator;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -188,22 +187,16 @@ class SmppSenderSettingsTest {
     return id;
   }
 
-  private static void awaitBound(String id) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(15);
-    JsonObject status = null;
-    while (Instant.now().isBefore(deadline)) {
-      status = client.get("/api/v1/senders/" + id + "/status", admin).bodyAsJsonObject();
-      if ("bound".equals(status.getString("connection"))) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("sender " + id + " did not bind: " + status);
+  private static void awaitBound(String id) {
+    Await.until(
+        "sender " + id + " to bind",
+        Duration.ofSeconds(15),
+        () -> client.get("/api/v1/senders/" + id + "/status", admin).bodyAsJsonObject(),
+        status -> "bound".equals(status.getString("connection")));
   }
 
   /** Sends one message (through the default sender when {@code senderId} is null). */
-  private static SmscSimulator.Submitted sendThrough(String senderId, String to)
-      throws InterruptedException {
+  private static SmscSimulator.Submitted sendThrough(String senderId, String to) {
     JsonObject body = new JsonObject().put("to", to).put("body", "hello");
     if (senderId != null) {
       body.put("sender_id", senderId);
@@ -211,16 +204,14 @@ class SmppSenderSettingsTest {
     HttpResponse<Buffer> accepted = client.post("/api/v1/messages", admin, body);
     assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(202);
     String destination = to.substring(1);
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
-    while (Instant.now().isBefore(deadline)) {
-      List<SmscSimulator.Submitted> seen = smsc.submitted();
-      Optional<SmscSimulator.Submitted> match =
-          seen.stream().filter(s -> s.destination().equals(destination)).findFirst();
-      if (match.isPresent()) {
-        return match.get();
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no submit_sm to " + destination + " reached the SMSC");
+    return Await.until(
+            "a submit_sm to " + destination + " reaching the SMSC",
+            Duration.ofSeconds(15),
+            () ->
+                smsc.submitted().stream()
+                    .filter(s -> s.destination().equals(destination))
+                    .findFirst(),
+            Optional::isPresent)
+        .get();
   }
 }

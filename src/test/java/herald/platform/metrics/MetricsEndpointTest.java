@@ -2,6 +2,7 @@ package herald.platform.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.MultiMap;
@@ -13,12 +14,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -61,13 +62,20 @@ class MetricsEndpointTest {
     String sender = accepted.get(0).getString("sender_id");
     awaitDelivered(accepted);
 
-    Scrape after = scrapeUntil(s -> s.value(messages(sender, "delivered")) >= 5);
+    String labels = "{channel=\"sms\",sender=\"" + sender + "\"}";
+    String lag = "herald_receipt_lag_seconds_count" + labels;
+    Scrape after =
+        scrapeUntil(
+            "five more delivered messages and receipts counted for sender " + sender,
+            s ->
+                s.value(messages(sender, "delivered")) - before.value(messages(sender, "delivered"))
+                        >= 5
+                    && s.value(lag) - before.value(lag) >= 5);
     for (String status : List.of("queued", "sent", "delivered")) {
       assertThat(after.value(messages(sender, status)) - before.value(messages(sender, status)))
           .as(status)
           .isEqualTo(5);
     }
-    String labels = "{channel=\"sms\",sender=\"" + sender + "\"}";
     assertThat(
             after.value("herald_receipt_lag_seconds_count" + labels)
                 - before.value("herald_receipt_lag_seconds_count" + labels))
@@ -108,7 +116,9 @@ class MetricsEndpointTest {
       used.add(m.group());
     }
     assertThat(used).contains("herald_messages_total", "herald_queue_depth");
-    Scrape scrape = scrapeUntil(s -> s.names().containsAll(used));
+    Scrape scrape =
+        scrapeUntil(
+            "every metric the dashboard uses in a scrape", s -> s.names().containsAll(used));
     assertThat(scrape.names()).containsAll(used);
   }
 
@@ -127,15 +137,8 @@ class MetricsEndpointTest {
   }
 
   /** Scrapes until {@code done} holds (sampled gauges refresh every couple of seconds). */
-  private static Scrape scrapeUntil(java.util.function.Predicate<Scrape> done)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
-    Scrape last = scrape();
-    while (!done.test(last) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(200);
-      last = scrape();
-    }
-    return last;
+  private static Scrape scrapeUntil(String what, Predicate<Scrape> done) {
+    return Await.until(what, Duration.ofSeconds(15), MetricsEndpointTest::scrape, done);
   }
 
   private static List<JsonObject> send(int n) {
@@ -156,19 +159,14 @@ class MetricsEndpointTest {
     return out;
   }
 
-  private static void awaitDelivered(List<JsonObject> messages) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+  private static void awaitDelivered(List<JsonObject> messages) {
     for (JsonObject message : messages) {
       String id = message.getString("id");
-      String status = null;
-      while (Instant.now().isBefore(deadline)) {
-        status = client.get("/api/v1/messages/" + id, admin).bodyAsJsonObject().getString("status");
-        if ("delivered".equals(status)) {
-          break;
-        }
-        Thread.sleep(50);
-      }
-      assertThat(status).as("message " + id).isEqualTo("delivered");
+      Await.until(
+          "message " + id + " to be delivered",
+          Duration.ofSeconds(30),
+          () -> client.get("/api/v1/messages/" + id, admin).bodyAsJsonObject().getString("status"),
+          "delivered"::equals);
     }
   }
 }

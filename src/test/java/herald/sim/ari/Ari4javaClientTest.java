@@ -23,16 +23,17 @@ import ch.loway.oss.ari4java.generated.models.StasisEnd;
 import ch.loway.oss.ari4java.generated.models.StasisStart;
 import ch.loway.oss.ari4java.tools.AriCallback;
 import ch.loway.oss.ari4java.tools.RestException;
+import herald.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,11 +86,10 @@ class Ari4javaClientTest {
             failures.add(e);
           }
         });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (ari.applications().list().execute().stream().noneMatch(a -> a.getName().equals(APP))) {
-      assertThat(System.nanoTime()).as("events socket registered").isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    Await.until(
+        "the events socket to register application " + APP,
+        Duration.ofSeconds(5),
+        () -> ari.applications().list().execute().stream().anyMatch(a -> a.getName().equals(APP)));
   }
 
   @AfterEach
@@ -106,27 +106,30 @@ class Ari4javaClientTest {
    * The first received event of {@code type} matching {@code match}, whenever it arrived: ari4java
    * hands each event to a Netty thread of its own, so callbacks may run out of arrival order.
    */
-  private <T extends Message> T next(Class<T> type, Predicate<T> match)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (true) {
-      Message message = events.poll(10, TimeUnit.MILLISECONDS);
-      if (message != null) {
-        received.add(message);
-      }
-      for (Message seen : received) {
-        if (type.isInstance(seen) && match.test(type.cast(seen))) {
-          received.remove(seen);
-          return type.cast(seen);
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + type.getSimpleName() + "; failures " + failures);
-      }
+  private <T extends Message> T next(Class<T> type, Predicate<T> match) {
+    Optional<T> found;
+    try {
+      found =
+          Await.until(
+              "a " + type.getSimpleName() + " event",
+              Duration.ofSeconds(5),
+              () -> {
+                events.drainTo(received);
+                return received.stream()
+                    .filter(type::isInstance)
+                    .map(type::cast)
+                    .filter(match)
+                    .findFirst();
+              },
+              Optional::isPresent);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; ari4java failures: " + failures, e);
     }
+    received.remove(found.get());
+    return found.get();
   }
 
-  private <T extends Message> T next(Class<T> type) throws InterruptedException {
+  private <T extends Message> T next(Class<T> type) {
     return next(type, m -> true);
   }
 

@@ -6,6 +6,7 @@ import static io.vertx.core.http.HttpMethod.POST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.ari.CallScript.Outcome;
+import herald.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -298,11 +299,7 @@ class AriSimulatorTest {
     HttpResponse<Buffer> drop = ari.call(POST, "/_sim/drop-websocket");
 
     assertThat(drop.bodyAsJsonObject().getInteger("dropped")).isEqualTo(1);
-    long deadline = System.currentTimeMillis() + 5000;
-    while (!events.closed && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(events.closed).isTrue();
+    Await.until("the events socket to close", Duration.ofSeconds(5), () -> events.closed);
     assertThat(sim.stats().getInteger("websockets")).isZero();
     // While nobody listens, an answered call cannot enter Stasis and is hung up.
     ari.originate(APP, "+1555", null);

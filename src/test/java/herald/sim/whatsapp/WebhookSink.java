@@ -1,5 +1,6 @@
 package herald.sim.whatsapp;
 
+import herald.testing.Await;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -7,11 +8,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -68,7 +70,7 @@ final class WebhookSink {
     }
   }
 
-  private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+  private final BlockingDeque<Received> received = new LinkedBlockingDeque<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final HttpServer server;
   private volatile int failureStatus = 500;
@@ -136,34 +138,52 @@ final class WebhookSink {
     return next;
   }
 
-  /** The next webhook if one comes within {@code millis}, else null. */
-  Received poll(long millis) throws InterruptedException {
-    return received.poll(millis, TimeUnit.MILLISECONDS);
+  /** How many received webhooks no call has taken yet. */
+  int pending() {
+    return received.size();
   }
 
-  /** Waits for the first webhook that matches, keeping the others for later calls. */
-  Received await(Predicate<Received> wanted) throws InterruptedException {
-    List<Received> skipped = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+  /** Waits up to five seconds for the first webhook that matches, keeping the others in order. */
+  Received await(Predicate<Received> wanted) {
+    List<Received> seen = new ArrayList<>();
     try {
-      while (System.nanoTime() < deadline) {
-        Received next = received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (next == null) {
-          break;
-        }
-        if (wanted.test(next)) {
-          return next;
-        }
-        skipped.add(next);
-      }
-      throw new AssertionError("no matching webhook within 5 s; got " + skipped.size() + " others");
+      Scan scan =
+          Await.until(
+              "a matching webhook",
+              Duration.ofSeconds(5),
+              () -> {
+                received.drainTo(seen);
+                for (int i = 0; i < seen.size(); i++) {
+                  if (wanted.test(seen.get(i))) {
+                    return new Scan(i, seen.size() - 1);
+                  }
+                }
+                return new Scan(-1, seen.size());
+              },
+              Scan::found);
+      return seen.remove(scan.match());
     } finally {
-      received.addAll(skipped);
+      // Back to the head of the queue, ahead of webhooks that arrived since (those go to the tail).
+      for (int i = seen.size() - 1; i >= 0; i--) {
+        received.addFirst(seen.get(i));
+      }
+    }
+  }
+
+  /** Where a wait found its webhook in what it looked at, and how many it passed over. */
+  private record Scan(int match, int others) {
+    boolean found() {
+      return match >= 0;
+    }
+
+    @Override
+    public String toString() {
+      return found() ? "a match among " + others + " others" : others + " other webhooks";
     }
   }
 
   /** Waits for the status webhook {@code status} of message {@code id}. */
-  Received awaitStatus(String id, String status) throws InterruptedException {
+  Received awaitStatus(String id, String status) {
     return await(
         r -> {
           JsonObject s = r.status();

@@ -3,6 +3,7 @@ package herald.sim.whatsapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.whatsapp.WhatsAppSimConfig.WindowErrors;
+import herald.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -491,9 +492,15 @@ class WhatsAppSimulatorTest {
     inboundFrom(USER);
     accepted(api.send(phone, Messages.text(USER, "inside")));
 
-    Thread.sleep(3_100);
-
-    assertGraphError(api.send(phone, Messages.text(USER, "outside")), 400, 131047);
+    // The window closing is only observable as a refused send, so every probe is a real free-form
+    // send: accepted (and delivered) while the window is open, refused once its 3 s are up.
+    HttpResponse<Buffer> outside =
+        Await.until(
+            "the 3 s customer-service window to close",
+            Duration.ofSeconds(15),
+            () -> api.send(phone, Messages.text(USER, "outside")),
+            r -> r.statusCode() != 200);
+    assertGraphError(outside, 400, 131047);
   }
 
   @Test
@@ -565,8 +572,8 @@ class WhatsAppSimulatorTest {
   @Test
   void redeliversTheLastWebhooksOnDemandAsDuplicates() throws InterruptedException {
     inboundFrom(USER);
-    WebhookSink.Received original = sink.poll(200);
-    assertThat(original).isNull();
+    Await.stillAfter(
+        Duration.ofMillis(200), "no webhook beyond the inbound one", sink::pending, n -> n == 0);
 
     HttpResponse<Buffer> response =
         api.control("/_sim/webhooks/redeliver?count=1", new JsonObject());
