@@ -9,6 +9,8 @@ import herald.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -66,6 +68,47 @@ public final class Main {
       return;
     }
 
+    // Signals are handled from before the start: a SIGTERM while Herald starts (or the instant it
+    // turns ready) stops it as soon as it is up, instead of killing the JVM with PostgreSQL
+    // running.
+    AtomicReference<Herald> running = new AtomicReference<>();
+    AtomicBoolean stopRequested = new AtomicBoolean();
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable shutdown =
+        () -> {
+          if (!stopping.compareAndSet(false, true)) {
+            return;
+          }
+          LOG.info("Shutting down");
+          int code = 0;
+          try {
+            running
+                .get()
+                .stop()
+                .await(config.http().shutdownTimeoutSeconds() + 30L, TimeUnit.SECONDS);
+            vertx.close().await(10, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            LOG.error("Unclean shutdown", e);
+            code = 1;
+          }
+          LOG.info("Stopped");
+          System.exit(code);
+        };
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(
+          new Signal(name),
+          signal ->
+              new Thread(
+                      () -> {
+                        stopRequested.set(true);
+                        if (running.get() != null) {
+                          shutdown.run();
+                        }
+                      },
+                      "herald-shutdown")
+                  .start());
+    }
+
     Herald herald;
     try {
       // Herald.start stops whatever it started (the embedded PostgreSQL included) before it fails.
@@ -83,12 +126,14 @@ public final class Main {
       } else {
         LOG.error("Herald cannot start: {}", StartFailure.describe(cause), cause);
       }
-      try {
-        vertx.close().await(5, TimeUnit.SECONDS);
-      } catch (Exception closing) {
-        // exiting anyway
-      }
+      // Herald.start has stopped what it started; closing Vert.x as well would only log the
+      // failures of deployments still under way below the one clear line.
       System.exit(1);
+      return;
+    }
+    running.set(herald);
+    if (stopRequested.get()) {
+      shutdown.run(); // a signal came while starting
       return;
     }
     long sinceProcessStart =
@@ -105,23 +150,6 @@ public final class Main {
         sinceProcessStart,
         config.dataDir());
 
-    Runnable shutdown =
-        () -> {
-          LOG.info("Shutting down");
-          int code = 0;
-          try {
-            herald.stop().await(config.http().shutdownTimeoutSeconds() + 30L, TimeUnit.SECONDS);
-            vertx.close().await(10, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            LOG.error("Unclean shutdown", e);
-            code = 1;
-          }
-          LOG.info("Stopped");
-          System.exit(code);
-        };
-    for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> new Thread(shutdown, "herald-shutdown").start());
-    }
     // Last resort if the JVM exits some other way: still stop the embedded PostgreSQL.
     Runtime.getRuntime()
         .addShutdownHook(

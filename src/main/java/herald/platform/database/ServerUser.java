@@ -112,8 +112,8 @@ final class ServerUser {
       throw new IOException(
           String.format(
               "PostgreSQL cannot run as root, so it runs as %s, but that user cannot enter %s"
-                  + " (mode %o, owner uid %s) on the way to %s; choose a directory that user can"
-                  + " reach, e.g. /var/lib/herald",
+                  + " (mode %o, owner uid %s) on the way to %s; set HERALD_DATA_DIR to a directory"
+                  + " that user can reach, e.g. /var/lib/herald",
               describe(), p, (Integer) a.get("mode") & 07777, a.get("uid"), dir));
     }
   }
