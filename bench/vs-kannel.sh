@@ -85,6 +85,21 @@ sink_result() {
   sink GET stats | json "f\"{d['submits']} {(d['submits'] - 1) / max(d['last_submit_ms'] - d['first_submit_ms'], 1) * 1000:.0f}\""
 }
 
+# reset_sink: once the sink's count has not moved for 3 s (at most SINK_IDLE_SECONDS), count from zero
+reset_sink() {
+  local last=-1 still=0 n
+  for _ in $(seq 1 "$SINK_IDLE_SECONDS"); do
+    n=$(sink GET stats | json "d['submits']")
+    if [ "$n" = "$last" ]; then still=$((still + 1)); else still=0; last=$n; fi
+    [ "$still" -ge 3 ] && break
+    sleep 1
+  done
+  sink POST reset >/dev/null
+}
+
+# extra COUNT EXPECTED: a note when the sink saw more submits than were accepted (resends)
+extra() { [ "$1" -gt "$2" ] && echo " ($(( $1 - $2 )) more than accepted: resent)" || true; }
+
 # ab_run OUT ARGS...: ApacheBench; prints "requests_per_s p50_ms p99_ms good_responses"
 ab_run() {
   local out=$1 n=$3 c=$5; shift
@@ -153,7 +168,7 @@ EOF
   res=$(sink_result 1)
   read -r n _ <<<"$res"
   [ "$n" -ge 1 ] || fail "Kannel's first message did not reach the sink" "$k/smsbox.out" "$k/bearerbox.out"
-  sink POST reset >/dev/null
+  reset_sink
   res=$(ab_run "$k/ab.txt" -n "$REQUESTS" -c "$CONNECTIONS" "$url")
   read -r rps p50 p99 good <<<"$res"
   res=$(sink_result "$good")
@@ -162,8 +177,9 @@ EOF
   stop "$sb"; stop "$bb"
   printf '%s\tkannel\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' \
     "$round" "$rps" "$rate" "$p50" "$p99" "$rss" "$good" "$count" >>"$RESULTS"
-  printf '  (a) Kannel: %s req/s, p50 %s ms, p99 %s ms; sink %s of %s at %s msg/s; peak RSS %s MB (bearerbox+smsbox)\n' \
-    "$rps" "$p50" "$p99" "$count" "$good" "$rate" "$rss"
+  printf '  (a) Kannel: %s req/s, p50 %s ms, p99 %s ms; sink %s of %s%s at %s msg/s; peak RSS %s MB (bearerbox+smsbox)\n' \
+    "$rps" "$p50" "$p99" "$count" "$good" "$(extra "$count" "$good")" "$rate" "$rss"
+  rm -rf "$k"
 }
 
 # --- (b) and (c) Herald -----------------------------------------------------------------------------
@@ -201,7 +217,7 @@ herald_round() {
   res=$(sink_result 1)
   read -r n _ <<<"$res"
   [ "$n" -ge 1 ] || fail "Herald's first message did not reach the sink" "$DATA/herald.log"
-  sink POST reset >/dev/null
+  reset_sink
 
   # PostgreSQL's processes come and go, so their PSS is sampled every second into a file.
   ( peak=0; while :; do v=$(pg_pss_kb); [ "$v" -gt "$peak" ] && peak=$v && echo "$peak" >"$WORK/pg.kb"; sleep 1; done ) &
@@ -215,10 +231,10 @@ herald_round() {
   stop "$sampler"; pg=$(( $(cat "$WORK/pg.kb" 2>/dev/null || echo 0) / 1024 ))
   printf '%s\therald\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$round" "$rps" "$rate" "$p50" "$p99" "$rss" "$good" "$count" "$pg" >>"$RESULTS"
-  printf '  (b) Herald: %s req/s, p50 %s ms, p99 %s ms; sink %s of %s at %s msg/s; peak RSS %s MB (JVM) + PostgreSQL PSS %s MB\n' \
-    "$rps" "$p50" "$p99" "$count" "$good" "$rate" "$rss" "$pg"
+  printf '  (b) Herald: %s req/s, p50 %s ms, p99 %s ms; sink %s of %s%s at %s msg/s; peak RSS %s MB (JVM) + PostgreSQL PSS %s MB\n' \
+    "$rps" "$p50" "$p99" "$count" "$good" "$(extra "$count" "$good")" "$rate" "$rss" "$pg"
 
-  sink POST reset >/dev/null
+  reset_sink
   res=$(ab_run "$WORK/ab-batch.txt" -n "$BATCHES" -c "$BATCH_CONNECTIONS" \
     -p "$WORK/batch.json" -T application/json -H "Authorization: Bearer $key" "$api/messages")
   read -r rps p50 p99 good <<<"$res"
@@ -226,9 +242,9 @@ herald_round() {
   read -r count rate <<<"$res"
   printf '%s\tbatch\t%s\t%s\t%s\t%s\t-\t%s\t%s\t-\n' \
     "$round" "$rps" "$rate" "$p50" "$p99" "$(( good * 1000 ))" "$count" >>"$RESULTS"
-  printf '  (c) Herald, batches of 1,000 at %s connections: %s batches/s (p50 %s ms, p99 %s ms); sink %s of %s at %s msg/s\n' \
-    "$BATCH_CONNECTIONS" "$rps" "$p50" "$p99" "$count" "$(( good * 1000 ))" "$rate"
-  stop "$HERALD_PID"
+  printf '  (c) Herald, batches of 1,000 at %s connections: %s batches/s (p50 %s ms, p99 %s ms); sink %s of %s%s at %s msg/s\n' \
+    "$BATCH_CONNECTIONS" "$rps" "$p50" "$p99" "$count" "$(( good * 1000 ))" "$(extra "$count" $(( good * 1000 )))" "$rate"
+  stop "$HERALD_PID"; rm -rf "$DATA"  # its PostgreSQL stops with it
 }
 
 echo "$(nproc) cores; $(java -version 2>&1 | sed -n 1p); Kannel $(dpkg-query -W -f='${Version}' kannel 2>/dev/null || echo '?');" \
