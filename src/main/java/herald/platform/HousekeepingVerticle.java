@@ -30,22 +30,28 @@ public final class HousekeepingVerticle extends VerticleBase {
     vertx.setPeriodic(
         10_000,
         3_600_000,
-        id ->
-            users
-                .purgeExpiredRevocations()
-                .onSuccess(n -> LOG.debug("Purged {} expired token revocations", n))
-                .onFailure(
-                    err -> LOG.warn("Purging token revocations failed: {}", err.getMessage())));
+        id -> {
+          if (!platform.started().get()) {
+            return; // the schema may not exist yet on a first start; the next round does it
+          }
+          users
+              .purgeExpiredRevocations()
+              .onSuccess(n -> LOG.debug("Purged {} expired token revocations", n))
+              .onFailure(err -> LOG.warn("Purging token revocations failed: {}", err.getMessage()));
+        });
     MessageQueueStore queue = new MessageQueueStore(platform.pool());
     vertx.setPeriodic(
         20_000,
         3_600_000,
-        id ->
-            queue
-                .purgePendingReceipts(Duration.ofDays(3))
-                .onSuccess(n -> LOG.debug("Dropped {} receipts that matched no message", n))
-                .onFailure(
-                    err -> LOG.warn("Purging pending receipts failed: {}", err.getMessage())));
+        id -> {
+          if (!platform.started().get()) {
+            return;
+          }
+          queue
+              .purgePendingReceipts(Duration.ofDays(3))
+              .onSuccess(n -> LOG.debug("Dropped {} receipts that matched no message", n))
+              .onFailure(err -> LOG.warn("Purging pending receipts failed: {}", err.getMessage()));
+        });
     return Future.succeededFuture();
   }
 }
