@@ -66,11 +66,15 @@ class MetricsEndpointTest {
     String lag = "herald_receipt_lag_seconds_count" + labels;
     Scrape after =
         scrapeUntil(
-            "five more delivered messages and receipts counted for sender " + sender,
+            "five more delivered messages and receipts counted, and a queue-depth sample, for"
+                + " sender "
+                + sender,
             s ->
                 s.value(messages(sender, "delivered")) - before.value(messages(sender, "delivered"))
                         >= 5
-                    && s.value(lag) - before.value(lag) >= 5);
+                    && s.value(lag) - before.value(lag) >= 5
+                    // sampled every metrics.sample_interval_ms, so it may not exist yet
+                    && s.series().containsKey("herald_queue_depth" + labels));
     for (String status : List.of("queued", "sent", "delivered")) {
       assertThat(after.value(messages(sender, status)) - before.value(messages(sender, status)))
           .as(status)
