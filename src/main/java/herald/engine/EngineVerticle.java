@@ -70,7 +70,7 @@ public final class EngineVerticle extends VerticleBase {
                     n -> {
                       if (n > 0) {
                         LOG.warn(
-                            "Requeued {} messages left in flight for over {} s", n, stale / 1000);
+                            "Took back {} messages left in flight for over {} s", n, stale / 1000);
                       }
                     }));
     return refresh();

@@ -381,18 +381,42 @@ public final class MessageQueueStore {
   }
 
   /**
-   * Queues again messages claimed longer than {@code staleAfter} ago (their process died). Those of
-   * a paused campaign are queued held, as the pause held its other queued messages, so a pause
-   * taken before a crash still holds after it.
+   * Takes back messages claimed longer than {@code staleAfter} ago (their process died), in one
+   * transaction. Those of a stopped campaign are canceled ({@code campaign_stopped}, with their
+   * {@code message.canceled} events), as the stop canceled its other queued messages; those of a
+   * paused campaign are queued held, as the pause held its other queued messages; the rest are
+   * queued again. So a pause or a stop taken before a crash still holds after it.
+   *
+   * @return how many messages were taken back (canceled or queued)
    */
   public Future<Integer> requeueStale(Duration staleAfter) {
-    return pool.preparedQuery(
-            "UPDATE messages m SET status = 'queued', updated_at = now(), next_attempt_at ="
-                + " CASE WHEN EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id"
-                + " AND c.status = 'paused') THEN 'infinity'::timestamptz ELSE now() END"
-                + " WHERE m.status = 'sending'"
-                + " AND m.updated_at < now() - $1 * interval '1 millisecond'")
-        .execute(Tuple.of(staleAfter.toMillis()))
-        .map(rows -> rows.rowCount());
+    Tuple stale = Tuple.of(staleAfter.toMillis());
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(
+                    "UPDATE messages m SET status = 'canceled', error_code = 'campaign_stopped',"
+                        + " done_at = now(), updated_at = now()"
+                        + " WHERE m.status = 'sending'"
+                        + " AND m.updated_at < now() - $1 * interval '1 millisecond'"
+                        + " AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id"
+                        + " AND c.status = 'stopped') RETURNING m.id")
+                .execute(stale)
+                .compose(
+                    canceled -> {
+                      List<UUID> ids = new ArrayList<>();
+                      canceled.forEach(row -> ids.add(row.getUUID("id")));
+                      return MessageStore.appendEvents(tx, "message.canceled", ids).map(ids.size());
+                    })
+                .compose(
+                    canceled ->
+                        tx.preparedQuery(
+                                "UPDATE messages m SET status = 'queued', updated_at = now(),"
+                                    + " next_attempt_at = CASE WHEN EXISTS (SELECT 1 FROM campaigns c"
+                                    + " WHERE c.id = m.campaign_id AND c.status = 'paused')"
+                                    + " THEN 'infinity'::timestamptz ELSE now() END"
+                                    + " WHERE m.status = 'sending'"
+                                    + " AND m.updated_at < now() - $1 * interval '1 millisecond'")
+                            .execute(stale)
+                            .map(rows -> canceled + rows.rowCount())));
   }
 }

@@ -4,14 +4,21 @@ import static herald.campaign.CampaignFlowTest.awaitStatus;
 import static herald.campaign.CampaignFlowTest.created;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.message.MessageQueueStore;
 import herald.sim.smpp.SmscSimulator;
 import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +80,70 @@ class CampaignControlTest {
     var response = client.post("/api/v1/campaigns/" + id + "/" + action, admin, null);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(expected);
     return response.bodyAsJsonObject();
+  }
+
+  /**
+   * Verifies that what a dead process left in flight follows its campaign when the stale sweep
+   * takes it back: a stopped campaign's messages are canceled with their events, a paused one's are
+   * queued held, and a message of no campaign is queued to be sent again.
+   */
+  @Test
+  void messagesLeftInFlightByADeadProcessFollowTheirCampaignsPauseOrStop() {
+    String stopped = campaign("Stale stopped", numbers("6", 200), 5);
+    String paused = campaign("Stale paused", numbers("7", 200), 5);
+    action(stopped, "start", 200);
+    action(paused, "start", 200);
+    Await.until(
+        "a few of both campaigns sent",
+        Duration.ofSeconds(30),
+        () -> submitsTo("14155556") >= 3 && submitsTo("14155557") >= 3);
+    action(stopped, "stop", 200);
+    action(paused, "pause", 200);
+    var pool = herald.herald().platform().pool();
+    // What a process killed mid-send leaves behind: its claimed messages in 'sending', untouched.
+    String leaveInFlight =
+        "UPDATE messages SET status = 'sending', updated_at = now() - interval '1 hour'"
+            + " WHERE id IN (SELECT id FROM messages WHERE campaign_id = $1"
+            + " AND status IN ('sent', 'delivered') ORDER BY id LIMIT 2) RETURNING id";
+    List<UUID> stoppedIds =
+        ids(pool.preparedQuery(leaveInFlight).execute(Tuple.of(UUID.fromString(stopped))).await());
+    List<UUID> pausedIds =
+        ids(pool.preparedQuery(leaveInFlight).execute(Tuple.of(UUID.fromString(paused))).await());
+    assertThat(stoppedIds).hasSize(2);
+    assertThat(pausedIds).hasSize(2);
+
+    int taken = new MessageQueueStore(pool).requeueStale(Duration.ofSeconds(30)).await();
+
+    assertThat(taken).isGreaterThanOrEqualTo(4);
+    var rows =
+        pool.preparedQuery(
+                "SELECT m.id, m.status, m.error_code, m.next_attempt_at = 'infinity' AS held,"
+                    + " (SELECT count(*) FROM events e WHERE e.subject_id = m.id"
+                    + " AND e.type = 'message.canceled') AS canceled_events"
+                    + " FROM messages m WHERE m.id = ANY($1)")
+            .execute(
+                Tuple.of(
+                    java.util.stream.Stream.concat(stoppedIds.stream(), pausedIds.stream())
+                        .toArray(UUID[]::new)))
+            .await();
+    for (Row row : rows) {
+      if (stoppedIds.contains(row.getUUID("id"))) {
+        assertThat(row.getString("status")).isEqualTo("canceled");
+        assertThat(row.getString("error_code")).isEqualTo("campaign_stopped");
+        assertThat(row.getLong("canceled_events")).isEqualTo(1);
+      } else {
+        assertThat(row.getString("status")).isEqualTo("queued");
+        assertThat(row.getBoolean("held")).as("held until resumed").isTrue();
+        assertThat(row.getLong("canceled_events")).isZero();
+      }
+    }
+    assertThat(rows.size()).isEqualTo(4);
+  }
+
+  private static List<UUID> ids(RowSet<Row> rows) {
+    List<UUID> out = new ArrayList<>();
+    rows.forEach(row -> out.add(row.getUUID("id")));
+    return out;
   }
 
   @Test

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs {@code herald.Main} as its own JVM against an SMSC simulator in this JVM, kills it with
  * SIGKILL in the middle of a campaign and restarts it: the campaign finishes with every recipient
- * sent once, except at most one SMPP window sent twice; and a campaign paused before a kill is
- * still paused after it.
+ * sent once, except at most one SMPP window sent twice; and a campaign paused or stopped before a
+ * kill sends nothing after it.
  */
 // At most a window sent twice holds only while outcomes are recorded; run alone, not beside
 // other test classes competing for the CPU.
@@ -159,10 +159,16 @@ class CampaignCrashTest {
     long repeats = submitsTo("1415700") - 3000;
     assertThat(repeats).as("sent twice: at most the SMPP window").isLessThanOrEqualTo(WINDOW);
 
-    // A pause taken before a crash holds after it.
+    // A pause or a stop taken before a crash holds after it: what the killed process had in flight
+    // is neither sent again nor lost.
     String paused = campaign(token2, sender, "701", 2000, 100);
-    await("some of it sent", Duration.ofSeconds(30), () -> submitsTo("1415701") >= 100);
+    String stopped = campaign(token2, sender, "702", 2000, 100);
+    await(
+        "some of both sent",
+        Duration.ofSeconds(30),
+        () -> submitsTo("1415701") >= 100 && submitsTo("1415702") >= 100);
     call("POST", "/api/v1/campaigns/" + paused + "/pause", token2, null);
+    call("POST", "/api/v1/campaigns/" + stopped + "/stop", token2, null);
     second.destroyForcibly().waitFor();
     Instant killed = Instant.now();
     await(
@@ -170,6 +176,7 @@ class CampaignCrashTest {
         Duration.ofSeconds(10),
         () -> smsc.boundSessions() == 0);
     long atPause = submitsTo("1415701");
+    long atStop = submitsTo("1415702");
 
     Process third = herald.launch(RESTART);
     herald.awaitReady(third);
@@ -180,12 +187,20 @@ class CampaignCrashTest {
         Duration.between(Instant.now(), killed.plusSeconds(STALE_SECONDS * 3 / 2 + 1));
     Await.stillAfter(
         afterSweep.compareTo(Duration.ofSeconds(3)) > 0 ? afterSweep : Duration.ofSeconds(3),
-        "the campaign paused, with nothing sent, after the restart",
+        "the paused and the stopped campaign, with nothing sent, after the restart",
         () -> {
           JsonObject now = call("GET", "/api/v1/campaigns/" + paused + "/status", token3, null);
-          return now.getString("status") + ", " + submitsTo("1415701") + " submits";
+          JsonObject gone = call("GET", "/api/v1/campaigns/" + stopped + "/status", token3, null);
+          return now.getString("status")
+              + ", "
+              + submitsTo("1415701")
+              + " submits; "
+              + gone.getString("status")
+              + ", "
+              + submitsTo("1415702")
+              + " submits";
         },
-        seen -> seen.equals("paused, " + atPause + " submits"));
+        seen -> seen.equals("paused, " + atPause + " submits; stopped, " + atStop + " submits"));
     call("POST", "/api/v1/campaigns/" + paused + "/stop", token3, null);
     third.destroy();
     assertThat(third.waitFor()).as(herald.log()).isZero();
