@@ -84,8 +84,8 @@ class CampaignControlTest {
 
   /**
    * Verifies that what a dead process left in flight follows its campaign when the stale sweep
-   * takes it back: a stopped campaign's messages are canceled with their events, a paused one's are
-   * queued held, and a message of no campaign is queued to be sent again.
+   * takes it back: a stopped campaign's messages are canceled with their events, and a paused one's
+   * are queued held (the plain case, queued to be sent again, is CampaignCrashTest's).
    */
   @Test
   void messagesLeftInFlightByADeadProcessFollowTheirCampaignsPauseOrStop() {
