@@ -1,23 +1,20 @@
 package herald;
 
 import herald.account.Bootstrap;
-import herald.auth.Passwords;
-import herald.auth.Tokens;
 import herald.campaign.CampaignVerticle;
 import herald.channel.sms.SmsChannelVerticle;
 import herald.contact.ImportVerticle;
 import herald.engine.EngineVerticle;
-import herald.message.PhoneNumbers;
-import herald.platform.HousekeepingVerticle;
+import herald.phone.PhoneNumbers;
 import herald.platform.Platform;
-import herald.platform.StartFailure;
 import herald.platform.config.HeraldConfig;
 import herald.platform.config.SimulatorConfig;
+import herald.platform.config.StartFailure;
 import herald.platform.database.Database;
 import herald.platform.database.SettingsStore;
-import herald.platform.http.HttpVerticle;
 import herald.platform.metrics.Metrics;
-import herald.platform.metrics.MetricsSampler;
+import herald.platform.security.Passwords;
+import herald.platform.security.Tokens;
 import herald.sim.Simulators;
 import herald.webhook.DispatcherVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -146,7 +143,7 @@ public final class Herald {
         .compose(
             sims -> {
               simulators = sims;
-              return sims.wireDefaultSender(platform.pool());
+              return SimulatorSender.wire(platform.pool(), sims.smsc().port());
             });
   }
 

@@ -1,10 +1,10 @@
 package herald;
 
 import herald.platform.Platform;
-import herald.platform.StartFailure;
 import herald.platform.config.ConfigException;
 import herald.platform.config.ConfigLoader;
 import herald.platform.config.HeraldConfig;
+import herald.platform.config.StartFailure;
 import herald.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

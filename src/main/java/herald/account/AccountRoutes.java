@@ -2,18 +2,19 @@ package herald.account;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.auth.Passwords;
-import herald.auth.Role;
 import herald.auth.UserRoutes;
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.database.Rows;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
 import herald.platform.http.QueryParams;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
+import herald.platform.security.Passwords;
+import herald.platform.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -50,8 +51,9 @@ public final class AccountRoutes {
     this.passwords = passwords;
   }
 
-  public Router router(Vertx vertx) {
+  public Router router(Vertx vertx, Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router.route().handler(Scoped.platformAdmin());
     router.post("/").handler(Responses.status(201, this::create));
     router.get("/").respond(this::list);

@@ -2,11 +2,11 @@ package herald.account;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.auth.Passwords;
-import herald.auth.Role;
 import herald.auth.UserStore;
-import herald.platform.Ids;
 import herald.platform.config.AdminConfig;
+import herald.platform.database.Ids;
+import herald.platform.security.Passwords;
+import herald.platform.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -1,7 +1,7 @@
 package herald.audit;
 
-import herald.auth.Principal;
 import herald.platform.http.Requests;
+import herald.platform.security.Principal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package herald.audit;
 
+import herald.platform.http.Bodies;
 import herald.platform.http.PageRequest;
 import herald.platform.http.QueryParams;
 import herald.platform.http.Requests;
@@ -18,8 +19,9 @@ public final class AuditRoutes {
     this.store = store;
   }
 
-  public Router router(Vertx vertx) {
+  public Router router(Vertx vertx, Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router.get("/").handler(Scoped.require("audit:read")).respond(this::list);
     return router;
   }

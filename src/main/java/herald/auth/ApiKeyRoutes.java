@@ -2,13 +2,16 @@ package herald.auth;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
+import herald.platform.security.Principal;
+import herald.platform.security.Scopes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -36,8 +39,9 @@ public final class ApiKeyRoutes {
     this.keys = keys;
   }
 
-  public Router router(Vertx vertx) {
+  public Router router(Vertx vertx, Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router
         .post("/")
         .handler(Scoped.require("api_keys:write"))

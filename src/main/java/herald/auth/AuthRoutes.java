@@ -3,9 +3,14 @@ package herald.auth;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
+import herald.platform.security.Passwords;
+import herald.platform.security.Principal;
+import herald.platform.security.Scopes;
+import herald.platform.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,13 +36,13 @@ public final class AuthRoutes {
   }
 
   /** Mounts login, which needs no authentication, on {@code api} at {@code /auth/login}. */
-  public void mountPublic(Router api) {
-    api.post("/auth/login").respond(this::login);
+  public void mountPublic(Router api, Bodies bodies) {
+    api.post("/auth/login").handler(bodies.standard()).respond(this::login);
   }
 
   /** Mounts the authenticated routes on {@code api}. */
-  public void mountAuthenticated(Router api) {
-    api.post("/auth/logout").handler(Responses.noContent(this::logout));
+  public void mountAuthenticated(Router api, Bodies bodies) {
+    api.post("/auth/logout").handler(bodies.standard()).handler(Responses.noContent(this::logout));
     api.get("/auth/me").respond(this::me);
   }
 

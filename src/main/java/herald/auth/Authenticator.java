@@ -2,6 +2,9 @@ package herald.auth;
 
 import herald.platform.http.ApiException;
 import herald.platform.http.Requests;
+import herald.platform.security.Principal;
+import herald.platform.security.Scopes;
+import herald.platform.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

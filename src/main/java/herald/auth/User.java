@@ -1,6 +1,7 @@
 package herald.auth;
 
 import herald.platform.database.Rows;
+import herald.platform.security.Role;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.util.UUID;

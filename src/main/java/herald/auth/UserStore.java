@@ -2,6 +2,7 @@ package herald.auth;
 
 import herald.platform.database.Rows;
 import herald.platform.http.PageRequest;
+import herald.platform.security.Role;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;

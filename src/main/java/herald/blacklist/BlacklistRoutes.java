@@ -3,10 +3,11 @@ package herald.blacklist;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.message.PhoneNumbers;
-import herald.platform.Ids;
+import herald.phone.PhoneNumbers;
+import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -46,8 +47,9 @@ public final class BlacklistRoutes {
     this.accounts = accounts;
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router
         .post("/")
         .handler(Scoped.require("blacklist:write"))

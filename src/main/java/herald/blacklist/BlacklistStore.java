@@ -1,6 +1,6 @@
 package herald.blacklist;
 
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.database.Rows;
 import herald.platform.database.Where;
 import herald.platform.http.PageRequest;

@@ -4,10 +4,11 @@ import herald.account.Account;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.platform.Addresses;
-import herald.platform.Ids;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -50,10 +51,14 @@ public final class CampaignRoutes {
     this.accounts = new AccountStore(pool);
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
-    // before "/:id", which would take "csv-template" for an id
+    // before any body handler (uploads stream the paused request), and before "/:id",
+    // which would take "csv-template" for an id
     new UploadRoutes(vertx, platform).mount(router);
+    router.post("/").handler(bodies.bulk());
+    router.post("/:id/recipients").handler(bodies.bulk());
+    router.route().handler(bodies.standard());
     new ResultsRoutes(platform, campaigns).mount(router);
     router
         .post("/")
@@ -140,14 +145,6 @@ public final class CampaignRoutes {
                       });
             });
   }
-
-  /** Routes whose bodies may be large: recipients are added up to 100,000 per call. */
-  public static boolean bulkPath(String path) {
-    return BULK.matcher(path).matches();
-  }
-
-  private static final java.util.regex.Pattern BULK =
-      java.util.regex.Pattern.compile("/api/v1/campaigns(/[^/]+/recipients)?");
 
   /**
    * Adds up to {@value CampaignInput#MAX_INLINE_RECIPIENTS} recipients to a draft or scheduled

@@ -1,6 +1,6 @@
 package herald.campaign;
 
-import herald.platform.Addresses;
+import herald.platform.bus.Addresses;
 import herald.platform.config.CampaignConfig;
 import herald.sender.Sender;
 import io.vertx.core.Future;

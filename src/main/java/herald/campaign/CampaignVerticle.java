@@ -1,8 +1,8 @@
 package herald.campaign;
 
-import herald.platform.Addresses;
-import herald.platform.Ids;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
+import herald.platform.database.Ids;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
 import herald.template.TemplateStore;

@@ -1,10 +1,10 @@
 package herald.campaign;
 
+import herald.channel.sms.Encoding;
 import herald.contact.Contact;
-import herald.message.Encoding;
 import herald.message.MessageStore;
-import herald.message.PhoneNumbers;
-import herald.platform.Ids;
+import herald.phone.PhoneNumbers;
+import herald.platform.database.Ids;
 import herald.sender.Sender;
 import herald.template.Renderer;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package herald.campaign;
 
-import herald.message.PhoneNumbers;
+import herald.phone.PhoneNumbers;
 import herald.platform.csv.CsvReader;
 import herald.platform.http.ApiException;
 import io.vertx.core.json.JsonObject;

@@ -3,9 +3,9 @@ package herald.campaign;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.platform.Addresses;
-import herald.platform.Ids;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
@@ -73,14 +73,6 @@ public final class UploadRoutes {
     this.platform = platform;
     this.pool = platform.pool();
     this.accounts = new AccountStore(pool);
-  }
-
-  /**
-   * The paths whose bodies are files, streamed by the route ({@link Uploads}), below {@code
-   * /api/v1}.
-   */
-  public static boolean uploadPath(String path) {
-    return path.equals("/api/v1/campaigns/upload") || path.equals("/api/v1/campaigns/preview-csv");
   }
 
   void mount(Router router) {

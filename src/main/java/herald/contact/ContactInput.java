@@ -1,7 +1,7 @@
 package herald.contact;
 
-import herald.message.PhoneNumbers;
-import herald.platform.Ids;
+import herald.phone.PhoneNumbers;
+import herald.platform.database.Ids;
 import herald.platform.http.JsonInput;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;

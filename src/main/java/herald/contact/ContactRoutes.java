@@ -3,9 +3,10 @@ package herald.contact;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -47,8 +48,9 @@ public final class ContactRoutes {
     this.export = new ContactExport(pool);
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router
         .post("/")
         .handler(Scoped.require("contacts:write"))

@@ -2,9 +2,10 @@ package herald.contact;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -53,8 +54,11 @@ public final class GroupRoutes {
     this.contacts = contacts;
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
+    router.post("/:id/contacts/add").handler(bodies.bulk());
+    router.post("/:id/contacts/remove").handler(bodies.bulk());
+    router.route().handler(bodies.standard());
     router
         .post("/")
         .handler(Scoped.require("contacts:write"))
@@ -317,12 +321,4 @@ public final class GroupRoutes {
                     + String.join(", ", sample)
                     + (count > sample.size() ? ", ..." : ""))));
   }
-
-  /** For the API router: paths whose bodies may be larger than the default limit. */
-  public static boolean bulkPath(String path) {
-    return BULK.matcher(path).matches();
-  }
-
-  private static final java.util.regex.Pattern BULK =
-      java.util.regex.Pattern.compile("/api/v1/contact-groups/[^/]+/contacts/(add|remove)");
 }

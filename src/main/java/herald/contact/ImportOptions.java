@@ -1,6 +1,6 @@
 package herald.contact;
 
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import herald.platform.http.FieldError;
 import io.vertx.core.MultiMap;

@@ -1,10 +1,10 @@
 package herald.contact;
 
 import herald.job.JobError;
-import herald.message.PhoneNumbers;
-import herald.platform.Ids;
+import herald.phone.PhoneNumbers;
 import herald.platform.csv.CsvReader;
 import herald.platform.csv.CsvStream;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import java.io.Closeable;
 import java.io.IOException;

@@ -4,11 +4,11 @@ import herald.audit.Actor;
 import herald.job.Job;
 import herald.job.JobCounts;
 import herald.job.JobStore;
-import herald.platform.Addresses;
-import herald.platform.Ids;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
 import herald.platform.config.ContactsConfig;
 import herald.platform.config.HeraldConfig;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import herald.platform.http.Uploads;
 import io.vertx.core.Future;
@@ -72,12 +72,6 @@ public final class ImportRoutes {
 
   static Path file(Path dir, UUID jobId) {
     return dir.resolve(jobId + ".csv");
-  }
-
-  /** Paths whose bodies are streamed to disk instead of going through the body handler. */
-  public static boolean streamed(io.vertx.core.http.HttpMethod method, String path) {
-    return method == io.vertx.core.http.HttpMethod.POST
-        && (path.equals("/api/v1/contacts/import") || path.equals("/api/csv/upload"));
   }
 
   /** {@code POST /api/v1/contacts/import}: 202 with the queued job. */

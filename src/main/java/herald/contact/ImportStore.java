@@ -1,6 +1,6 @@
 package herald.contact;
 
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

@@ -1,8 +1,8 @@
 package herald.engine;
 
 import herald.message.MessageQueueStore;
-import herald.platform.Addresses;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
 import io.vertx.core.Future;

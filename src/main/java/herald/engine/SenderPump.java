@@ -3,7 +3,7 @@ package herald.engine;
 import herald.message.MessageQueueStore;
 import herald.message.OutboundSms;
 import herald.message.SendOutcome;
-import herald.platform.Addresses;
+import herald.platform.bus.Addresses;
 import herald.platform.config.EngineConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -2,6 +2,7 @@ package herald.job;
 
 import herald.platform.csv.CsvCells;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.CsvDownload;
 import herald.platform.http.FieldError;
 import herald.platform.http.PageRequest;
@@ -41,8 +42,9 @@ public final class JobRoutes {
     this.jobs = new JobStore(pool);
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router.get("/").handler(Scoped.require("contacts:read")).respond(this::list);
     router.get("/:id").handler(Scoped.require("contacts:read")).respond(this::get);
     router.get("/:id/errors.csv").handler(Scoped.require("contacts:read")).handler(this::errors);

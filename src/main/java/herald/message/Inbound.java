@@ -1,7 +1,8 @@
 package herald.message;
 
-import herald.platform.Ids;
+import herald.channel.sms.Encoding;
 import herald.platform.config.SmsConfig;
+import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;

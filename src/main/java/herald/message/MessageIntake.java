@@ -1,7 +1,7 @@
 package herald.message;
 
 import herald.account.AccountStore;
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import herald.sender.Sender;
 import herald.sender.SenderStore;

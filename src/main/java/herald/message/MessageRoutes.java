@@ -1,9 +1,9 @@
 package herald.message;
 
-import herald.auth.Principal;
-import herald.platform.Addresses;
+import herald.platform.bus.Addresses;
 import herald.platform.database.Rows;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
 import herald.platform.http.IdempotencyStore;
 import herald.platform.http.PageRequest;
@@ -11,6 +11,7 @@ import herald.platform.http.QueryParams;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
+import herald.platform.security.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,8 +47,11 @@ public final class MessageRoutes {
     this.committer = new IntakeCommitter(pool, metrics);
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
+    router.post("/").handler(bodies.bulk());
+    router.post("/test").handler(bodies.bulk());
+    router.route().handler(bodies.standard());
     router.post("/").handler(Scoped.require("messages:send")).handler(this::send);
     router.post("/test").handler(Scoped.require("messages:send")).respond(this::dryRun);
     router.get("/").handler(Scoped.require("messages:read")).respond(this::list);

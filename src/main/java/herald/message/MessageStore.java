@@ -1,6 +1,7 @@
 package herald.message;
 
-import herald.platform.Ids;
+import herald.channel.sms.Encoding;
+import herald.platform.database.Ids;
 import herald.platform.database.Rows;
 import herald.platform.database.Where;
 import herald.platform.http.PageRequest;

@@ -1,5 +1,7 @@
 package herald.message;
 
+import herald.channel.sms.Encoding;
+import herald.phone.PhoneNumbers;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Instant;
@@ -91,7 +93,9 @@ final class SendRequest {
     UUID senderId = null;
     if (json.getValue("sender_id") != null) {
       senderId =
-          json.getValue("sender_id") instanceof String s ? herald.platform.Ids.parse(s) : null;
+          json.getValue("sender_id") instanceof String s
+              ? herald.platform.database.Ids.parse(s)
+              : null;
       if (senderId == null) {
         return error(index, "sender_id", "invalid_value", "'sender_id' must be a sender id");
       }

@@ -1,10 +1,10 @@
 package herald.platform;
 
-import herald.auth.Passwords;
-import herald.auth.Tokens;
 import herald.platform.config.HeraldConfig;
 import herald.platform.http.RateLimits;
 import herald.platform.metrics.Metrics;
+import herald.platform.security.Passwords;
+import herald.platform.security.Tokens;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.Map;

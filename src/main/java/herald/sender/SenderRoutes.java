@@ -2,8 +2,9 @@ package herald.sender;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.platform.Addresses;
-import herald.platform.Ids;
+import herald.platform.bus.Addresses;
+import herald.platform.database.Ids;
+import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
 import herald.platform.http.Requests;
@@ -41,8 +42,9 @@ public final class SenderRoutes {
     this.senders = senders;
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router
         .post("/")
         .handler(Scoped.require("senders:write"))

@@ -2,10 +2,11 @@ package herald.template;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.channel.sms.Encoding;
 import herald.contact.ContactStore;
-import herald.message.Encoding;
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -48,8 +49,9 @@ public final class TemplateRoutes {
     this.contacts = contacts;
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router
         .post("/")
         .handler(Scoped.require("templates:write"))

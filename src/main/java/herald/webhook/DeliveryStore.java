@@ -1,6 +1,6 @@
 package herald.webhook;
 
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;

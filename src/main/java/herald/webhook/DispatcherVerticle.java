@@ -1,7 +1,7 @@
 package herald.webhook;
 
-import herald.platform.Addresses;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
 import herald.platform.config.WebhookConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,7 +1,7 @@
 package herald.webhook;
 
-import herald.platform.Ids;
 import herald.platform.config.WebhookConfig;
+import herald.platform.database.Ids;
 import herald.platform.http.JsonInput;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -2,10 +2,11 @@ package herald.webhook;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
-import herald.platform.Addresses;
-import herald.platform.Ids;
+import herald.platform.bus.Addresses;
 import herald.platform.config.WebhookConfig;
+import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
 import herald.platform.http.Requests;
@@ -45,8 +46,9 @@ public final class WebhookRoutes {
     this.targets = new Targets(vertx, config.allowPrivateTargets());
   }
 
-  public Router router() {
+  public Router router(Bodies bodies) {
     Router router = Router.router(vertx);
+    router.route().handler(bodies.standard());
     router
         .get("/events")
         .handler(Scoped.require("webhooks:read"))

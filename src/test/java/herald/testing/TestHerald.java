@@ -111,9 +111,7 @@ public final class TestHerald implements AutoCloseable {
                     .put("pool_size", 8))
             .put("admin", new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD))
             .put("passwords", new JsonObject().put("bcrypt_cost", 4))
-            .put(
-                "simulators",
-                new JsonObject().put("smpp_port", freePort()).put("receipt_delay_ms", 50))
+            .put("simulators", new JsonObject().put("smpp_port", 0).put("receipt_delay_ms", 50))
             .put(
                 "webhooks",
                 new JsonObject()

@@ -1,6 +1,5 @@
 package herald.channel.sms;
 
-import herald.message.Encoding;
 import herald.message.OutboundSms;
 import herald.message.SendOutcome;
 import herald.sender.Sender;

@@ -1,6 +1,5 @@
 package herald.channel.sms;
 
-import herald.message.Encoding;
 import herald.message.MessageQueueStore.Receipt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

@@ -2,8 +2,8 @@ package herald.channel.sms;
 
 import herald.message.Inbound;
 import herald.message.MessageQueueStore.Receipt;
-import herald.platform.Addresses;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
 import herald.platform.http.ApiException;
 import herald.platform.http.JsonInput;
 import herald.sender.Sender;
@@ -68,7 +68,7 @@ public final class TwilioWebhooks {
   }
 
   private void status(RoutingContext ctx) {
-    UUID senderId = herald.platform.Ids.parse(ctx.pathParam("senderId"));
+    UUID senderId = herald.platform.database.Ids.parse(ctx.pathParam("senderId"));
     MultiMap params = ctx.request().formAttributes();
     (senderId == null ? Future.<Sender>succeededFuture() : senders.byId(senderId))
         .compose(sender -> verified(ctx, sender, params))

@@ -12,9 +12,9 @@ public record AdminConfig(String username, String password) {
     if (password != null && password.length() < 8) {
       throw new ConfigException("admin.password", "must be at least 8 characters");
     }
-    if (password != null && herald.auth.Passwords.tooLong(password)) {
+    if (password != null && PasswordConfig.tooLong(password)) {
       throw new ConfigException(
-          "admin.password", "must be at most " + herald.auth.Passwords.MAX_BYTES + " bytes");
+          "admin.password", "must be at most " + PasswordConfig.MAX_BYTES + " bytes");
     }
   }
 

@@ -1,7 +1,7 @@
 package herald.platform.database;
 
-import herald.platform.StartFailure;
 import herald.platform.config.DatabaseConfig;
+import herald.platform.config.StartFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;

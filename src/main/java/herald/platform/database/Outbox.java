@@ -1,6 +1,5 @@
 package herald.platform.database;
 
-import herald.platform.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;

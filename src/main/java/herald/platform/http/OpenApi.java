@@ -16,7 +16,7 @@ public final class OpenApi {
 
   private OpenApi() {}
 
-  static void mount(Router root) {
+  public static void mount(Router root) {
     root.get("/openapi.json")
         .handler(
             ctx ->

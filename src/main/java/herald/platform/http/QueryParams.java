@@ -1,6 +1,6 @@
 package herald.platform.http;
 
-import herald.platform.Ids;
+import herald.platform.database.Ids;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;

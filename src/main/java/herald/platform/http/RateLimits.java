@@ -1,7 +1,7 @@
 package herald.platform.http;
 
-import herald.auth.Principal;
 import herald.platform.config.RateLimitConfig;
+import herald.platform.security.Principal;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.vertx.core.Handler;

@@ -1,6 +1,6 @@
 package herald.platform.http;
 
-import herald.auth.Principal;
+import herald.platform.security.Principal;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;

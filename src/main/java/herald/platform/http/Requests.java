@@ -1,7 +1,7 @@
 package herald.platform.http;
 
-import herald.auth.Principal;
-import herald.platform.Ids;
+import herald.platform.database.Ids;
+import herald.platform.security.Principal;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 

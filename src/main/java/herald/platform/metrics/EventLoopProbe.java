@@ -9,16 +9,16 @@ import java.util.List;
  * Measures event-loop lag: posts a no-op task to every event loop and records how long it waited
  * before it ran. A loop kept busy by long handlers (or, worse, blocked) shows it here first.
  */
-final class EventLoopProbe {
-  static final long PERIOD_MS = 1000;
+public final class EventLoopProbe {
+  public static final long PERIOD_MS = 1000;
 
   private final List<EventExecutor> loops = new ArrayList<>();
 
-  EventLoopProbe(EventLoopGroup group) {
+  public EventLoopProbe(EventLoopGroup group) {
     group.forEach(loops::add);
   }
 
-  void probe(Sampled sampled) {
+  public void probe(Sampled sampled) {
     for (int i = 0; i < loops.size(); i++) {
       int loop = i;
       long posted = System.nanoTime();

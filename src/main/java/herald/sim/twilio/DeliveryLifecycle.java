@@ -1,6 +1,5 @@
 package herald.sim.twilio;
 
-import herald.channel.sms.TwilioSignature;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Timer;
@@ -116,7 +115,7 @@ final class DeliveryLifecycle {
     return client
         .postAbs(url)
         .timeout(WEBHOOK_TIMEOUT_MS)
-        .putHeader(TwilioSignature.HEADER, TwilioSignature.compute(config.authToken(), url, params))
+        .putHeader(CallbackSignature.HEADER, CallbackSignature.of(config.authToken(), url, params))
         .putHeader("I-Twilio-Idempotency-Token", UUID.randomUUID().toString())
         .putHeader("User-Agent", USER_AGENT)
         .sendForm(form)

@@ -1,6 +1,5 @@
 package herald.sim.twilio;
 
-import herald.channel.sms.TwilioSignature;
 import herald.sim.SimHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -132,7 +131,7 @@ public final class TwilioSimulator {
     return client
         .postAbs(url)
         .timeout(DeliveryLifecycle.WEBHOOK_TIMEOUT_MS)
-        .putHeader(TwilioSignature.HEADER, TwilioSignature.compute(config.authToken(), url, params))
+        .putHeader(CallbackSignature.HEADER, CallbackSignature.of(config.authToken(), url, params))
         .putHeader("I-Twilio-Idempotency-Token", sid)
         .putHeader("User-Agent", DeliveryLifecycle.USER_AGENT)
         .sendForm(form)

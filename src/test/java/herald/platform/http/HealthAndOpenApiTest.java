@@ -2,6 +2,7 @@ package herald.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.ApiRouter;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.buffer.Buffer;

@@ -1,7 +1,6 @@
-package herald.auth;
+package herald.platform.security;
 
 import herald.platform.config.JwtConfig;
-import herald.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +48,8 @@ public final class Tokens {
   private JWTAuth jwt() {
     JWTAuth current = jwt;
     if (current == null) {
-      throw ApiException.unavailable("Herald is starting");
+      // unreachable through the API, which answers 503 until Herald has started
+      throw new IllegalStateException("tokens used before Herald has started");
     }
     return current;
   }

@@ -1,7 +1,9 @@
-package herald.platform.metrics;
+package herald;
 
-import herald.platform.Addresses;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
+import herald.platform.metrics.EventLoopProbe;
+import herald.platform.metrics.Sampled;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;

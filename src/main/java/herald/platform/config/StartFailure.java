@@ -1,4 +1,4 @@
-package herald.platform;
+package herald.platform.config;
 
 import java.io.IOException;
 import java.net.BindException;

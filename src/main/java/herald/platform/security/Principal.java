@@ -1,4 +1,4 @@
-package herald.auth;
+package herald.platform.security;
 
 import java.util.Set;
 import java.util.UUID;

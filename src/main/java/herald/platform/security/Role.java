@@ -1,4 +1,4 @@
-package herald.auth;
+package herald.platform.security;
 
 import java.util.Arrays;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package herald.auth;
+package herald.platform.security;
 
 import java.util.Collection;
 import java.util.List;

@@ -1,4 +1,4 @@
-package herald.platform;
+package herald.platform.database;
 
 import java.security.SecureRandom;
 import java.util.UUID;

@@ -1,9 +1,9 @@
-package herald.auth;
+package herald.platform.security;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import herald.platform.config.PasswordConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 
 /**
  * bcrypt password hashing. Hashing is deliberately slow, so both operations run on worker threads
@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Passwords {
   /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
-  public static final int MAX_BYTES = 72;
+  public static final int MAX_BYTES = PasswordConfig.MAX_BYTES;
 
   public static final int MIN_LENGTH = 8;
 
@@ -61,7 +61,7 @@ public final class Passwords {
 
   /** True when bcrypt cannot take {@code password}: more than {@value #MAX_BYTES} UTF-8 bytes. */
   public static boolean tooLong(String password) {
-    return password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES;
+    return PasswordConfig.tooLong(password);
   }
 
   /** Null when acceptable, else the reason. */

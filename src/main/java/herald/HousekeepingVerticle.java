@@ -1,7 +1,9 @@
-package herald.platform;
+package herald;
 
 import herald.auth.UserStore;
 import herald.message.MessageQueueStore;
+import herald.platform.Platform;
+import herald.platform.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;

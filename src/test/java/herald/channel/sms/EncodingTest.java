@@ -1,4 +1,4 @@
-package herald.message;
+package herald.channel.sms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

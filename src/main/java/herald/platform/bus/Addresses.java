@@ -1,4 +1,4 @@
-package herald.platform;
+package herald.platform.bus;
 
 /** Event-bus addresses, in one place. Nothing sent here must survive a crash. */
 public final class Addresses {

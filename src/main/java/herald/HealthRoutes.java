@@ -1,7 +1,7 @@
-package herald.platform.health;
+package herald;
 
-import herald.platform.Addresses;
 import herald.platform.Platform;
+import herald.platform.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,4 +1,4 @@
-package herald.message;
+package herald.phone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package herald.message;
+package herald.phone;
 
 import herald.account.AccountStore;
+import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.Requests;
 import herald.platform.http.Scoped;
@@ -32,10 +33,17 @@ public final class PhoneNumberRoutes {
     this.accounts = accounts;
   }
 
-  public Router router() {
-    Router router = Router.router(vertx);
-    router.post("/analyze").handler(Scoped.require("messages:read")).respond(this::analyze);
-    return router;
+  /**
+   * Mounts {@code /phone-numbers/analyze} and seed 003's {@code /messages/analyze} (the same
+   * analysis) on {@code api}.
+   */
+  public void mount(Router api, Bodies bodies) {
+    for (String path : new String[] {"/phone-numbers/analyze", "/messages/analyze"}) {
+      api.post(path)
+          .handler(bodies.standard())
+          .handler(Scoped.require("messages:read"))
+          .respond(this::analyze);
+    }
   }
 
   /**

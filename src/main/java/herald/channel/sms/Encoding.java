@@ -1,4 +1,4 @@
-package herald.message;
+package herald.channel.sms;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package herald.platform.http;
+package herald;
 
 import herald.account.AccountRoutes;
 import herald.account.AccountStore;
@@ -13,7 +13,6 @@ import herald.auth.UserStore;
 import herald.blacklist.BlacklistRoutes;
 import herald.blacklist.BlacklistStore;
 import herald.campaign.CampaignRoutes;
-import herald.campaign.UploadRoutes;
 import herald.channel.sms.TwilioWebhooks;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
@@ -22,9 +21,16 @@ import herald.contact.GroupStore;
 import herald.contact.ImportRoutes;
 import herald.job.JobRoutes;
 import herald.message.MessageRoutes;
-import herald.message.PhoneNumberRoutes;
+import herald.phone.PhoneNumberRoutes;
 import herald.platform.Platform;
-import herald.platform.health.HealthRoutes;
+import herald.platform.http.ApiException;
+import herald.platform.http.Bodies;
+import herald.platform.http.OpenApi;
+import herald.platform.http.ProblemHandler;
+import herald.platform.http.QueryParams;
+import herald.platform.http.RequestIds;
+import herald.platform.http.Scoped;
+import herald.platform.http.Uploads;
 import herald.platform.metrics.MetricsRoutes;
 import herald.sender.SenderRoutes;
 import herald.sender.SenderStore;
@@ -33,10 +39,8 @@ import herald.template.TemplateStore;
 import herald.webhook.WebhookRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Builds Herald's HTTP surface: request ids and access log, problem+json errors, health, the
@@ -82,60 +86,48 @@ public final class ApiRouter {
         };
     Router api = Router.router(vertx);
     api.route().handler(ready);
-    BodyHandler body =
-        BodyHandler.create(false).setBodyLimit(platform.config().http().bodyLimitBytes());
-    BodyHandler bulkBody =
-        BodyHandler.create(false).setBodyLimit(platform.config().http().sendBodyLimitBytes());
+    // Bodies are read by each domain's router after authentication; until then the request waits.
     Handler<RoutingContext> hold = Uploads.hold();
-    api.route()
-        .handler(
-            ctx -> {
-              HttpMethod method = ctx.request().method();
-              String path = Requests.canonicalPath(ctx);
-              if (ImportRoutes.streamed(method, path)
-                  || (method == HttpMethod.POST && UploadRoutes.uploadPath(path))) {
-                hold.handle(ctx); // streamed to disk by the route, never buffered
-              } else {
-                (bulk(method, path) ? bulkBody : body).handle(ctx);
-              }
-            });
+    api.route().handler(hold);
+    Bodies bodies = new Bodies(platform.config().http());
     api.post("/auth/login").handler(platform.rateLimits().handler());
-    auth.mountPublic(api);
+    auth.mountPublic(api, bodies);
     Authenticator authenticator = new Authenticator(platform.tokens(), users, keys);
     api.route().handler(authenticator);
     api.route().handler(platform.rateLimits().handler());
-    auth.mountAuthenticated(api);
+    auth.mountAuthenticated(api, bodies);
     api.route("/accounts*")
         .subRouter(
             new AccountRoutes(pool, new AccountStore(pool), userRoutes, platform.passwords())
-                .router(vertx));
-    api.route("/users*").subRouter(userRoutes.router(vertx));
-    api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx));
-    api.route("/audit-logs*").subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx));
-    api.route("/senders*").subRouter(new SenderRoutes(vertx, pool, new SenderStore(pool)).router());
+                .router(vertx, bodies));
+    api.route("/users*").subRouter(userRoutes.router(vertx, bodies));
+    api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx, bodies));
+    api.route("/audit-logs*")
+        .subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx, bodies));
+    api.route("/senders*")
+        .subRouter(new SenderRoutes(vertx, pool, new SenderStore(pool)).router(bodies));
     ContactStore contacts = new ContactStore(pool);
     ImportRoutes imports = new ImportRoutes(vertx, platform);
     api.post("/contacts/import").handler(Scoped.require("contacts:write")).handler(imports::create);
     api.route("/contacts*")
-        .subRouter(new ContactRoutes(vertx, pool, contacts, new AccountStore(pool)).router());
+        .subRouter(new ContactRoutes(vertx, pool, contacts, new AccountStore(pool)).router(bodies));
     api.route("/contact-groups*")
-        .subRouter(new GroupRoutes(vertx, pool, new GroupStore(pool), contacts).router());
+        .subRouter(new GroupRoutes(vertx, pool, new GroupStore(pool), contacts).router(bodies));
     api.route("/templates*")
-        .subRouter(new TemplateRoutes(vertx, pool, new TemplateStore(pool), contacts).router());
+        .subRouter(
+            new TemplateRoutes(vertx, pool, new TemplateStore(pool), contacts).router(bodies));
     api.route("/blacklist*")
         .subRouter(
             new BlacklistRoutes(vertx, pool, new BlacklistStore(pool), new AccountStore(pool))
-                .router());
-    api.route("/jobs*").subRouter(new JobRoutes(vertx, pool).router());
+                .router(bodies));
+    api.route("/jobs*").subRouter(new JobRoutes(vertx, pool).router(bodies));
     PhoneNumberRoutes phoneNumbers = new PhoneNumberRoutes(vertx, new AccountStore(pool));
-    api.post("/messages/analyze")
-        .handler(Scoped.require("messages:read"))
-        .respond(phoneNumbers::analyze);
-    api.route("/messages*").subRouter(new MessageRoutes(vertx, pool, platform.metrics()).router());
-    api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router());
+    phoneNumbers.mount(api, bodies); // before /messages*, which would take /messages/analyze
+    api.route("/messages*")
+        .subRouter(new MessageRoutes(vertx, pool, platform.metrics()).router(bodies));
+    api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router(bodies));
     api.route("/webhooks*")
-        .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router());
-    api.route("/phone-numbers*").subRouter(phoneNumbers.router());
+        .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router(bodies));
 
     new TwilioWebhooks(vertx, platform).mount(root);
     // Seed 000's contact list upload, with its path, on the same import jobs.
@@ -148,16 +140,5 @@ public final class ApiRouter {
         .handler(imports::seedUpload);
     root.route("/api/v1*").subRouter(api);
     return root;
-  }
-
-  /**
-   * Routes whose bodies may be large (batches of up to 10,000 messages, 100,000 group members) get
-   * {@code http.send_body_limit_bytes}; every other route {@code http.body_limit_bytes}.
-   */
-  static boolean bulk(io.vertx.core.http.HttpMethod method, String path) {
-    return (method == io.vertx.core.http.HttpMethod.POST
-            && (path.equals("/api/v1/messages") || path.equals("/api/v1/messages/test")))
-        || GroupRoutes.bulkPath(path)
-        || (method == io.vertx.core.http.HttpMethod.POST && CampaignRoutes.bulkPath(path));
   }
 }

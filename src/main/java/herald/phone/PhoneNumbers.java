@@ -1,4 +1,4 @@
-package herald.message;
+package herald.phone;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberToCarrierMapper;

@@ -1,8 +1,9 @@
-package herald.platform.http;
+package herald;
 
-import herald.platform.Addresses;
 import herald.platform.Platform;
-import herald.platform.StartFailure;
+import herald.platform.bus.Addresses;
+import herald.platform.config.StartFailure;
+import herald.platform.http.ProblemHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
