@@ -4,10 +4,9 @@ import herald.account.Bootstrap;
 import herald.auth.Passwords;
 import herald.auth.Tokens;
 import herald.campaign.CampaignVerticle;
-import herald.channel.sms.SmsChannelVerticle;
 import herald.contact.ImportVerticle;
-import herald.engine.EngineVerticle;
 import herald.message.PhoneNumbers;
+import herald.outbound.LaneVerticle;
 import herald.platform.HousekeepingVerticle;
 import herald.platform.Platform;
 import herald.platform.StartFailure;
@@ -151,8 +150,8 @@ public final class Herald {
   }
 
   /**
-   * The verticles that need the database ready: the channel first, then the engine feeding it, the
-   * campaign engine feeding that, then the webhook dispatchers.
+   * The verticles that need the database ready: the outbound lanes first, then the campaign engine
+   * feeding them, then the webhook dispatchers.
    */
   private Future<Void> deployPipeline() {
     int engines = platform.config().engine().instances();
@@ -161,14 +160,13 @@ public final class Herald {
     AtomicInteger campaignIndex = new AtomicInteger();
     int dispatchers = platform.config().webhooks().dispatcherInstances();
     AtomicInteger dispatcher = new AtomicInteger();
-    return deploy(SmsChannelVerticle.GROUP, 1, () -> new SmsChannelVerticle(platform))
-        .compose(v -> deploy(ImportVerticle.GROUP, 1, () -> new ImportVerticle(platform)))
+    return deploy(ImportVerticle.GROUP, 1, () -> new ImportVerticle(platform))
         .compose(
             v ->
                 deploy(
-                    EngineVerticle.GROUP,
+                    LaneVerticle.GROUP,
                     engines,
-                    () -> new EngineVerticle(platform, index.getAndIncrement() % engines, engines)))
+                    () -> new LaneVerticle(platform, index.getAndIncrement() % engines, engines)))
         .compose(
             v ->
                 deploy(
