@@ -233,8 +233,8 @@ public final class MessageQueueStore {
   /**
    * Applies receipts in one transaction. A provider account delivers receipts to any of its
    * sessions, so they are matched against every sender sharing that account. Receipts whose message
-   * is not yet recorded as sent (the provider answered faster than the engine committed) are kept
-   * in {@code pending_receipts} and applied when the sent record commits; either way the receipt is
+   * is not yet recorded as sent (the provider answered faster than the lane committed) are kept in
+   * {@code pending_receipts} and applied when the sent record commits; either way the receipt is
    * stored when the returned future succeeds.
    *
    * @param receivedBy the sender whose session received them

@@ -248,7 +248,7 @@ public final class SenderRoutes {
         .map(after.toJson());
   }
 
-  /** Tells the engine and channels to reload this sender; they also reload periodically. */
+  /** Tells the lanes to reload this sender; they also reload periodically. */
   private JsonObject changed(JsonObject sender) {
     vertx.eventBus().publish(Addresses.SENDERS_CHANGED, sender.getString("id"));
     return sender;

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * by {@link #start()}, stopped by {@link #close()}) reads {@code /health}, {@code
  * /api/device/battery} and {@code /api/device/signal} and keeps the last answers.
  *
- * <p>Threading: {@link #start}, {@link #send} and {@link #close} must be called on the channel
- * verticle's event loop ({@code context}); futures and the refresh timer run on it. {@link
- * #status()} may be called from any thread.
+ * <p>Threading: {@link #start}, {@link #send} and {@link #close} must be called on the owning
+ * lane's event loop ({@code context}); futures and the refresh timer run on it. {@link #status()}
+ * may be called from any thread.
  */
 final class AndroidProvider implements Provider {
   private static final Logger LOG = LoggerFactory.getLogger(AndroidProvider.class);
@@ -71,7 +71,7 @@ final class AndroidProvider implements Provider {
    *
    * @param sender an {@code android} sender: settings {@code device_url}, optional {@code
    *     phone_number}; secret {@code device_key}
-   * @param context the channel verticle's context; its Vert.x instance owns the client and timer
+   * @param context the owning lane's context; its Vert.x instance owns the client and timer
    * @param refreshMs time between two device status refreshes, at least 1 ms (tests use less)
    */
   AndroidProvider(ChannelSender sender, Context context, long refreshMs) {

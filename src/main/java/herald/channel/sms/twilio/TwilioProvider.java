@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * connection errors are RETRY; any other 4xx is FAILED with {@code twilio_<code>} and Twilio's
  * message.
  *
- * <p>Threading: {@link #send} and {@link #start}/{@link #close} must be called on the channel
- * verticle's event loop ({@code context}); the returned futures then complete on it. {@link
- * #status()} may be called from any thread.
+ * <p>Threading: {@link #send} and {@link #start}/{@link #close} must be called on the owning lane's
+ * event loop ({@code context}); the returned futures then complete on it. {@link #status()} may be
+ * called from any thread.
  */
 final class TwilioProvider implements Provider {
   private static final Logger LOG = LoggerFactory.getLogger(TwilioProvider.class);
@@ -68,7 +68,7 @@ final class TwilioProvider implements Provider {
    *
    * @param sender a {@code twilio} sender: settings {@code account_sid}, {@code from}, optional
    *     {@code base_url} (default {@value #DEFAULT_BASE_URL}); secret {@code auth_token}
-   * @param context the channel verticle's context; its Vert.x instance owns the HTTP client
+   * @param context the owning lane's context; its Vert.x instance owns the HTTP client
    * @param statusCallbackUrl the public URL Twilio posts status callbacks to for this sender, or
    *     null to ask for none (messages then stay {@code sent})
    */
