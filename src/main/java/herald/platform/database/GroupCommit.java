@@ -36,7 +36,7 @@ public final class GroupCommit<K, T, R> {
   }
 
   /**
-   * @param linger how long the first waiting item waits for others when nothing is in flight (zero:
+   * @param linger how long a flush waits after an item arrives, so that more items join it (zero:
    *     until the current event-loop task ends)
    * @param maxInFlight flushes under way at once, at least 1
    * @param maxWeight most weight one flush takes (an item heavier than this goes alone)
@@ -81,11 +81,6 @@ public final class GroupCommit<K, T, R> {
     incoming.add(new Pending<>(key, item, done));
     schedule(true);
     return done.future();
-  }
-
-  /** Items waiting for a flush (for tests and metrics; approximate from other threads). */
-  public int waiting() {
-    return incoming.size();
   }
 
   private void schedule(boolean fresh) {
