@@ -13,12 +13,15 @@ import herald.auth.UserStore;
 import herald.blacklist.BlacklistRoutes;
 import herald.blacklist.BlacklistStore;
 import herald.campaign.CampaignRoutes;
-import herald.channel.sms.TwilioWebhooks;
+import herald.channel.CallbackContext;
+import herald.channel.ChannelSender;
+import herald.channel.registry.Channels;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
 import herald.contact.GroupRoutes;
 import herald.contact.GroupStore;
 import herald.contact.ImportRoutes;
+import herald.inbound.BusSink;
 import herald.job.JobRoutes;
 import herald.message.MessageRoutes;
 import herald.phone.PhoneNumberRoutes;
@@ -37,10 +40,13 @@ import herald.sender.SenderStore;
 import herald.template.TemplateRoutes;
 import herald.template.TemplateStore;
 import herald.webhook.WebhookRoutes;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 
 /**
  * Builds Herald's HTTP surface: request ids and access log, problem+json errors, health, the
@@ -129,7 +135,28 @@ public final class ApiRouter {
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router(bodies));
 
-    new TwilioWebhooks(vertx, platform).mount(root);
+    // Every provider type's own callback routes (Twilio's status callbacks and inbound SMS, ...).
+    SenderStore callbackSenders = new SenderStore(pool);
+    Channels.mount(
+        root,
+        new CallbackContext(
+            vertx,
+            new BusSink(vertx),
+            new CallbackContext.Senders() {
+              @Override
+              public Future<ChannelSender> byId(UUID id) {
+                return callbackSenders.byId(id).map(s -> s == null ? null : s.toChannelSender());
+              }
+
+              @Override
+              public Future<ChannelSender> active(String provider, JsonObject match) {
+                return callbackSenders
+                    .activeBySettings(provider, match)
+                    .map(s -> s == null ? null : s.toChannelSender());
+              }
+            },
+            platform::publicUrl,
+            () -> platform.started().get()));
     // Seed 000's contact list upload, with its path, on the same import jobs.
     root.post("/api/csv/upload")
         .handler(ready)

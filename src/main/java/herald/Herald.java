@@ -2,9 +2,8 @@ package herald;
 
 import herald.account.Bootstrap;
 import herald.campaign.CampaignVerticle;
-import herald.channel.sms.SmsChannelVerticle;
 import herald.contact.ImportVerticle;
-import herald.engine.EngineVerticle;
+import herald.outbound.LaneVerticle;
 import herald.phone.PhoneNumbers;
 import herald.platform.Platform;
 import herald.platform.config.HeraldConfig;
@@ -148,8 +147,8 @@ public final class Herald {
   }
 
   /**
-   * The verticles that need the database ready: the channel first, then the engine feeding it, the
-   * campaign engine feeding that, then the webhook dispatchers.
+   * The verticles that need the database ready: the outbound lanes first, then the campaign engine
+   * feeding them, then the webhook dispatchers.
    */
   private Future<Void> deployPipeline() {
     int engines = platform.config().engine().instances();
@@ -158,14 +157,13 @@ public final class Herald {
     AtomicInteger campaignIndex = new AtomicInteger();
     int dispatchers = platform.config().webhooks().dispatcherInstances();
     AtomicInteger dispatcher = new AtomicInteger();
-    return deploy(SmsChannelVerticle.GROUP, 1, () -> new SmsChannelVerticle(platform))
-        .compose(v -> deploy(ImportVerticle.GROUP, 1, () -> new ImportVerticle(platform)))
+    return deploy(ImportVerticle.GROUP, 1, () -> new ImportVerticle(platform))
         .compose(
             v ->
                 deploy(
-                    EngineVerticle.GROUP,
+                    LaneVerticle.GROUP,
                     engines,
-                    () -> new EngineVerticle(platform, index.getAndIncrement() % engines, engines)))
+                    () -> new LaneVerticle(platform, index.getAndIncrement() % engines, engines)))
         .compose(
             v ->
                 deploy(

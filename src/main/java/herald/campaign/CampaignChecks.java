@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.channel.registry.Channels;
 import herald.platform.http.ApiException;
 import herald.platform.http.FieldError;
 import io.vertx.core.Future;
@@ -32,7 +33,9 @@ final class CampaignChecks {
         known(
             client,
             "SELECT id FROM senders WHERE account_id = $1 AND id = ANY($2) AND is_active"
-                + " AND channel = 'sms'",
+                + " AND channel = '"
+                + Channels.DEFAULT_CHANNEL
+                + "'",
             accountId,
             spec.senderIds());
     Future<Set<UUID>> knownTemplates =

@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.channel.registry.Channels;
 import herald.phone.PhoneNumbers;
 import herald.platform.database.Ids;
 import herald.platform.http.JsonInput;
@@ -57,8 +58,11 @@ final class CampaignInput {
   static Parsed read(JsonInput in, String defaultRegion, ZoneId accountZone) {
     String name = in.requiredString("name", 1, 200);
     String channel = in.optionalEnum("channel", Set.of("sms", "whatsapp", "voice"));
-    if (channel != null && !channel.equals("sms")) {
-      in.error("channel", "unsupported_channel", "campaigns send over 'sms' in this release");
+    if (channel != null && !channel.equals(Channels.DEFAULT_CHANNEL)) {
+      in.error(
+          "channel",
+          "unsupported_channel",
+          "campaigns send over '" + Channels.DEFAULT_CHANNEL + "' in this release");
     }
     List<UUID> senders = ids(in, "sender_ids");
     if (in.value("sender_id") != null) {
@@ -126,7 +130,7 @@ final class CampaignInput {
     CampaignSpec spec =
         new CampaignSpec(
             name,
-            channel == null ? "sms" : channel,
+            channel == null ? Channels.DEFAULT_CHANNEL : channel,
             List.copyOf(senders),
             message,
             templateId,

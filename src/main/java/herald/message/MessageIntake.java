@@ -1,6 +1,7 @@
 package herald.message;
 
 import herald.account.AccountStore;
+import herald.channel.registry.Channels;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import herald.sender.Sender;
@@ -129,7 +130,7 @@ final class MessageIntake {
     List<Future<Sender>> lookups = new ArrayList<>();
     wanted.forEach(id -> lookups.add(senders.getCached(accountId, id)));
     if (needDefault) {
-      lookups.add(senders.defaultForCached(accountId, "sms"));
+      lookups.add(senders.defaultForCached(accountId, Channels.DEFAULT_CHANNEL));
     }
     return Future.all(lookups)
         .map(
@@ -137,7 +138,9 @@ final class MessageIntake {
               Map<UUID, Sender> found = new HashMap<>();
               for (int i = 0; i < lookups.size(); i++) {
                 Sender sender = lookups.get(i).result();
-                if (sender != null && sender.active() && sender.channel().equals("sms")) {
+                if (sender != null
+                    && sender.active()
+                    && sender.channel().equals(Channels.DEFAULT_CHANNEL)) {
                   found.put(needDefault && i == lookups.size() - 1 ? DEFAULT : sender.id(), sender);
                 }
               }

@@ -1,5 +1,8 @@
 package herald.message;
 
+import herald.channel.OutboundItem;
+import herald.channel.Receipt;
+import herald.channel.SendOutcome;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -12,9 +15,15 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The engine's side of the messages table: claiming due work with {@code FOR UPDATE SKIP LOCKED},
- * recording what providers did, applying delivery receipts, and requeueing work a crash left in
- * flight. Every status change and its events commit in one transaction.
+ * The outbound lanes' side of the messages table: claiming due work with {@code FOR UPDATE SKIP
+ * LOCKED}, recording what providers did, applying delivery receipts, and requeueing work a crash
+ * left in flight. Every status change and its events commit in one transaction.
+ *
+ * <p>Lock order: every statement that changes several messages locks them in id order ({@code ORDER
+ * BY id FOR UPDATE} in a sub-select), and a transaction that takes provider-id advisory locks takes
+ * them before any row lock, so two writers cannot deadlock. The sweeps that are not the state's
+ * writer (refreshing held messages, taking back stale ones) skip locked rows instead of waiting: a
+ * locked message is being written by its lane right now.
  */
 public final class MessageQueueStore {
   private final Pool pool;
@@ -24,7 +33,7 @@ public final class MessageQueueStore {
   }
 
   /** Claims up to {@code limit} due messages of a sender, marking them {@code sending}. */
-  public Future<List<OutboundSms>> claim(UUID senderId, int limit) {
+  public Future<List<OutboundItem>> claim(UUID senderId, int limit) {
     return pool.preparedQuery(
             "UPDATE messages m SET status = 'sending', attempts = m.attempts + 1,"
                 + " updated_at = now() FROM (SELECT id FROM messages WHERE sender_id = $1 AND status = 'queued'"
@@ -37,7 +46,7 @@ public final class MessageQueueStore {
                 Rows.map(
                     rows,
                     row ->
-                        new OutboundSms(
+                        new OutboundItem(
                             row.getUUID("id"),
                             row.getUUID("account_id"),
                             row.getString("to_number"),
@@ -66,7 +75,7 @@ public final class MessageQueueStore {
   public Future<List<Settled>> record(
       UUID senderId,
       List<SendOutcome> outcomes,
-      List<OutboundSms> claimed,
+      List<OutboundItem> claimed,
       int maxAttempts,
       Function<Integer, Duration> backoff) {
     List<UUID> sentIds = new ArrayList<>();
@@ -144,13 +153,20 @@ public final class MessageQueueStore {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return tx.preparedQuery(
-            "UPDATE messages m SET status = 'sent', provider_message_id = u.pid, sent_at = now(),"
-                + " error_code = NULL, error_message = NULL, updated_at = now()"
-                + " FROM unnest($1::uuid[], $2::text[]) AS u(id, pid) WHERE m.id = u.id AND m.status = 'sending'")
-        .execute(
-            Tuple.from(new Object[] {ids.toArray(UUID[]::new), firstIds.toArray(String[]::new)}))
-        .compose(v -> lockProviderIds(tx, partIds))
+    return lockProviderIds(tx, partIds)
+        .compose(
+            v ->
+                tx.preparedQuery(
+                        "UPDATE messages m SET status = 'sent', provider_message_id = u.pid, sent_at = now(),"
+                            + " error_code = NULL, error_message = NULL, updated_at = now()"
+                            + " FROM unnest($1::uuid[], $2::text[]) AS u(id, pid), "
+                            + lockInOrder("$1", "'sending'")
+                            + " WHERE m.id = u.id AND m.id = l.id")
+                    .execute(
+                        Tuple.from(
+                            new Object[] {
+                              ids.toArray(UUID[]::new), firstIds.toArray(String[]::new)
+                            })))
         .compose(
             v ->
                 tx.preparedQuery(
@@ -182,8 +198,9 @@ public final class MessageQueueStore {
                 + " next_attempt_at = now() + u.delay * interval '1 millisecond',"
                 + " attempts = CASE WHEN u.counts THEN m.attempts ELSE m.attempts - 1 END,"
                 + " error_code = u.code, error_message = u.msg, updated_at = now()"
-                + " FROM unnest($1::uuid[], $2::bigint[], $3::bool[], $4::text[], $5::text[]) AS u(id, delay, counts, code, msg)"
-                + " WHERE m.id = u.id AND m.status = 'sending'")
+                + " FROM unnest($1::uuid[], $2::bigint[], $3::bool[], $4::text[], $5::text[]) AS u(id, delay, counts, code, msg), "
+                + lockInOrder("$1", "'sending'")
+                + " WHERE m.id = u.id AND m.id = l.id")
         .execute(
             Tuple.of(
                 ids.toArray(UUID[]::new),
@@ -202,8 +219,9 @@ public final class MessageQueueStore {
     return tx.preparedQuery(
             "UPDATE messages m SET status = 'failed', error_code = u.code, error_message = u.msg,"
                 + " done_at = now(), updated_at = now()"
-                + " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, code, msg)"
-                + " WHERE m.id = u.id AND m.status = 'sending'")
+                + " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, code, msg), "
+                + lockInOrder("$1", "'sending'")
+                + " WHERE m.id = u.id AND m.id = l.id")
         .execute(
             Tuple.of(
                 ids.toArray(UUID[]::new),
@@ -212,14 +230,11 @@ public final class MessageQueueStore {
         .compose(v -> MessageStore.appendEvents(tx, "message.failed", ids));
   }
 
-  /** A delivery receipt for one provider-side part. */
-  public record Receipt(String providerId, boolean delivered, String status, String errorCode) {}
-
   /**
    * Applies receipts in one transaction. A provider account delivers receipts to any of its
    * sessions, so they are matched against every sender sharing that account. Receipts whose message
-   * is not yet recorded as sent (the provider answered faster than the engine committed) are kept
-   * in {@code pending_receipts} and applied when the sent record commits; either way the receipt is
+   * is not yet recorded as sent (the provider answered faster than the lane committed) are kept in
+   * {@code pending_receipts} and applied when the sent record commits; either way the receipt is
    * stored when the returned future succeeds.
    *
    * @param receivedBy the sender whose session received them
@@ -317,6 +332,8 @@ public final class MessageQueueStore {
                 + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat,"
                 + " (SELECT count(*) FROM message_parts x WHERE x.message_id = p.message_id) AS parts"
                 + " FROM p GROUP BY message_id),"
+                + " l AS (SELECT x.id FROM messages x WHERE x.id IN (SELECT message_id FROM agg)"
+                + " AND x.status = 'sent' ORDER BY x.id FOR UPDATE),"
                 + " upd AS (UPDATE messages m SET parts_delivered = m.parts_delivered + agg.delivered,"
                 + " status = CASE WHEN agg.bad THEN 'undelivered'"
                 + " WHEN m.parts_delivered + agg.delivered >= agg.parts THEN 'delivered' ELSE m.status END,"
@@ -324,7 +341,7 @@ public final class MessageQueueStore {
                 + " error_message = CASE WHEN agg.bad THEN 'delivery receipt: ' || agg.stat ELSE m.error_message END,"
                 + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= agg.parts THEN now() ELSE m.done_at END,"
                 + " updated_at = now()"
-                + " FROM agg WHERE m.id = agg.message_id AND m.status = 'sent'"
+                + " FROM agg, l WHERE m.id = agg.message_id AND m.id = l.id"
                 + " RETURNING m.id, m.status, m.sender_id, extract(epoch FROM now() - m.sent_at)::float8 AS lag)"
                 + " SELECT 'u' AS kind, id::text AS value, status, sender_id, lag FROM upd"
                 + " UNION ALL SELECT 'm', r.pid, NULL, NULL, NULL FROM r WHERE NOT EXISTS (SELECT 1 FROM message_parts mp"
@@ -367,17 +384,33 @@ public final class MessageQueueStore {
   }
 
   /**
-   * Marks messages still held by a live channel (waiting for a window slot or for the provider) as
-   * fresh, so {@link #requeueStale} takes only what a dead process left behind.
+   * Marks messages still held by a live lane (waiting for a capacity slot or for the provider) as
+   * fresh, so {@link #requeueStale} takes only what a dead process left behind. Skips the rows
+   * being written right now (their outcome refreshes them anyway) instead of waiting for them, so
+   * it can never take part in a deadlock.
    */
   public Future<Void> touch(List<UUID> held) {
     if (held.isEmpty()) {
       return Future.succeededFuture();
     }
     return pool.preparedQuery(
-            "UPDATE messages SET updated_at = now() WHERE id = ANY($1) AND status = 'sending'")
+            "UPDATE messages m SET updated_at = now() FROM (SELECT id FROM messages"
+                + " WHERE id = ANY($1) AND status = 'sending' ORDER BY id FOR UPDATE SKIP LOCKED) l"
+                + " WHERE m.id = l.id")
         .execute(Tuple.from(new Object[] {held.toArray(UUID[]::new)}))
         .mapEmpty();
+  }
+
+  /**
+   * A sub-select, aliased {@code l}, that locks the messages of id array {@code param} in {@code
+   * status} in id order.
+   */
+  private static String lockInOrder(String param, String status) {
+    return "(SELECT id FROM messages WHERE id = ANY("
+        + param
+        + ") AND status = "
+        + status
+        + " ORDER BY id FOR UPDATE) l";
   }
 
   /**
@@ -396,8 +429,10 @@ public final class MessageQueueStore {
             tx.preparedQuery(
                     "UPDATE messages m SET status = 'canceled', error_code = 'campaign_stopped',"
                         + " done_at = now(), updated_at = now()"
-                        + " WHERE m.status = 'sending'"
-                        + " AND m.updated_at < now() - $1 * interval '1 millisecond'"
+                        + " FROM (SELECT id FROM messages WHERE status = 'sending'"
+                        + " AND updated_at < now() - $1 * interval '1 millisecond'"
+                        + " ORDER BY id FOR UPDATE SKIP LOCKED) l"
+                        + " WHERE m.id = l.id"
                         + " AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id"
                         + " AND c.status = 'stopped') RETURNING m.id")
                 .execute(stale)
@@ -414,8 +449,10 @@ public final class MessageQueueStore {
                                     + " next_attempt_at = CASE WHEN EXISTS (SELECT 1 FROM campaigns c"
                                     + " WHERE c.id = m.campaign_id AND c.status = 'paused')"
                                     + " THEN 'infinity'::timestamptz ELSE now() END"
-                                    + " WHERE m.status = 'sending'"
-                                    + " AND m.updated_at < now() - $1 * interval '1 millisecond'")
+                                    + " FROM (SELECT id FROM messages WHERE status = 'sending'"
+                                    + " AND updated_at < now() - $1 * interval '1 millisecond'"
+                                    + " ORDER BY id FOR UPDATE SKIP LOCKED) l"
+                                    + " WHERE m.id = l.id")
                             .execute(stale)
                             .map(rows -> canceled + rows.rowCount())));
   }

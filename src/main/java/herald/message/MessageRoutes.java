@@ -140,7 +140,13 @@ public final class MessageRoutes {
             .put("rejected", checked.errors().size())
             .put("errors", errors);
     return committer
-        .commit(principal.accountId(), checked.accepted(), key, hash, response)
+        .commit(
+            principal.accountId(),
+            checked.accepted(),
+            channels(checked.senders()),
+            key,
+            hash,
+            response)
         .map(
             v -> {
               checked
@@ -241,5 +247,13 @@ public final class MessageRoutes {
               }
               return message.toJson();
             });
+  }
+
+  /** Each sender's channel, for counting what was queued. */
+  private static java.util.Map<UUID, String> channels(
+      java.util.Map<UUID, herald.sender.Sender> senders) {
+    java.util.Map<UUID, String> channels = new java.util.HashMap<>();
+    senders.forEach((id, sender) -> channels.put(id, sender.channel()));
+    return channels;
   }
 }

@@ -41,7 +41,8 @@ public final class MessageStore {
   private static final String INSERT =
       "INSERT INTO messages (id, account_id, sender_id, direction, channel, to_number, from_number, body,"
           + " encoding, segments, status, scheduled_at, next_attempt_at, metadata, callback_url, campaign_id)"
-          + " SELECT t.id, $1, t.sender_id, $2, 'sms', t.to_number, t.from_number, t.body, t.encoding,"
+          + " SELECT t.id, $1, t.sender_id, $2, (SELECT s.channel FROM senders s WHERE s.id = t.sender_id),"
+          + " t.to_number, t.from_number, t.body, t.encoding,"
           + " t.segments, $3, t.scheduled_at, coalesce(t.scheduled_at, now()), t.metadata::jsonb, t.callback_url,"
           + " $16::uuid"
           + " FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],"

@@ -1,5 +1,6 @@
 package herald.message;
 
+import herald.channel.registry.Channels;
 import herald.channel.sms.Encoding;
 import herald.phone.PhoneNumbers;
 import io.vertx.core.json.JsonObject;
@@ -86,9 +87,13 @@ final class SendRequest {
     String channel =
         json.getValue("channel") instanceof String c
             ? c
-            : json.getValue("channel") == null ? "sms" : null;
-    if (!"sms".equals(channel)) {
-      return error(index, "channel", "unsupported_channel", "channel must be 'sms'");
+            : json.getValue("channel") == null ? Channels.DEFAULT_CHANNEL : null;
+    if (!Channels.DEFAULT_CHANNEL.equals(channel)) {
+      return error(
+          index,
+          "channel",
+          "unsupported_channel",
+          "channel must be '" + Channels.DEFAULT_CHANNEL + "'");
     }
     UUID senderId = null;
     if (json.getValue("sender_id") != null) {

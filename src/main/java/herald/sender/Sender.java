@@ -1,5 +1,8 @@
 package herald.sender;
 
+import herald.channel.ChannelSender;
+import herald.channel.ProviderType;
+import herald.channel.registry.Channels;
 import herald.platform.database.Rows;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -24,7 +27,7 @@ public record Sender(
     String createdAt,
     String updatedAt) {
 
-  static Sender from(Row row) {
+  public static Sender from(Row row) {
     return new Sender(
         row.getUUID("id"),
         row.getUUID("account_id"),
@@ -55,12 +58,20 @@ public record Sender(
         .put("updated_at", updatedAt);
   }
 
-  /** The source address messages from this sender carry. */
+  /** The source address messages from this sender carry (its provider type says which key). */
   public String from() {
-    return switch (provider) {
-      case "smpp" -> settings.getString("source_addr");
-      case "twilio" -> settings.getString("from");
-      default -> settings.getString("phone_number");
-    };
+    ProviderType<?> type = Channels.type(provider);
+    return type == null ? null : type.sourceAddress(settings);
+  }
+
+  /** What its provider sees of it. */
+  public ChannelSender toChannelSender() {
+    return new ChannelSender(id, accountId, name, channel, provider, settings, secrets);
+  }
+
+  /** Never shows the secrets. */
+  @Override
+  public String toString() {
+    return "Sender[" + provider + " " + id + " " + name + "]";
   }
 }

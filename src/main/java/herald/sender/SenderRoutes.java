@@ -2,6 +2,7 @@ package herald.sender;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.channel.registry.Channels;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
 import herald.platform.http.Bodies;
@@ -13,6 +14,8 @@ import herald.platform.http.Scoped;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -63,21 +66,26 @@ public final class SenderRoutes {
   private Future<JsonObject> create(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx, CREATE_FIELDS);
     String name = in.requiredString("name", 1, 200);
-    String channel = in.optionalEnum("channel", Set.of("sms"));
-    String provider = in.optionalEnum("provider", SenderInput.PROVIDERS);
-    in.require("provider", "'provider' is required: smpp, twilio or android");
+    String channel = in.optionalEnum("channel", Channels.channels());
+    String provider = in.optionalString("provider", 1, 64);
+    in.require(
+        "provider",
+        "'provider' is required: "
+            + String.join(
+                ", ", Channels.providers(channel == null ? Channels.DEFAULT_CHANNEL : channel)));
     Integer rate = in.optionalInteger("rate_per_second", null, 1, 100_000);
     in.require("rate_per_second", "'rate_per_second' is required");
     boolean isDefault = in.optionalBoolean("is_default", false);
     JsonObject given = in.optionalObject("settings");
-    SenderInput.Split split =
+    Channels.Split split =
         provider == null
             ? null
             : SenderInput.read(
                 in,
+                channel,
                 provider,
                 given == null ? new JsonObject() : given,
-                new SenderInput.Split(new JsonObject(), new JsonObject()));
+                Channels.Split.empty());
     in.check();
     Actor actor = Actor.of(ctx);
     Sender sender =
@@ -85,7 +93,7 @@ public final class SenderRoutes {
             Ids.newId(),
             actor.accountId(),
             name,
-            channel == null ? "sms" : channel,
+            channel == null ? Channels.DEFAULT_CHANNEL : channel,
             provider,
             split.settings(),
             split.secrets(),
@@ -126,15 +134,18 @@ public final class SenderRoutes {
                   vertx
                       .eventBus()
                       .<JsonObject>request(
-                          Addresses.SMS_STATUS,
+                          Addresses.laneStatus(id),
                           id.toString(),
-                          new DeliveryOptions().setSendTimeout(2000))
+                          new DeliveryOptions().setLocalOnly(true).setSendTimeout(2000))
                       .map(reply -> reply.body())
                       .otherwise(
                           err ->
-                              new JsonObject()
-                                  .put("connection", "unknown")
-                                  .put("error", err.getMessage()));
+                              err instanceof ReplyException r
+                                      && r.failureType() == ReplyFailure.NO_HANDLERS
+                                  ? new JsonObject().put("connection", "not_loaded")
+                                  : new JsonObject()
+                                      .put("connection", "unknown")
+                                      .put("error", err.getMessage()));
               return Future.all(senders.traffic(id), live)
                   .map(
                       both ->
@@ -163,14 +174,15 @@ public final class SenderRoutes {
                     .compose(
                         before -> {
                           Responses.found(before, "Sender");
-                          SenderInput.Split split =
+                          Channels.Split split =
                               given == null
-                                  ? new SenderInput.Split(before.settings(), before.secrets())
+                                  ? new Channels.Split(before.settings(), before.secrets())
                                   : SenderInput.read(
                                       in,
+                                      before.channel(),
                                       before.provider(),
                                       given,
-                                      new SenderInput.Split(before.settings(), before.secrets()));
+                                      new Channels.Split(before.settings(), before.secrets()));
                           in.check();
                           Sender after =
                               new Sender(
@@ -238,7 +250,7 @@ public final class SenderRoutes {
         .map(after.toJson());
   }
 
-  /** Tells the engine and channels to reload this sender; they also reload periodically. */
+  /** Tells the lanes to reload this sender; they also reload periodically. */
   private JsonObject changed(JsonObject sender) {
     vertx.eventBus().publish(Addresses.SENDERS_CHANGED, sender.getString("id"));
     return sender;

@@ -4,6 +4,7 @@ import herald.platform.ReadCache;
 import herald.platform.database.Rows;
 import herald.platform.http.PageRequest;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -108,14 +109,17 @@ public final class SenderStore {
         .map(rows -> Rows.first(rows, Sender::from));
   }
 
-  /** The active Twilio sender with this account SID and number, for inbound webhooks. */
-  public Future<Sender> twilioNumber(String accountSid, String number) {
+  /**
+   * The first active sender of {@code provider} whose public settings contain {@code match}, for
+   * provider callbacks (a Twilio number by account SID and number).
+   */
+  public Future<Sender> activeBySettings(String provider, JsonObject match) {
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
-                + " FROM senders WHERE is_active AND provider = 'twilio'"
-                + " AND settings->>'account_sid' = $1 AND settings->>'from' = $2 LIMIT 1")
-        .execute(Tuple.of(accountSid, number))
+                + " FROM senders WHERE is_active AND provider = $1 AND settings @> $2"
+                + " ORDER BY id LIMIT 1")
+        .execute(Tuple.of(provider, match))
         .map(rows -> Rows.first(rows, Sender::from));
   }
 
@@ -158,11 +162,10 @@ public final class SenderStore {
         .map(rows -> Rows.map(rows, Sender::from));
   }
 
-  /** Every active sender of every account: what the engine and channels serve. */
-  public Future<List<Sender>> allActive(String channel) {
-    return pool.preparedQuery(
-            "SELECT " + COLUMNS + " FROM senders WHERE is_active AND channel = $1")
-        .execute(Tuple.of(channel))
+  /** Every active sender of every account and channel: what the outbound lanes serve. */
+  public Future<List<Sender>> allActive() {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM senders WHERE is_active")
+        .execute()
         .map(rows -> Rows.map(rows, Sender::from));
   }
 

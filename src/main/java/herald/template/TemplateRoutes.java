@@ -2,7 +2,9 @@ package herald.template;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.channel.registry.Channels;
 import herald.channel.sms.Encoding;
+import herald.channel.sms.Sms;
 import herald.contact.ContactStore;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
@@ -136,7 +138,7 @@ public final class TemplateRoutes {
         id,
         accountId,
         name,
-        channel == null ? "sms" : channel,
+        channel == null ? Channels.DEFAULT_CHANNEL : channel,
         content,
         category == null ? "other" : category,
         isPublic,
@@ -262,7 +264,7 @@ public final class TemplateRoutes {
             .put("channel", template.channel())
             .put("rendered", text)
             .put("characters", text.codePointCount(0, text.length()));
-    if (template.channel().equals("sms")) {
+    if (template.channel().equals(Sms.CHANNEL)) {
       Encoding encoding = Encoding.detect(text);
       out.put("encoding", encoding.wireName()).put("segments", encoding.segments(text));
     }

@@ -5,17 +5,20 @@ public final class Addresses {
   /** Published when a sender is created, changed or deactivated (body: sender id). */
   public static final String SENDERS_CHANGED = "herald.senders.changed";
 
-  /** Published when messages are queued (body: sender id), so the engine claims them at once. */
+  /** Published when messages are queued (body: sender id), so its lane claims them at once. */
   public static final String MESSAGES_QUEUED = "herald.messages.queued";
 
-  /** Request/reply: a batch of SMS to send through one sender. */
-  public static final String SMS_SEND = "herald.channel.sms.send";
+  /**
+   * Request/reply, local: a delivery receipt from an HTTP provider callback (JSON), for any lane
+   * verticle's inbound sink; replied once committed.
+   */
+  public static final String INBOUND_RECEIPT = "herald.inbound.receipt";
 
-  /** Request/reply: a delivery receipt from an HTTP provider callback; replied once committed. */
-  public static final String SMS_RECEIPT = "herald.channel.sms.receipt";
-
-  /** Request/reply: connection and device status of one SMS sender (body: sender id). */
-  public static final String SMS_STATUS = "herald.channel.sms.status";
+  /**
+   * Request/reply, local: an inbound message from an HTTP provider callback (JSON), for any lane
+   * verticle's inbound sink; replied once stored and handled.
+   */
+  public static final String INBOUND_MESSAGE = "herald.inbound.message";
 
   /** Published when endpoints have deliveries due (body: JSON array of endpoint ids). */
   public static final String WEBHOOKS_DUE = "herald.webhooks.due";
@@ -41,6 +44,14 @@ public final class Addresses {
    */
   public static String webhookHandoff(int instance) {
     return "herald.webhooks.handoff." + instance;
+  }
+
+  /**
+   * Request/reply, local: the live status of one sender's lane (provider connection, circuit),
+   * answered by the lane verticle that runs it; no handler means no lane runs it here.
+   */
+  public static String laneStatus(java.util.UUID senderId) {
+    return "herald.lanes.status." + senderId;
   }
 
   /** Liveness ping answered by every instance of a verticle group (request/reply). */

@@ -13,13 +13,18 @@ import java.util.List;
  * @param retryBackoff delay before each retry (the last one repeats)
  * @param staleSending how long a claimed message may stay in flight before it is assumed lost
  *     (crash) and queued again
+ * @param guardMaxFailures transient failures in a row (or sends refused because the provider is
+ *     unreachable) that open a sender's circuit
+ * @param guardReset how long an open circuit waits before one trial send
  */
 public record EngineConfig(
     int instances,
     int batchSize,
     int maxAttempts,
     @ConfigKey("retry_backoff_seconds") List<Duration> retryBackoff,
-    @ConfigKey("stale_sending_seconds") Duration staleSending) {
+    @ConfigKey("stale_sending_seconds") Duration staleSending,
+    int guardMaxFailures,
+    @ConfigKey("guard_reset_seconds") Duration guardReset) {
 
   static EngineConfig from(ConfigNode node) {
     List<Duration> delays = new ArrayList<>();
@@ -44,7 +49,9 @@ public record EngineConfig(
         node.integer("batch_size", 1, 10_000),
         node.integer("max_attempts", 1, 100),
         List.copyOf(delays),
-        Duration.ofSeconds(node.integer("stale_sending_seconds", 5, 86_400)));
+        Duration.ofSeconds(node.integer("stale_sending_seconds", 5, 86_400)),
+        node.integer("guard_max_failures", 1, 10_000),
+        Duration.ofSeconds(node.integer("guard_reset_seconds", 1, 3600)));
   }
 
   /** The delay before retry number {@code attempt} (1-based). */

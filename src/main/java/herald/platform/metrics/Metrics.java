@@ -196,15 +196,17 @@ public final class Metrics implements AutoCloseable {
   }
 
   /**
-   * Gauges of one loaded SMS sender: its send window in use and size, and its circuit state. Close
-   * the returned registration when the sender's provider is replaced or unloaded.
+   * Gauges of one sender's lane: its capacity (send window) in use and size, and its circuit state.
+   * Close the returned registration when the lane is replaced or stopped. (The meter names keep
+   * their first, SMS-era spelling so dashboards keep working; the {@code channel} tag tells the
+   * channel.)
    *
    * @param inUse read on the scraping thread: a possibly stale count is fine
    * @param circuit the breaker's state, one of {@link #CIRCUIT_STATES}
    */
-  public AutoCloseable smsSender(
-      UUID sender, IntSupplier inUse, int size, Supplier<String> circuit) {
-    Tags tags = Tags.of("channel", "sms", "sender", sender.toString());
+  public AutoCloseable senderGauges(
+      String channel, UUID sender, IntSupplier inUse, int size, Supplier<String> circuit) {
+    Tags tags = Tags.of("channel", channel, "sender", sender.toString());
     List<Meter> meters = new ArrayList<>();
     meters.add(
         Gauge.builder("herald.sms.window.in.use", inUse, s -> s.getAsInt())

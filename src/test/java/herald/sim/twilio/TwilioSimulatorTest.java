@@ -5,7 +5,7 @@ import static herald.sim.twilio.TwilioApi.TOKEN;
 import static herald.sim.twilio.TwilioApi.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import herald.channel.sms.TwilioSignature;
+import herald.channel.sms.twilio.TwilioSignature;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

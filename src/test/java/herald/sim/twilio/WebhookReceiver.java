@@ -1,6 +1,6 @@
 package herald.sim.twilio;
 
-import herald.channel.sms.TwilioSignature;
+import herald.channel.sms.twilio.TwilioSignature;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -1,0 +1,16 @@
+package herald.channel;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where providers hand what they receive: delivery receipts and inbound messages. Thread-safe (an
+ * SMPP session calls it on its own threads); each future completes once what was handed over is
+ * committed, so a provider acknowledges only what Herald has stored.
+ */
+public interface InboundSink {
+  /** A receipt that arrived through {@code senderId}'s connection. */
+  CompletableFuture<Void> receipt(java.util.UUID senderId, Receipt receipt);
+
+  /** An inbound message, stored and passed through the inbound handler chain. */
+  CompletableFuture<Void> inbound(InboundText message);
+}

@@ -1,0 +1,73 @@
+package herald.inbound;
+
+import herald.channel.sms.Encoding;
+import herald.message.MessageStore;
+import herald.platform.database.Ids;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Stores an inbound message with its {@code message.received} event and runs the handler chain on
+ * it, all in one transaction: the chain is an ordered list (opt-out keywords first), so later steps
+ * (an AI agent) plug in behind without touching the ones before.
+ */
+public final class InboundMessages {
+  private final Pool pool;
+  private final List<InboundHandler> chain;
+
+  /**
+   * @param chain the steps in order
+   */
+  public InboundMessages(Pool pool, List<InboundHandler> chain) {
+    this.pool = pool;
+    this.chain = List.copyOf(chain);
+  }
+
+  /**
+   * Stores one inbound message received by a sender and runs the chain; answers whether some step
+   * queued a reply.
+   *
+   * @param ourNumber the number it was sent to (the sender's address)
+   */
+  public Future<Boolean> store(
+      UUID accountId, UUID senderId, String channel, String from, String ourNumber, String text) {
+    UUID id = Ids.newId();
+    Encoding encoding = Encoding.detect(text);
+    MessageStore.NewMessage message =
+        new MessageStore.NewMessage(
+            id,
+            senderId,
+            ourNumber,
+            from,
+            text,
+            encoding,
+            encoding.segments(text),
+            null,
+            null,
+            null);
+    InboundHandler.Received received =
+        new InboundHandler.Received(id, accountId, senderId, channel, from, ourNumber, text);
+    return pool.withTransaction(
+        tx ->
+            MessageStore.insert(
+                    tx, accountId, "inbound", "received", List.of(message), "message.received")
+                .compose(v -> run(tx, received, 0, false)));
+  }
+
+  private Future<Boolean> run(
+      io.vertx.sqlclient.SqlClient tx, InboundHandler.Received m, int step, boolean queued) {
+    if (step >= chain.size()) {
+      return Future.succeededFuture(queued);
+    }
+    return chain
+        .get(step)
+        .handle(tx, m)
+        .compose(
+            handled ->
+                handled.stop()
+                    ? Future.succeededFuture(queued || handled.replyQueued())
+                    : run(tx, m, step + 1, queued || handled.replyQueued()));
+  }
+}

@@ -1,0 +1,133 @@
+package herald.inbound;
+
+import herald.channel.sms.Encoding;
+import herald.message.MessageStore;
+import herald.platform.config.SmsConfig;
+import herald.platform.database.Ids;
+import herald.platform.database.Outbox;
+import herald.platform.database.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The first step of the inbound chain, acting on opt-out keywords in the transaction that stores
+ * the message: STOP and its synonyms blacklist the number ({@code blacklist.added}) and queue one
+ * confirmation; START takes it off ({@code blacklist.removed}); HELP queues the help text. A
+ * repeated STOP confirms nothing: the number is already off the list of people Herald writes to. A
+ * keyword ends the chain; any other text goes on to the next step.
+ */
+public final class OptOutKeywords implements InboundHandler {
+  static final Set<String> STOP = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT");
+  static final Set<String> START = Set.of("START", "UNSTOP", "YES");
+  static final Set<String> HELP = Set.of("HELP", "INFO");
+
+  private final SmsConfig config;
+
+  public OptOutKeywords(SmsConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<Handled> handle(SqlClient tx, Received m) {
+    String keyword = m.text().trim().toUpperCase(Locale.ROOT);
+    if (STOP.contains(keyword)) {
+      return optOut(tx, m.accountId(), m.senderId(), m.from(), m.ourNumber(), m.messageId())
+          .map(queued -> new Handled(true, queued));
+    }
+    if (START.contains(keyword)) {
+      return optIn(tx, m.accountId(), m.senderId(), m.from(), m.ourNumber(), m.messageId())
+          .map(queued -> new Handled(true, queued));
+    }
+    if (HELP.contains(keyword)) {
+      return reply(tx, m.accountId(), m.senderId(), m.from(), m.ourNumber(), config.helpText())
+          .map(new Handled(true, true));
+    }
+    return Future.succeededFuture(Handled.CONTINUE);
+  }
+
+  private Future<Boolean> optOut(
+      SqlClient tx, UUID accountId, UUID senderId, String from, String ourNumber, UUID messageId) {
+    return tx.preparedQuery(
+            "INSERT INTO blacklist (id, account_id, phone_number, reason, source) VALUES ($1, $2, $3, $4, 'inbound_stop')"
+                + " ON CONFLICT (account_id, phone_number) DO NOTHING RETURNING id")
+        .execute(Tuple.of(Ids.newId(), accountId, from, "replied STOP"))
+        .compose(
+            rows -> {
+              UUID entry = Rows.first(rows, row -> row.getUUID("id"));
+              if (entry == null) {
+                return Future.succeededFuture(false);
+              }
+              return Outbox.append(
+                      tx,
+                      accountId,
+                      "blacklist.added",
+                      entry,
+                      new JsonObject()
+                          .put("id", entry.toString())
+                          .put("phone_number", from)
+                          .put("reason", "replied STOP")
+                          .put("source", "inbound_stop")
+                          .put("message_id", messageId.toString()))
+                  .compose(v -> reply(tx, accountId, senderId, from, ourNumber, config.stopReply()))
+                  .map(true);
+            });
+  }
+
+  private Future<Boolean> optIn(
+      SqlClient tx, UUID accountId, UUID senderId, String from, String ourNumber, UUID messageId) {
+    return tx.preparedQuery(
+            "DELETE FROM blacklist WHERE account_id = $1 AND phone_number = $2 RETURNING id")
+        .execute(Tuple.of(accountId, from))
+        .compose(
+            rows -> {
+              UUID entry = Rows.first(rows, row -> row.getUUID("id"));
+              if (entry == null) {
+                return Future.succeededFuture(false);
+              }
+              return Outbox.append(
+                      tx,
+                      accountId,
+                      "blacklist.removed",
+                      entry,
+                      new JsonObject()
+                          .put("id", entry.toString())
+                          .put("phone_number", from)
+                          .put("message_id", messageId.toString()))
+                  .compose(
+                      v -> reply(tx, accountId, senderId, from, ourNumber, config.startReply()))
+                  .map(true);
+            });
+  }
+
+  /**
+   * Queues a reply through the same sender; it bypasses the blacklist on purpose (confirmations).
+   */
+  private static Future<Void> reply(
+      SqlClient tx, UUID accountId, UUID senderId, String to, String ourNumber, String text) {
+    Encoding encoding = Encoding.detect(text);
+    return MessageStore.insert(
+        tx,
+        accountId,
+        "outbound",
+        "queued",
+        List.of(
+            new MessageStore.NewMessage(
+                Ids.newId(),
+                senderId,
+                to,
+                ourNumber,
+                text,
+                encoding,
+                encoding.segments(text),
+                null,
+                new JsonObject().put("auto_reply", true),
+                null)),
+        "message.queued");
+  }
+}

@@ -1,0 +1,299 @@
+package herald.outbound;
+
+import herald.channel.ChannelSender;
+import herald.channel.Provider;
+import herald.channel.ProviderContext;
+import herald.channel.ProviderType;
+import herald.channel.registry.Channels;
+import herald.inbound.BusSink;
+import herald.inbound.InboundPipeline;
+import herald.inbound.OptOutKeywords;
+import herald.message.MessageQueueStore;
+import herald.platform.Platform;
+import herald.platform.bus.Addresses;
+import herald.sender.Sender;
+import herald.sender.SenderStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbound lanes of the senders this instance owns ({@link LaneOwnership}), of every channel:
+ * the one registry of senders (all active ones, for account sharing; lanes for the owned ones), the
+ * one writer of send outcomes ({@link OutcomeRecorder}) and an inbound sink ({@link
+ * InboundPipeline}) for what its providers receive. Also refreshes the messages its lanes hold and
+ * takes back messages a crashed process left in flight.
+ */
+public final class LaneVerticle extends VerticleBase {
+  public static final String GROUP = "lanes";
+  private static final Logger LOG = LoggerFactory.getLogger(LaneVerticle.class);
+  private static final long REFRESH_MS = 5000;
+
+  private final Platform platform;
+  private final int index;
+  private final LaneOwnership ownership;
+
+  /** Every active sender, by id (for account sharing and inbound messages). */
+  private final Map<UUID, Sender> senders = new HashMap<>();
+
+  /** The lanes this instance runs. */
+  private final Map<UUID, Lane> lanes = new HashMap<>();
+
+  /** Each lane's window and circuit gauges, and its status consumer; removed with the lane. */
+  private final Map<UUID, AutoCloseable> registrations = new HashMap<>();
+
+  private MessageQueueStore queue;
+  private SenderStore senderStore;
+  private OutcomeRecorder outcomes;
+  private InboundPipeline inbound;
+
+  /**
+   * @param index this instance's number, 0..instances-1
+   */
+  public LaneVerticle(Platform platform, int index, int instances) {
+    this(platform, index, LaneOwnership.byHash(index, instances));
+  }
+
+  public LaneVerticle(Platform platform, int index, LaneOwnership ownership) {
+    this.platform = platform;
+    this.index = index;
+    this.ownership = ownership;
+  }
+
+  @Override
+  public Future<?> start() {
+    queue = new MessageQueueStore(platform.pool());
+    senderStore = new SenderStore(platform.pool());
+    inbound =
+        new InboundPipeline(
+            context,
+            platform.pool(),
+            new InboundPipeline.Senders() {
+              @Override
+              public ChannelSender get(UUID id) {
+                Sender s = senders.get(id);
+                return s == null ? null : s.toChannelSender();
+              }
+
+              @Override
+              public Future<ChannelSender> load(UUID id) {
+                ChannelSender known = get(id);
+                if (known != null) {
+                  return Future.succeededFuture(known);
+                }
+                return senderStore
+                    .byId(id)
+                    .map(s -> s == null || !s.active() ? null : s.toChannelSender());
+              }
+
+              @Override
+              public List<UUID> sharingAccount(UUID id) {
+                return LaneVerticle.this.sharingAccount(id);
+              }
+            },
+            platform.metrics(),
+            List.of(new OptOutKeywords(platform.config().sms())));
+    outcomes =
+        new OutcomeRecorder(
+            context,
+            queue,
+            platform.config().engine(),
+            platform.metrics(),
+            this::channelOf,
+            inbound.settledCounter());
+    var bus = vertx.eventBus();
+    bus.consumer(Addresses.health(GROUP), message -> message.reply("ok"));
+    bus.<String>consumer(Addresses.SENDERS_CHANGED, message -> refresh());
+    bus.<String>consumer(
+        Addresses.MESSAGES_QUEUED,
+        message -> {
+          Lane lane = lanes.get(UUID.fromString(message.body()));
+          if (lane != null) {
+            lane.wake();
+          }
+        });
+    bus.<JsonObject>localConsumer(
+        Addresses.INBOUND_RECEIPT,
+        message ->
+            inbound
+                .receipt(
+                    UUID.fromString(message.body().getString("sender_id")),
+                    BusSink.receiptOf(message.body()))
+                .whenComplete((v, err) -> answer(message, err)));
+    bus.<JsonObject>localConsumer(
+        Addresses.INBOUND_MESSAGE,
+        message ->
+            inbound
+                .inbound(BusSink.messageOf(message.body()))
+                .whenComplete((v, err) -> answer(message, err)));
+    vertx.setPeriodic(REFRESH_MS, id -> refresh());
+    long stale = platform.config().engine().staleSending().toMillis();
+    // Messages held here longer than the stale limit (a slow provider, a small window) must not be
+    // requeued by the stale sweep while they are still going to be sent.
+    vertx.setPeriodic(Math.max(1000, stale / 3), id -> touchHeld());
+    vertx.setPeriodic(index * 997L + 1000, Math.max(1000, stale / 2), id -> sweepStale(stale));
+    return refresh();
+  }
+
+  private static void answer(io.vertx.core.eventbus.Message<?> message, Throwable err) {
+    if (err == null) {
+      message.reply("stored");
+    } else {
+      message.fail(500, String.valueOf(err.getMessage()));
+    }
+  }
+
+  private void touchHeld() {
+    List<UUID> held = new ArrayList<>();
+    lanes.values().forEach(lane -> held.addAll(lane.held()));
+    queue
+        .touch(held)
+        .onFailure(err -> LOG.warn("Could not refresh held messages: {}", err.getMessage()));
+  }
+
+  private void sweepStale(long staleMs) {
+    queue
+        .requeueStale(platform.config().engine().staleSending())
+        .onSuccess(
+            n -> {
+              if (n > 0) {
+                LOG.warn("Took back {} messages left in flight for over {} s", n, staleMs / 1000);
+              }
+            });
+  }
+
+  private String channelOf(UUID senderId) {
+    Sender sender = senders.get(senderId);
+    return sender == null ? Channels.DEFAULT_CHANNEL : sender.channel();
+  }
+
+  /**
+   * The active senders that use the same provider account as {@code senderId} (itself included).
+   */
+  private List<UUID> sharingAccount(UUID senderId) {
+    Sender sender = senders.get(senderId);
+    if (sender == null) {
+      return List.of(senderId);
+    }
+    String key = Channels.accountKey(sender.toChannelSender());
+    List<UUID> ids = new ArrayList<>();
+    senders
+        .values()
+        .forEach(
+            s -> {
+              if (Channels.accountKey(s.toChannelSender()).equals(key)) {
+                ids.add(s.id());
+              }
+            });
+    return ids;
+  }
+
+  /**
+   * Loads every active sender; opens lanes for new or changed senders this instance owns, and
+   * closes those of removed, changed or no longer owned ones.
+   */
+  private Future<Void> refresh() {
+    return senderStore
+        .allActive()
+        .compose(
+            all -> {
+              Map<UUID, Sender> fresh = new HashMap<>();
+              all.forEach(s -> fresh.put(s.id(), s));
+              List<Future<Void>> work = new ArrayList<>();
+              for (UUID id : new ArrayList<>(lanes.keySet())) {
+                Sender now = fresh.get(id);
+                Sender before = senders.get(id);
+                if (now == null
+                    || !ownership.owns(id)
+                    || before == null
+                    || !before.updatedAt().equals(now.updatedAt())) {
+                  work.add(close(id));
+                }
+              }
+              senders.clear();
+              senders.putAll(fresh);
+              for (Sender sender : all) {
+                if (!lanes.containsKey(sender.id()) && ownership.owns(sender.id())) {
+                  work.add(open(sender));
+                }
+              }
+              return Future.join(work).mapEmpty();
+            });
+  }
+
+  private Future<Void> open(Sender sender) {
+    ProviderType<?> type = Channels.type(sender.provider());
+    if (type == null) {
+      LOG.warn("Sender {} uses unknown provider {}", sender.id(), sender.provider());
+      return Future.succeededFuture();
+    }
+    ChannelSender view = sender.toChannelSender();
+    Provider provider =
+        type.open(new ProviderContext(context, inbound, platform.publicUrl()), view);
+    Lane lane =
+        new Lane(
+            vertx,
+            view,
+            sender.ratePerSecond(),
+            provider,
+            queue,
+            outcomes,
+            platform.config().engine());
+    lanes.put(sender.id(), lane);
+    AutoCloseable gauges =
+        platform
+            .metrics()
+            .senderGauges(
+                sender.channel(),
+                sender.id(),
+                lane.window()::inUse,
+                lane.window().size(),
+                lane::circuitState);
+    MessageConsumer<String> status =
+        vertx
+            .eventBus()
+            .<String>localConsumer(
+                Addresses.laneStatus(sender.id()), message -> message.reply(lane.status()));
+    registrations.put(
+        sender.id(),
+        () -> {
+          gauges.close();
+          status.unregister();
+        });
+    LOG.info(
+        "Lane for sender {} ({}, {}) at {}/s",
+        sender.name(),
+        sender.id(),
+        sender.provider(),
+        sender.ratePerSecond());
+    return lane.start();
+  }
+
+  private Future<Void> close(UUID senderId) {
+    AutoCloseable registration = registrations.remove(senderId);
+    if (registration != null) {
+      try {
+        registration.close();
+      } catch (Exception e) {
+        LOG.debug("Removing the registrations of sender {} failed", senderId, e);
+      }
+    }
+    Lane lane = lanes.remove(senderId);
+    return lane == null ? Future.succeededFuture() : lane.stop();
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new ArrayList<>();
+    new ArrayList<>(lanes.keySet()).forEach(id -> closing.add(close(id)));
+    return Future.join(closing);
+  }
+}

@@ -1,0 +1,90 @@
+package herald.platform.pacing;
+
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A circuit breaker around calls that answer a result rather than fail: a run of {@code
+ * maxFailures} answers the caller calls failures (or calls that fail) opens the circuit; while it
+ * is open, calls are not made and answer {@code whenOpen} at once; after {@code resetTimeout} one
+ * trial call decides whether it closes again. Calls never time out here: the work bounds itself.
+ *
+ * <p>Use from one event loop; {@link #state()} may be read from any thread.
+ *
+ * @param <T> what a call answers
+ */
+public final class Guard<T> {
+  private final CircuitBreaker breaker;
+  private final Predicate<T> isFailure;
+  private final Function<Throwable, T> whenOpen;
+
+  /** Carries a failure answer through the breaker. */
+  private static final class FailedAnswer extends RuntimeException {
+    final transient Object answer;
+
+    FailedAnswer(Object answer) {
+      super("failure answer", null, false, false);
+      this.answer = answer;
+    }
+  }
+
+  /**
+   * @param isFailure which answers count as failures (they are still returned to the caller)
+   * @param whenOpen the answer while the circuit is open, or for work that failed outright (its
+   *     cause is passed)
+   */
+  public Guard(
+      Vertx vertx,
+      String name,
+      int maxFailures,
+      Duration resetTimeout,
+      Predicate<T> isFailure,
+      Function<Throwable, T> whenOpen) {
+    this.isFailure = isFailure;
+    this.whenOpen = whenOpen;
+    this.breaker =
+        CircuitBreaker.create(
+            name,
+            vertx,
+            new CircuitBreakerOptions()
+                .setMaxFailures(maxFailures)
+                .setResetTimeout(resetTimeout.toMillis())
+                .setTimeout(-1)
+                .setNotificationAddress(null));
+  }
+
+  /** Runs {@code work} unless the circuit is open; never fails. */
+  @SuppressWarnings("unchecked")
+  public Future<T> call(Supplier<Future<T>> work) {
+    return breaker
+        .<T>execute(
+            () ->
+                Future.<Void>succeededFuture()
+                    .compose(v -> work.get())
+                    .compose(
+                        answer ->
+                            isFailure.test(answer)
+                                ? Future.failedFuture(new FailedAnswer(answer))
+                                : Future.succeededFuture(answer)))
+        .recover(
+            err ->
+                Future.succeededFuture(
+                    err instanceof FailedAnswer failed ? (T) failed.answer : whenOpen.apply(err)));
+  }
+
+  /** {@code closed}, {@code half_open} or {@code open}. */
+  public String state() {
+    return breaker.state().name().toLowerCase(Locale.ROOT);
+  }
+
+  public void close() {
+    breaker.close();
+  }
+}
