@@ -11,6 +11,7 @@ import herald.message.PhoneNumbers;
 import herald.platform.HousekeepingVerticle;
 import herald.platform.Platform;
 import herald.platform.StartFailure;
+import herald.platform.bus.LocalCodec;
 import herald.platform.config.HeraldConfig;
 import herald.platform.config.SimulatorConfig;
 import herald.platform.database.Database;
@@ -74,6 +75,7 @@ public final class Herald {
   public static Future<Herald> start(
       Vertx vertx, HeraldConfig config, java.time.Clock clock, Metrics metrics) {
     long began = System.nanoTime();
+    LocalCodec.install(vertx);
     try {
       StartFailure.requireFreePort("http.port", config.http().host(), config.http().port());
       if (config.simulators().enabled()) {

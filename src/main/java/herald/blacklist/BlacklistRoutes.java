@@ -3,6 +3,7 @@ package herald.blacklist;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventType;
 import herald.message.PhoneNumbers;
 import herald.platform.Ids;
 import herald.platform.database.Outbox;
@@ -159,7 +160,7 @@ public final class BlacklistRoutes {
                                               Outbox.append(
                                                   tx,
                                                   actor.accountId(),
-                                                  "blacklist.added",
+                                                  EventType.BLACKLIST_ADDED,
                                                   saved.id(),
                                                   json))
                                       .map(json);
@@ -180,7 +181,11 @@ public final class BlacklistRoutes {
                           .compose(
                               v ->
                                   Outbox.append(
-                                      tx, actor.accountId(), "blacklist.removed", id, json));
+                                      tx,
+                                      actor.accountId(),
+                                      EventType.BLACKLIST_REMOVED,
+                                      id,
+                                      json));
                     }));
   }
 

@@ -3,6 +3,7 @@ package herald.contact;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventType;
 import herald.platform.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
@@ -242,7 +243,7 @@ public final class ContactRoutes {
                                   Outbox.append(
                                       tx,
                                       actor.accountId(),
-                                      "contact.deleted",
+                                      EventType.CONTACT_DELETED,
                                       id,
                                       before.toJson()));
                     }));
@@ -258,7 +259,7 @@ public final class ContactRoutes {
                 Outbox.append(
                     tx,
                     actor.accountId(),
-                    before == null ? "contact.created" : "contact.updated",
+                    before == null ? EventType.CONTACT_CREATED : EventType.CONTACT_UPDATED,
                     after.id(),
                     json))
         .map(json);

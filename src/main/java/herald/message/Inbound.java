@@ -1,5 +1,6 @@
 package herald.message;
 
+import herald.event.EventType;
 import herald.platform.Ids;
 import herald.platform.config.SmsConfig;
 import herald.platform.database.Outbox;
@@ -61,7 +62,12 @@ public final class Inbound {
     return pool.withTransaction(
         tx ->
             MessageStore.insert(
-                    tx, accountId, "inbound", "received", List.of(message), "message.received")
+                    tx,
+                    accountId,
+                    "inbound",
+                    "received",
+                    List.of(message),
+                    EventType.MESSAGE_RECEIVED)
                 .compose(
                     v -> {
                       if (STOP.contains(keyword)) {
@@ -94,7 +100,7 @@ public final class Inbound {
               return Outbox.append(
                       tx,
                       accountId,
-                      "blacklist.added",
+                      EventType.BLACKLIST_ADDED,
                       entry,
                       new JsonObject()
                           .put("id", entry.toString())
@@ -121,7 +127,7 @@ public final class Inbound {
               return Outbox.append(
                       tx,
                       accountId,
-                      "blacklist.removed",
+                      EventType.BLACKLIST_REMOVED,
                       entry,
                       new JsonObject()
                           .put("id", entry.toString())
@@ -156,6 +162,6 @@ public final class Inbound {
                 null,
                 new JsonObject().put("auto_reply", true),
                 null)),
-        "message.queued");
+        EventType.MESSAGE_QUEUED);
   }
 }

@@ -1,5 +1,6 @@
 package herald.message;
 
+import herald.event.EventType;
 import herald.platform.http.IdempotencyStore;
 import herald.platform.metrics.Metrics;
 import io.vertx.core.Future;
@@ -111,7 +112,7 @@ final class IntakeCommitter {
                                 "outbound",
                                 "queued",
                                 e.getValue(),
-                                "message.queued"));
+                                EventType.MESSAGE_QUEUED));
               }
               for (Request r : group) {
                 if (r.idempotencyKey() != null) {

@@ -1,6 +1,8 @@
 package herald.message;
 
+import herald.event.EventType;
 import herald.platform.Ids;
+import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
 import herald.platform.database.Where;
 import herald.platform.http.PageRequest;
@@ -52,11 +54,22 @@ public final class MessageStore {
   private static final String INSERT_WITH_EVENTS =
       "WITH m AS ("
           + INSERT
-          + " RETURNING *)"
-          + " INSERT INTO events (id, account_id, type, subject_id, data)"
+          + " RETURNING *),"
+          + " appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
           + " SELECT e.eid, m.account_id, $14, m.id, "
           + EVENT_DATA
-          + " FROM m JOIN unnest($4::uuid[], $15::uuid[]) AS e(mid, eid) ON e.mid = m.id";
+          + " FROM m JOIN unnest($4::uuid[], $15::uuid[]) AS e(mid, eid) ON e.mid = m.id"
+          + " RETURNING id) "
+          + Outbox.enqueue("appended");
+
+  /** One event of a type per message, snapshotting each message row as it is now. */
+  private static final String APPEND_EVENTS =
+      "WITH appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
+          + " SELECT e.eid, m.account_id, $3, m.id, "
+          + EVENT_DATA
+          + " FROM unnest($1::uuid[], $2::uuid[]) AS e(mid, eid) JOIN messages m ON m.id = e.mid"
+          + " RETURNING id) "
+          + Outbox.enqueue("appended");
 
   /** A message to insert. */
   public record NewMessage(
@@ -87,7 +100,7 @@ public final class MessageStore {
       String direction,
       String status,
       List<NewMessage> batch,
-      String eventType) {
+      EventType eventType) {
     return insert(tx, accountId, null, direction, status, batch, eventType);
   }
 
@@ -102,7 +115,7 @@ public final class MessageStore {
       String direction,
       String status,
       List<NewMessage> batch,
-      String eventType) {
+      EventType eventType) {
     int n = batch.size();
     UUID[] ids = new UUID[n];
     UUID[] senders = new UUID[n];
@@ -148,15 +161,16 @@ public final class MessageStore {
                   scheduled,
                   metadata,
                   callbacks,
-                  eventType,
+                  eventType.type(),
                   eventIds,
                   campaignId
                 }))
+        .onSuccess(rows -> Outbox.appended(tx))
         .mapEmpty();
   }
 
   /** Writes one {@code type} event per message, snapshotting each message row as it is now. */
-  public static Future<Void> appendEvents(SqlClient tx, String type, List<UUID> messageIds) {
+  public static Future<Void> appendEvents(SqlClient tx, EventType type, List<UUID> messageIds) {
     if (messageIds.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -164,12 +178,9 @@ public final class MessageStore {
     for (int i = 0; i < eventIds.length; i++) {
       eventIds[i] = Ids.newId();
     }
-    return tx.preparedQuery(
-            "INSERT INTO events (id, account_id, type, subject_id, data)"
-                + " SELECT e.eid, m.account_id, $3, m.id, "
-                + EVENT_DATA
-                + " FROM unnest($1::uuid[], $2::uuid[]) AS e(mid, eid) JOIN messages m ON m.id = e.mid")
-        .execute(Tuple.of(messageIds.toArray(UUID[]::new), eventIds, type))
+    return tx.preparedQuery(APPEND_EVENTS)
+        .execute(Tuple.of(messageIds.toArray(UUID[]::new), eventIds, type.type()))
+        .onSuccess(rows -> Outbox.appended(tx))
         .mapEmpty();
   }
 
@@ -274,7 +285,7 @@ public final class MessageStore {
                   .execute(Tuple.of(id))
                   .compose(
                       updated ->
-                          appendEvents(tx, "message.canceled", List.of(id))
+                          appendEvents(tx, EventType.MESSAGE_CANCELED, List.of(id))
                               .map(v -> Rows.first(updated, Message::from)));
             });
   }

@@ -18,7 +18,8 @@ import java.time.Duration;
  *     (development and tests only)
  * @param maxInFlightPerEndpoint concurrent requests to one endpoint (ordered endpoints get one)
  * @param batchSize events fanned out, or deliveries claimed, per query
- * @param pollInterval how often dispatchers look for new events and due retries when idle
+ * @param fanOutSweep how often dispatchers look for queued events without being woken: a safety net
+ *     for wake-ups ({@code events.appended}) lost in a crash or published on another node
  * @param breakerFailures consecutive failures that open an endpoint's circuit
  * @param breakerReset how long an open circuit waits before one trial request
  * @param defaultTimeoutSeconds request timeout of endpoints created without one
@@ -32,7 +33,7 @@ public record WebhookConfig(
     boolean allowPrivateTargets,
     int maxInFlightPerEndpoint,
     int batchSize,
-    @ConfigKey("poll_interval_ms") Duration pollInterval,
+    @ConfigKey("fan_out_sweep_ms") Duration fanOutSweep,
     int breakerFailures,
     @ConfigKey("breaker_reset_seconds") Duration breakerReset,
     int defaultTimeoutSeconds) {
@@ -47,7 +48,7 @@ public record WebhookConfig(
         node.bool("allow_private_targets"),
         node.integer("max_in_flight_per_endpoint", 1, 1024),
         node.integer("batch_size", 1, 10_000),
-        Duration.ofMillis(node.integer("poll_interval_ms", 5, 60_000)),
+        Duration.ofMillis(node.integer("fan_out_sweep_ms", 10, 600_000)),
         node.integer("breaker_failures", 1, 1000),
         Duration.ofSeconds(node.integer("breaker_reset_seconds", 1, 3600)),
         node.integer("default_timeout_seconds", 1, 60));

@@ -57,6 +57,7 @@ class WebhookConfigTest {
     assertThat(config.dispatcherInstances()).isEqualTo(1);
     assertThat(config.retrySchedule().delay(1)).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.retrySchedule().delay(40)).isEqualTo(Duration.ofHours(8));
+    assertThat(config.fanOutSweep()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
