@@ -6,6 +6,7 @@ import herald.contact.ImportVerticle;
 import herald.outbound.LaneVerticle;
 import herald.phone.PhoneNumbers;
 import herald.platform.Platform;
+import herald.platform.bus.LocalCodec;
 import herald.platform.config.HeraldConfig;
 import herald.platform.config.SimulatorConfig;
 import herald.platform.config.StartFailure;
@@ -70,6 +71,7 @@ public final class Herald {
   public static Future<Herald> start(
       Vertx vertx, HeraldConfig config, java.time.Clock clock, Metrics metrics) {
     long began = System.nanoTime();
+    LocalCodec.install(vertx);
     try {
       StartFailure.requireFreePort("http.port", config.http().host(), config.http().port());
       if (config.simulators().enabled()) {

@@ -30,11 +30,14 @@ public final class MetricsSampler extends VerticleBase {
           + " (SELECT count(*) FROM messages m WHERE m.sender_id = s.id AND m.status = 'queued')"
           + " AS queued FROM senders s WHERE s.is_active";
 
-  /** Events waiting for fan-out and the age of the oldest, in milliseconds. */
+  /**
+   * Events waiting in the webhook consumer's queue ({@code herald.event.EventQueue#WEBHOOKS}) and
+   * the age of the oldest, in milliseconds.
+   */
   static final String OUTBOX =
       "SELECT count(*) AS events,"
           + " coalesce((extract(epoch FROM now() - min(e.created_at)) * 1000)::bigint, 0) AS age_ms"
-          + " FROM webhook_queue q JOIN events e ON e.id = q.event_id";
+          + " FROM event_queue q JOIN events e ON e.id = q.event_id WHERE q.consumer = 'webhooks'";
 
   /** Every campaign status, so each has a series (at zero) from the first sample. */
   static final List<String> CAMPAIGN_STATUSES =

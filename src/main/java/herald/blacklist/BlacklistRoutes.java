@@ -3,6 +3,7 @@ package herald.blacklist;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventType;
 import herald.phone.PhoneNumbers;
 import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
@@ -161,7 +162,7 @@ public final class BlacklistRoutes {
                                               Outbox.append(
                                                   tx,
                                                   actor.accountId(),
-                                                  "blacklist.added",
+                                                  EventType.BLACKLIST_ADDED,
                                                   saved.id(),
                                                   json))
                                       .map(json);
@@ -182,7 +183,11 @@ public final class BlacklistRoutes {
                           .compose(
                               v ->
                                   Outbox.append(
-                                      tx, actor.accountId(), "blacklist.removed", id, json));
+                                      tx,
+                                      actor.accountId(),
+                                      EventType.BLACKLIST_REMOVED,
+                                      id,
+                                      json));
                     }));
   }
 

@@ -1,6 +1,8 @@
 package herald.blacklist;
 
+import herald.event.EventType;
 import herald.platform.database.Ids;
+import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
 import herald.platform.database.Where;
 import herald.platform.http.PageRequest;
@@ -96,12 +98,20 @@ public final class BlacklistStore {
                 + " ON CONFLICT (account_id, phone_number) DO NOTHING"
                 + " RETURNING id, phone_number, reason, source),"
                 + " events AS (INSERT INTO events (id, account_id, type, subject_id, data)"
-                + " SELECT i.event_id, $1, 'blacklist.added', a.id, jsonb_build_object('id', a.id,"
+                + " SELECT i.event_id, $1, $6, a.id, jsonb_build_object('id', a.id,"
                 + " 'phone_number', a.phone_number, 'reason', a.reason, 'source', a.source)"
-                + " FROM added a JOIN input i ON i.id = a.id RETURNING 1)"
+                + " FROM added a JOIN input i ON i.id = a.id RETURNING id),"
+                + " queued AS ("
+                + Outbox.enqueue("events")
+                + ")"
                 + " SELECT count(*) AS added FROM events")
-        .execute(Tuple.from(new Object[] {accountId, ids, eventIds, phones, reasons}))
-        .map(rows -> rows.iterator().next().getLong("added").intValue());
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  accountId, ids, eventIds, phones, reasons, EventType.BLACKLIST_ADDED.type()
+                }))
+        .map(rows -> rows.iterator().next().getLong("added").intValue())
+        .onSuccess(added -> Outbox.appended(tx));
   }
 
   /** Removes the entry; returns it, or null when the account has no such entry. */

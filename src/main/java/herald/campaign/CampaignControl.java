@@ -3,6 +3,7 @@ package herald.campaign;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventType;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
@@ -170,20 +171,20 @@ final class CampaignControl {
     if (spec.startAt() != null && spec.startAt().isAfter(now)) {
       return CampaignStore.transition(tx, c, "scheduled", null, null);
     }
-    return CampaignStore.transition(tx, c, "running", "campaign.started", null);
+    return CampaignStore.transition(tx, c, "running", EventType.CAMPAIGN_STARTED, null);
   }
 
   private Future<Campaign> pause(SqlClient tx, Campaign c) {
     require(c, Set.of("running"), "paused");
     return RecipientStore.hold(tx, c.id())
-        .compose(v -> CampaignStore.transition(tx, c, "paused", "campaign.paused", null));
+        .compose(v -> CampaignStore.transition(tx, c, "paused", EventType.CAMPAIGN_PAUSED, null));
   }
 
   private Future<Campaign> resume(SqlClient tx, Campaign c) {
     require(c, Set.of("paused"), "resumed");
     Double cap = c.spec().rateCap();
     return RecipientStore.release(tx, c.id(), 1000.0 / (cap == null ? 100 : cap))
-        .compose(v -> CampaignStore.transition(tx, c, "running", "campaign.resumed", null));
+        .compose(v -> CampaignStore.transition(tx, c, "running", EventType.CAMPAIGN_RESUMED, null));
   }
 
   private Future<Campaign> stop(SqlClient tx, Campaign c) {
@@ -195,7 +196,7 @@ final class CampaignControl {
                     tx,
                     c,
                     "stopped",
-                    "campaign.stopped",
+                    EventType.CAMPAIGN_STOPPED,
                     new JsonObject().put("canceled_messages", canceled)));
   }
 
@@ -215,7 +216,7 @@ final class CampaignControl {
                   tx,
                   c,
                   "running",
-                  "campaign.started",
+                  EventType.CAMPAIGN_STARTED,
                   new JsonObject().put("retry", true).put("requeued", n));
             });
   }

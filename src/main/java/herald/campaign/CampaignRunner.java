@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.event.EventType;
 import herald.platform.bus.Addresses;
 import herald.platform.config.CampaignConfig;
 import herald.sender.Sender;
@@ -256,7 +257,8 @@ final class CampaignRunner {
     return CampaignResults.summary(tx, locked)
         .compose(
             summary ->
-                CampaignStore.transition(tx, locked, "completed", "campaign.completed", summary))
+                CampaignStore.transition(
+                    tx, locked, "completed", EventType.CAMPAIGN_COMPLETED, summary))
         .map(
             done -> {
               LOG.info("Campaign {} completed", campaignId);

@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.event.EventType;
 import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
 import herald.platform.database.Where;
@@ -134,7 +135,7 @@ public final class CampaignStore {
    * id, name and new status plus {@code extra}, in {@code tx}.
    */
   static Future<Campaign> transition(
-      SqlClient tx, Campaign campaign, String status, String event, JsonObject extra) {
+      SqlClient tx, Campaign campaign, String status, EventType event, JsonObject extra) {
     String stamps =
         switch (status) {
           case "running" -> ", started_at = coalesce(started_at, now()), finished_at = NULL";

@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.event.EventType;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
@@ -260,7 +261,7 @@ public final class CampaignVerticle extends VerticleBase {
                                                 tx,
                                                 locked,
                                                 "failed",
-                                                "campaign.failed",
+                                                EventType.CAMPAIGN_FAILED,
                                                 new JsonObject().put("error", reason)))))
         .map((Prepared) null);
   }
@@ -274,7 +275,7 @@ public final class CampaignVerticle extends VerticleBase {
                         locked == null || !"scheduled".equals(locked.status())
                             ? Future.succeededFuture()
                             : CampaignStore.transition(
-                                    tx, locked, "running", "campaign.started", null)
+                                    tx, locked, "running", EventType.CAMPAIGN_STARTED, null)
                                 .mapEmpty()));
   }
 
@@ -315,7 +316,7 @@ public final class CampaignVerticle extends VerticleBase {
                                       tx,
                                       child,
                                       "running",
-                                      "campaign.started",
+                                      EventType.CAMPAIGN_STARTED,
                                       new JsonObject().put("scheduled_for", due.toString())))
                           .compose(v -> CampaignStore.setNextRun(tx, locked.id(), next))
                           .compose(

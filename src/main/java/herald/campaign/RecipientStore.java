@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.event.EventType;
 import herald.message.MessageStore;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;
@@ -186,7 +187,7 @@ final class RecipientStore {
                 "outbound",
                 "queued",
                 messages,
-                "message.queued");
+                EventType.MESSAGE_QUEUED);
     return inserted.compose(
         v ->
             tx.preparedQuery(
@@ -297,7 +298,7 @@ final class RecipientStore {
             rows -> {
               List<UUID> ids = new ArrayList<>();
               rows.forEach(row -> ids.add(row.getUUID("id")));
-              return MessageStore.appendEvents(tx, "message.canceled", ids).map(ids.size());
+              return MessageStore.appendEvents(tx, EventType.MESSAGE_CANCELED, ids).map(ids.size());
             })
         .compose(
             canceled ->

@@ -3,6 +3,7 @@ package herald.campaign;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventType;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
@@ -191,7 +192,7 @@ public final class UploadRoutes {
         .compose(
             v ->
                 start && c.status().equals("draft")
-                    ? CampaignStore.transition(tx, c, "running", "campaign.started", null)
+                    ? CampaignStore.transition(tx, c, "running", EventType.CAMPAIGN_STARTED, null)
                     : CampaignStore.getForUpdate(tx, c.accountId(), c.id()))
         .compose(
             after -> {

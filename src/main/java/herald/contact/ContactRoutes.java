@@ -3,6 +3,7 @@ package herald.contact;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventType;
 import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
@@ -244,7 +245,7 @@ public final class ContactRoutes {
                                   Outbox.append(
                                       tx,
                                       actor.accountId(),
-                                      "contact.deleted",
+                                      EventType.CONTACT_DELETED,
                                       id,
                                       before.toJson()));
                     }));
@@ -260,7 +261,7 @@ public final class ContactRoutes {
                 Outbox.append(
                     tx,
                     actor.accountId(),
-                    before == null ? "contact.created" : "contact.updated",
+                    before == null ? EventType.CONTACT_CREATED : EventType.CONTACT_UPDATED,
                     after.id(),
                     json))
         .map(json);

@@ -2,6 +2,7 @@ package herald.contact;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventType;
 import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
@@ -35,10 +36,10 @@ public final class GroupRoutes {
   public static final int MAX_IDS = 100_000;
 
   /** Event: members joined a group (one event per change, with the count, not the ids). */
-  public static final String MEMBERS_ADDED = "contact_group.members_added";
+  public static final EventType MEMBERS_ADDED = EventType.CONTACT_GROUP_MEMBERS_ADDED;
 
   /** Event: members left a group (deleting a contact or a group does not emit it). */
-  public static final String MEMBERS_REMOVED = "contact_group.members_removed";
+  public static final EventType MEMBERS_REMOVED = EventType.CONTACT_GROUP_MEMBERS_REMOVED;
 
   private static final Set<String> FIELDS = Set.of("name", "description");
 

@@ -3,6 +3,7 @@ package herald.contact;
 import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventType;
 import herald.job.Job;
 import herald.job.JobCounts;
 import herald.job.JobStore;
@@ -41,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * invalid row and the rest of the file is only read, to report every invalid row.
  */
 final class ImportRun {
-  static final String COMPLETED_EVENT = "contacts.imported";
-  static final String FAILED_EVENT = "contacts.import_failed";
+  static final EventType COMPLETED_EVENT = EventType.CONTACTS_IMPORTED;
+  static final EventType FAILED_EVENT = EventType.CONTACTS_IMPORT_FAILED;
 
   private static final Logger LOG = LoggerFactory.getLogger(ImportRun.class);
   private static final long PROGRESS_MS = 500;

@@ -1,6 +1,7 @@
 package herald.inbound;
 
 import herald.channel.sms.Encoding;
+import herald.event.EventType;
 import herald.message.MessageStore;
 import herald.platform.database.Ids;
 import io.vertx.core.Future;
@@ -52,7 +53,12 @@ public final class InboundMessages {
     return pool.withTransaction(
         tx ->
             MessageStore.insert(
-                    tx, accountId, "inbound", "received", List.of(message), "message.received")
+                    tx,
+                    accountId,
+                    "inbound",
+                    "received",
+                    List.of(message),
+                    EventType.MESSAGE_RECEIVED)
                 .compose(v -> run(tx, received, 0, false)));
   }
 

@@ -1,6 +1,7 @@
 package herald.inbound;
 
 import herald.channel.sms.Encoding;
+import herald.event.EventType;
 import herald.message.MessageStore;
 import herald.platform.config.SmsConfig;
 import herald.platform.database.Ids;
@@ -66,7 +67,7 @@ public final class OptOutKeywords implements InboundHandler {
               return Outbox.append(
                       tx,
                       accountId,
-                      "blacklist.added",
+                      EventType.BLACKLIST_ADDED,
                       entry,
                       new JsonObject()
                           .put("id", entry.toString())
@@ -93,7 +94,7 @@ public final class OptOutKeywords implements InboundHandler {
               return Outbox.append(
                       tx,
                       accountId,
-                      "blacklist.removed",
+                      EventType.BLACKLIST_REMOVED,
                       entry,
                       new JsonObject()
                           .put("id", entry.toString())
@@ -128,6 +129,6 @@ public final class OptOutKeywords implements InboundHandler {
                 null,
                 new JsonObject().put("auto_reply", true),
                 null)),
-        "message.queued");
+        EventType.MESSAGE_QUEUED);
   }
 }

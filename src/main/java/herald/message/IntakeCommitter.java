@@ -1,5 +1,6 @@
 package herald.message;
 
+import herald.event.EventType;
 import herald.platform.database.GroupCommit;
 import herald.platform.http.IdempotencyStore;
 import herald.platform.metrics.Metrics;
@@ -95,7 +96,7 @@ final class IntakeCommitter {
                                 "outbound",
                                 "queued",
                                 e.getValue(),
-                                "message.queued"));
+                                EventType.MESSAGE_QUEUED));
               }
               for (Request r : group) {
                 if (r.idempotencyKey() != null) {

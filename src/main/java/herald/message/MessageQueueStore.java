@@ -3,6 +3,7 @@ package herald.message;
 import herald.channel.OutboundItem;
 import herald.channel.Receipt;
 import herald.channel.SendOutcome;
+import herald.event.EventType;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -179,7 +180,7 @@ public final class MessageQueueStore {
                             partIds.toArray(String[]::new),
                             partMessages.toArray(UUID[]::new),
                             partNumbers.toArray(Integer[]::new))))
-        .compose(v -> MessageStore.appendEvents(tx, "message.sent", ids))
+        .compose(v -> MessageStore.appendEvents(tx, EventType.MESSAGE_SENT, ids))
         .compose(v -> applyPending(tx, senderId, partIds));
   }
 
@@ -227,7 +228,7 @@ public final class MessageQueueStore {
                 ids.toArray(UUID[]::new),
                 codes.toArray(String[]::new),
                 messages.toArray(String[]::new)))
-        .compose(v -> MessageStore.appendEvents(tx, "message.failed", ids));
+        .compose(v -> MessageStore.appendEvents(tx, EventType.MESSAGE_FAILED, ids));
   }
 
   /**
@@ -366,8 +367,10 @@ public final class MessageQueueStore {
                           new Settled(row.getUUID("sender_id"), status, lag == null ? 0 : lag));
                     }
                   });
-              return MessageStore.appendEvents(tx, "message.delivered", delivered)
-                  .compose(v -> MessageStore.appendEvents(tx, "message.undelivered", undelivered))
+              return MessageStore.appendEvents(tx, EventType.MESSAGE_DELIVERED, delivered)
+                  .compose(
+                      v ->
+                          MessageStore.appendEvents(tx, EventType.MESSAGE_UNDELIVERED, undelivered))
                   .map(new Applied(unmatched, settled));
             });
   }
@@ -440,7 +443,8 @@ public final class MessageQueueStore {
                     canceled -> {
                       List<UUID> ids = new ArrayList<>();
                       canceled.forEach(row -> ids.add(row.getUUID("id")));
-                      return MessageStore.appendEvents(tx, "message.canceled", ids).map(ids.size());
+                      return MessageStore.appendEvents(tx, EventType.MESSAGE_CANCELED, ids)
+                          .map(ids.size());
                     })
                 .compose(
                     canceled ->

@@ -1,7 +1,9 @@
 package herald.message;
 
 import herald.channel.sms.Encoding;
+import herald.event.EventType;
 import herald.platform.database.Ids;
+import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
 import herald.platform.database.Where;
 import herald.platform.http.PageRequest;
@@ -54,11 +56,22 @@ public final class MessageStore {
   private static final String INSERT_WITH_EVENTS =
       "WITH m AS ("
           + INSERT
-          + " RETURNING *)"
-          + " INSERT INTO events (id, account_id, type, subject_id, data)"
+          + " RETURNING *),"
+          + " appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
           + " SELECT e.eid, m.account_id, $14, m.id, "
           + EVENT_DATA
-          + " FROM m JOIN unnest($4::uuid[], $15::uuid[]) AS e(mid, eid) ON e.mid = m.id";
+          + " FROM m JOIN unnest($4::uuid[], $15::uuid[]) AS e(mid, eid) ON e.mid = m.id"
+          + " RETURNING id) "
+          + Outbox.enqueue("appended");
+
+  /** One event of a type per message, snapshotting each message row as it is now. */
+  private static final String APPEND_EVENTS =
+      "WITH appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
+          + " SELECT e.eid, m.account_id, $3, m.id, "
+          + EVENT_DATA
+          + " FROM unnest($1::uuid[], $2::uuid[]) AS e(mid, eid) JOIN messages m ON m.id = e.mid"
+          + " RETURNING id) "
+          + Outbox.enqueue("appended");
 
   /** A message to insert. */
   public record NewMessage(
@@ -89,7 +102,7 @@ public final class MessageStore {
       String direction,
       String status,
       List<NewMessage> batch,
-      String eventType) {
+      EventType eventType) {
     return insert(tx, accountId, null, direction, status, batch, eventType);
   }
 
@@ -104,7 +117,7 @@ public final class MessageStore {
       String direction,
       String status,
       List<NewMessage> batch,
-      String eventType) {
+      EventType eventType) {
     int n = batch.size();
     UUID[] ids = new UUID[n];
     UUID[] senders = new UUID[n];
@@ -150,15 +163,16 @@ public final class MessageStore {
                   scheduled,
                   metadata,
                   callbacks,
-                  eventType,
+                  eventType.type(),
                   eventIds,
                   campaignId
                 }))
+        .onSuccess(rows -> Outbox.appended(tx))
         .mapEmpty();
   }
 
   /** Writes one {@code type} event per message, snapshotting each message row as it is now. */
-  public static Future<Void> appendEvents(SqlClient tx, String type, List<UUID> messageIds) {
+  public static Future<Void> appendEvents(SqlClient tx, EventType type, List<UUID> messageIds) {
     if (messageIds.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -166,12 +180,9 @@ public final class MessageStore {
     for (int i = 0; i < eventIds.length; i++) {
       eventIds[i] = Ids.newId();
     }
-    return tx.preparedQuery(
-            "INSERT INTO events (id, account_id, type, subject_id, data)"
-                + " SELECT e.eid, m.account_id, $3, m.id, "
-                + EVENT_DATA
-                + " FROM unnest($1::uuid[], $2::uuid[]) AS e(mid, eid) JOIN messages m ON m.id = e.mid")
-        .execute(Tuple.of(messageIds.toArray(UUID[]::new), eventIds, type))
+    return tx.preparedQuery(APPEND_EVENTS)
+        .execute(Tuple.of(messageIds.toArray(UUID[]::new), eventIds, type.type()))
+        .onSuccess(rows -> Outbox.appended(tx))
         .mapEmpty();
   }
 
@@ -276,7 +287,7 @@ public final class MessageStore {
                   .execute(Tuple.of(id))
                   .compose(
                       updated ->
-                          appendEvents(tx, "message.canceled", List.of(id))
+                          appendEvents(tx, EventType.MESSAGE_CANCELED, List.of(id))
                               .map(v -> Rows.first(updated, Message::from)));
             });
   }

@@ -1,5 +1,7 @@
 package herald.webhook;
 
+import herald.event.EventQueue;
+import herald.event.EventType;
 import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
@@ -28,25 +30,34 @@ import java.util.function.Function;
  * reads is {@link DeliveryLog}.
  */
 public final class DeliveryStore {
-  /** Which endpoints an event goes to; {@code e} is the event, {@code w} the endpoint. */
+  private static final String TEST = "'" + EventType.WEBHOOK_TEST.type() + "'";
+
+  /**
+   * Which endpoints an event goes to; {@code e} is the event, {@code w} the endpoint. An endpoint
+   * gets the events written since it was created, never older ones, however late the fan-out.
+   */
   private static final String MATCHES =
-      "((e.type = 'webhook.test' AND w.id = e.subject_id)"
-          + " OR (e.type <> 'webhook.test' AND w.is_active"
+      "((e.type = "
+          + TEST
+          + " AND w.id = e.subject_id)"
+          + " OR (e.type <> "
+          + TEST
+          + " AND w.is_active AND e.created_at >= w.created_at"
           + " AND (w.sender_id IS NULL OR w.sender_id::text = e.data->>'sender_id')"
           + " AND EXISTS (SELECT 1 FROM unnest(w.events) f WHERE f = '*' OR f = e.type"
           + " OR (right(f, 2) = '.*' AND starts_with(e.type, left(f, -1))))))";
 
   /**
-   * Claims queued events and makes their deliveries in one statement. Deliveries to plain endpoints
-   * are made already leased and returned with their event, so the dispatcher sends them without
-   * claiming them again; those of ordered and rate-limited endpoints are made due and claimed by
-   * their pumps in order and at their pace.
+   * Claims events from the webhook consumer's queue and makes their deliveries in one statement.
+   * Deliveries to plain endpoints are made already leased and returned with their event, so the
+   * dispatcher sends them without claiming them again; those of ordered and rate-limited endpoints
+   * are made due and claimed by their pumps in order and at their pace. Events that match no
+   * endpoint (most of them, for accounts without one) just leave the queue.
    */
   private static final String FAN_OUT =
       "WITH claimed AS ("
-          + " DELETE FROM webhook_queue WHERE event_id IN ("
-          + "  SELECT event_id FROM webhook_queue ORDER BY event_id LIMIT $1 FOR UPDATE SKIP LOCKED)"
-          + " RETURNING event_id),"
+          + EventQueue.claim("'" + EventQueue.WEBHOOKS + "'", "$1")
+          + "),"
           + " made AS ("
           + " INSERT INTO webhook_deliveries (id, endpoint_id, account_id, event_id, event_type,"
           + "  retries_left, next_attempt_at)"
@@ -166,29 +177,6 @@ public final class DeliveryStore {
       JsonObject data,
       Instant eventAt) {
 
-    /** For a hand-off to another dispatcher instance over the (local) event bus. */
-    JsonObject toJson() {
-      return new JsonObject()
-          .put("id", id.toString())
-          .put("event_id", eventId.toString())
-          .put("type", type)
-          .put("attempts", attempts)
-          .put("retries_left", retriesLeft)
-          .put("data", data)
-          .put("event_at", eventAt.toString());
-    }
-
-    static Claimed fromJson(JsonObject json) {
-      return new Claimed(
-          UUID.fromString(json.getString("id")),
-          UUID.fromString(json.getString("event_id")),
-          json.getString("type"),
-          json.getInteger("attempts"),
-          json.getInteger("retries_left"),
-          json.getJsonObject("data"),
-          Instant.parse(json.getString("event_at")));
-    }
-
     /** The exact body sent and signed: minified {@code {"id","type","timestamp","data"}}. */
     String body() {
       return new JsonObject()
@@ -304,6 +292,6 @@ public final class DeliveryStore {
             .put("message", "This is a test webhook delivery")
             .put("webhook_id", e.id().toString())
             .put("webhook_name", e.name());
-    return Outbox.append(tx, id, e.accountId(), "webhook.test", e.id(), data).map(id);
+    return Outbox.append(tx, id, e.accountId(), EventType.WEBHOOK_TEST, e.id(), data).map(id);
   }
 }

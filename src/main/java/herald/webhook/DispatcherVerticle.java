@@ -1,13 +1,12 @@
 package herald.webhook;
 
+import herald.event.EventQueue;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
 import herald.platform.config.WebhookConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -17,10 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Webhook dispatch. Every instance fans queued events out to delivery rows (claimed with SKIP
- * LOCKED, so instances and nodes share the work); each endpoint is delivered to by exactly one
- * instance (by a hash of its id), through an {@link EndpointPump}. Pumps are woken by fan-out, by a
- * sweep for due retries, and by changes made through the API.
+ * Webhook dispatch, the webhook consumer of the event queue ({@link EventQueue#WEBHOOKS}). Every
+ * instance fans queued events out to delivery rows (claimed with SKIP LOCKED, so instances and
+ * nodes share the work) when it is woken by {@link Addresses#EVENTS_APPENDED}, which every outbox
+ * commit publishes, and otherwise only on a slow safety sweep ({@code webhooks.fan_out_sweep_ms})
+ * for wake-ups that never came (a crash between commit and publish, or events written by another
+ * node). Each endpoint is delivered to by exactly one instance ({@link #ownerOf}), through an
+ * {@link EndpointPump}. Pumps are woken by fan-out, by a sweep for due retries, and by changes made
+ * through the API.
  */
 public final class DispatcherVerticle extends VerticleBase {
   public static final String GROUP = "webhook-dispatcher";
@@ -38,6 +41,11 @@ public final class DispatcherVerticle extends VerticleBase {
   private Targets targets;
   private ResultWriter writer;
   private boolean stopping;
+  private boolean fanningOut;
+  private boolean wokenWhileFanningOut;
+
+  /** Deliveries made already leased, handed to the instance that owns their endpoint. */
+  record Handoff(UUID endpointId, List<DeliveryStore.Claimed> deliveries) {}
 
   /**
    * @param index this instance's number, 0..instances-1
@@ -68,18 +76,14 @@ public final class DispatcherVerticle extends VerticleBase {
             Addresses.WEBHOOKS_CHANGED, message -> changed(UUID.fromString(message.body())));
     vertx
         .eventBus()
-        .<JsonObject>localConsumer(
+        .<Handoff>localConsumer(
             Addresses.webhookHandoff(index),
-            message -> {
-              List<DeliveryStore.Claimed> claimed = new ArrayList<>();
-              message
-                  .body()
-                  .getJsonArray("deliveries")
-                  .forEach(d -> claimed.add(DeliveryStore.Claimed.fromJson((JsonObject) d)));
-              accept(UUID.fromString(message.body().getString("endpoint_id")), claimed);
-            });
-    vertx.setTimer(config.pollInterval().toMillis(), t -> fanOut());
+            message -> accept(message.body().endpointId(), message.body().deliveries()));
+    vertx.eventBus().localConsumer(Addresses.EVENTS_APPENDED, message -> fanOut());
+    long sweep = config.fanOutSweep().toMillis();
+    vertx.setPeriodic(sweep / 2 + index * 37L, sweep, t -> fanOut());
     vertx.setPeriodic(SWEEP_MS / 2 + index * 37L, SWEEP_MS, t -> sweep());
+    fanOut();
     return Future.succeededFuture();
   }
 
@@ -107,20 +111,39 @@ public final class DispatcherVerticle extends VerticleBase {
             });
   }
 
-  private boolean owns(UUID endpointId) {
-    return Math.floorMod(endpointId.hashCode(), instances) == index;
+  /**
+   * The instance that delivers to this endpoint: the one ownership decision. A hash of its id for
+   * now; the cluster-wide lease ({@code herald.platform.cluster.Ownership}) replaces it here.
+   */
+  private int ownerOf(UUID endpointId) {
+    return Math.floorMod(endpointId.hashCode(), instances);
   }
 
-  /** Moves queued events to delivery rows, as fast as they come; idles at the poll interval. */
+  private boolean owns(UUID endpointId) {
+    return ownerOf(endpointId) == index;
+  }
+
+  /**
+   * Moves queued events to delivery rows, batch after batch until the queue is empty. One run at a
+   * time per instance: a wake-up during a run makes it go once more, since the run's statement may
+   * have started before the waking commit.
+   */
   private void fanOut() {
     if (stopping) {
       return;
     }
+    if (fanningOut) {
+      wokenWhileFanningOut = true;
+      return;
+    }
+    fanningOut = true;
+    wokenWhileFanningOut = false;
     deliveries
         .fanOut(config.batchSize(), EndpointPump.LEASE_MARGIN_SECONDS)
         .onComplete(
             ar -> {
-              long next = config.pollInterval().toMillis();
+              fanningOut = false;
+              boolean again = wokenWhileFanningOut;
               if (ar.succeeded()) {
                 ar.result().leased().forEach(this::handOff);
                 Collection<UUID> due = ar.result().due();
@@ -129,34 +152,26 @@ public final class DispatcherVerticle extends VerticleBase {
                   due.forEach(id -> ids.add(id.toString()));
                   vertx.eventBus().publish(Addresses.WEBHOOKS_DUE, ids);
                 }
-                if (ar.result().events() >= config.batchSize()) {
-                  next = 0;
-                }
+                again |= ar.result().events() >= config.batchSize();
               } else if (!stopping) {
+                // the next wake-up or sweep tries again
                 LOG.warn("Webhook fan-out failed: {}", ar.cause().getMessage());
+                again = false;
               }
-              if (next == 0) {
+              if (again) {
                 vertx.runOnContext(v -> fanOut());
-              } else {
-                vertx.setTimer(next, t -> fanOut());
               }
             });
   }
 
   /** Gives deliveries made already leased to the instance that owns their endpoint. */
   private void handOff(UUID endpointId, List<DeliveryStore.Claimed> claimed) {
-    int owner = Math.floorMod(endpointId.hashCode(), instances);
+    int owner = ownerOf(endpointId);
     if (owner == index) {
       accept(endpointId, claimed);
       return;
     }
-    JsonArray list = new JsonArray();
-    claimed.forEach(c -> list.add(c.toJson()));
-    vertx
-        .eventBus()
-        .send(
-            Addresses.webhookHandoff(owner),
-            new JsonObject().put("endpoint_id", endpointId.toString()).put("deliveries", list));
+    vertx.eventBus().send(Addresses.webhookHandoff(owner), new Handoff(endpointId, claimed));
   }
 
   private void accept(UUID endpointId, List<DeliveryStore.Claimed> claimed) {

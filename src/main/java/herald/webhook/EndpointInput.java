@@ -1,5 +1,6 @@
 package herald.webhook;
 
+import herald.event.EventCatalogue;
 import herald.platform.config.WebhookConfig;
 import herald.platform.database.Ids;
 import herald.platform.http.JsonInput;

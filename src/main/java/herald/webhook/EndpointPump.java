@@ -12,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -384,11 +383,7 @@ final class EndpointPump {
 
   /** The schedule's delay with jitter, or the endpoint's Retry-After if longer (at most 1 h). */
   private Duration delay(int retry, Long retryAfterSeconds) {
-    long base = config.delay(retry).toMillis();
-    double spread = config.jitterPercent() / 100.0;
-    long jittered =
-        Math.max(
-            1, Math.round(base * (1 + ThreadLocalRandom.current().nextDouble(-spread, spread))));
+    long jittered = config.retrySchedule().jittered(retry, config.jitterPercent()).toMillis();
     long asked = retryAfterSeconds == null ? 0 : Math.min(3600, retryAfterSeconds) * 1000;
     return Duration.ofMillis(Math.max(jittered, asked));
   }

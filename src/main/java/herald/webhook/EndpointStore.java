@@ -1,5 +1,6 @@
 package herald.webhook;
 
+import herald.event.EventType;
 import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
 import herald.platform.http.PageRequest;
@@ -176,7 +177,7 @@ public final class EndpointStore {
                             : Outbox.append(
                                     tx,
                                     e.accountId(),
-                                    "webhook.disabled",
+                                    EventType.WEBHOOK_DISABLED,
                                     e.id(),
                                     new JsonObject()
                                         .put("webhook_id", e.id().toString())

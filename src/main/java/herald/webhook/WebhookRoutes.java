@@ -2,6 +2,8 @@ package herald.webhook;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventCatalogue;
+import herald.event.EventType;
 import herald.platform.bus.Addresses;
 import herald.platform.config.WebhookConfig;
 import herald.platform.database.Ids;
@@ -225,7 +227,7 @@ public final class WebhookRoutes {
                                           v ->
                                               new JsonObject()
                                                   .put("event_id", eventId.toString())
-                                                  .put("type", "webhook.test")
+                                                  .put("type", EventType.WEBHOOK_TEST.type())
                                                   .put("webhook_id", id.toString())));
                     }));
   }

@@ -3,6 +3,7 @@ package herald.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.channel.sms.Encoding;
+import herald.event.EventType;
 import herald.platform.database.Ids;
 import herald.testing.TestHerald;
 import io.vertx.core.Future;
@@ -74,7 +75,9 @@ class MessageLockOrderTest {
               null));
     }
     pool.withTransaction(
-            tx -> MessageStore.insert(tx, accountId, "outbound", "sending", rows, "message.queued"))
+            tx ->
+                MessageStore.insert(
+                    tx, accountId, "outbound", "sending", rows, EventType.MESSAGE_QUEUED))
         .await();
     List<UUID> ids = rows.stream().map(MessageStore.NewMessage::id).toList();
     pool.preparedQuery(

@@ -117,7 +117,8 @@ public final class TestHerald implements AutoCloseable {
                 new JsonObject()
                     .put("allow_private_targets", true)
                     .put("breaker_reset_seconds", 1)
-                    .put("retry_schedule", new io.vertx.core.json.JsonArray().add("1s").add("1s")))
+                    .put(
+                        "retry_schedule_seconds", new io.vertx.core.json.JsonArray().add(1).add(1)))
             .put(
                 "rate_limits",
                 new JsonObject()

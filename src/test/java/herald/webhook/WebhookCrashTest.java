@@ -34,7 +34,7 @@ class WebhookCrashTest {
             "crash-test-pw",
             Map.of(
                 "HERALD_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true",
-                "HERALD_WEBHOOKS_RETRY_SCHEDULE", "1s,1s,2s",
+                "HERALD_WEBHOOKS_RETRY_SCHEDULE_SECONDS", "1,1,2",
                 "HERALD_RATE_LIMITS_OTHER_LIMIT", "100000"));
     vertx = Vertx.vertx();
   }

@@ -31,7 +31,7 @@ class WebhookEndpointHealthTest {
                 .put(
                     "webhooks",
                     new JsonObject()
-                        .put("disable_after", "6s")
+                        .put("disable_after_seconds", 6)
                         .put("breaker_failures", 5)
                         .put("breaker_reset_seconds", 1)));
     client = herald.client();

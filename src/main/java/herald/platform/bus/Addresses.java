@@ -20,6 +20,12 @@ public final class Addresses {
    */
   public static final String INBOUND_MESSAGE = "herald.inbound.message";
 
+  /**
+   * Published after every commit that wrote events to the outbox (no body), so event consumers take
+   * them at once; a consumer that misses one (a crash) finds them in its slow sweep.
+   */
+  public static final String EVENTS_APPENDED = "herald.events.appended";
+
   /** Published when endpoints have deliveries due (body: JSON array of endpoint ids). */
   public static final String WEBHOOKS_DUE = "herald.webhooks.due";
 

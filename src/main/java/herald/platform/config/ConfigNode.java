@@ -1,7 +1,9 @@
 package herald.platform.config;
 
+import herald.platform.pacing.RetrySchedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +17,8 @@ import java.util.Locale;
  * ConfigException} naming the full key path.
  */
 public final class ConfigNode {
+  private static final long MAX_RETRY_DELAY_SECONDS = 30L * 86_400;
+
   private final JsonObject json;
   private final String path;
 
@@ -78,6 +82,36 @@ public final class ConfigNode {
       }
     }
     return out;
+  }
+
+  /**
+   * A retry schedule: a list of whole seconds ({@code [5, 30, 120]}, or {@code 5,30,120} from the
+   * environment), at least one, each from 0 to 30 days. Every retry setting is written this way.
+   */
+  public RetrySchedule retrySchedule(String key) {
+    List<Duration> delays = new ArrayList<>();
+    for (String part : list(key)) {
+      long seconds;
+      try {
+        seconds = Long.parseLong(part);
+      } catch (NumberFormatException e) {
+        seconds = -1;
+      }
+      if (seconds < 0 || seconds > MAX_RETRY_DELAY_SECONDS) {
+        throw new ConfigException(
+            key(key),
+            "must be a list of whole seconds from 0 to "
+                + MAX_RETRY_DELAY_SECONDS
+                + ", such as [5, 30, 120], got '"
+                + part
+                + "'");
+      }
+      delays.add(Duration.ofSeconds(seconds));
+    }
+    if (delays.isEmpty()) {
+      throw new ConfigException(key(key), "needs at least one delay");
+    }
+    return new RetrySchedule(delays);
   }
 
   /** A whole number from {@code min} to {@code max}. */

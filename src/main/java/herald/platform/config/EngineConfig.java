@@ -1,8 +1,7 @@
 package herald.platform.config;
 
+import herald.platform.pacing.RetrySchedule;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The campaign/send engine.
@@ -10,7 +9,8 @@ import java.util.List;
  * @param instances engine verticle instances; each sender is paced by exactly one of them
  * @param batchSize most messages claimed and handed to a channel at once
  * @param maxAttempts attempts before a transiently failing message is marked failed
- * @param retryBackoff delay before each retry (the last one repeats)
+ * @param retryBackoff delay before each retry (the last one repeats), in whole seconds like every
+ *     retry setting
  * @param staleSending how long a claimed message may stay in flight before it is assumed lost
  *     (crash) and queued again
  * @param guardMaxFailures transient failures in a row (or sends refused because the provider is
@@ -21,34 +21,17 @@ public record EngineConfig(
     int instances,
     int batchSize,
     int maxAttempts,
-    @ConfigKey("retry_backoff_seconds") List<Duration> retryBackoff,
+    @ConfigKey("retry_backoff_seconds") RetrySchedule retryBackoff,
     @ConfigKey("stale_sending_seconds") Duration staleSending,
     int guardMaxFailures,
     @ConfigKey("guard_reset_seconds") Duration guardReset) {
 
   static EngineConfig from(ConfigNode node) {
-    List<Duration> delays = new ArrayList<>();
-    for (String part : node.list("retry_backoff_seconds")) {
-      try {
-        int seconds = Integer.parseInt(part);
-        if (seconds < 0) {
-          throw new NumberFormatException();
-        }
-        delays.add(Duration.ofSeconds(seconds));
-      } catch (NumberFormatException e) {
-        throw new ConfigException(
-            node.key("retry_backoff_seconds"),
-            "must be a list of whole seconds, got '" + part + "'");
-      }
-    }
-    if (delays.isEmpty()) {
-      throw new ConfigException(node.key("retry_backoff_seconds"), "needs at least one delay");
-    }
     return new EngineConfig(
         node.integer("instances", 1, 64),
         node.integer("batch_size", 1, 10_000),
         node.integer("max_attempts", 1, 100),
-        List.copyOf(delays),
+        node.retrySchedule("retry_backoff_seconds"),
         Duration.ofSeconds(node.integer("stale_sending_seconds", 5, 86_400)),
         node.integer("guard_max_failures", 1, 10_000),
         Duration.ofSeconds(node.integer("guard_reset_seconds", 1, 3600)));
@@ -56,6 +39,6 @@ public record EngineConfig(
 
   /** The delay before retry number {@code attempt} (1-based). */
   public Duration backoff(int attempt) {
-    return retryBackoff.get(Math.min(retryBackoff.size(), Math.max(1, attempt)) - 1);
+    return retryBackoff.delay(attempt);
   }
 }

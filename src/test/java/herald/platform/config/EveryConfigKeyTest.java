@@ -3,6 +3,7 @@ package herald.platform.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import herald.platform.pacing.RetrySchedule;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -209,7 +210,7 @@ class EveryConfigKeyTest {
     if (type == boolean.class) {
       return Boolean.toString(!Boolean.parseBoolean(String.valueOf(value)));
     }
-    if (type == List.class) {
+    if (type == List.class || type == RetrySchedule.class) {
       return "7, 8";
     }
     if (type == double.class) {
@@ -253,6 +254,9 @@ class EveryConfigKeyTest {
     if (type == List.class) {
       assertThat(generic.getTypeName()).isEqualTo("java.util.List<java.time.Duration>");
       return List.of(Duration.ofSeconds(7), Duration.ofSeconds(8));
+    }
+    if (type == RetrySchedule.class) {
+      return RetrySchedule.ofSeconds(7, 8);
     }
     return sample;
   }

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code webhooks} settings: defaults, durations with units, environment lists, bad values. */
+/**
+ * The {@code webhooks} settings: defaults, retry schedules in seconds, environment lists, bad
+ * values.
+ */
 class WebhookConfigTest {
   private static Vertx vertx;
 
@@ -38,7 +41,7 @@ class WebhookConfigTest {
   @Test
   void defaultsAreTheDocumentedScheduleAndSafeTargets() throws Exception {
     WebhookConfig config = load("", Map.of()).webhooks();
-    assertThat(config.retrySchedule())
+    assertThat(config.retrySchedule().delays())
         .containsExactly(
             Duration.ofSeconds(5),
             Duration.ofSeconds(30),
@@ -52,8 +55,9 @@ class WebhookConfigTest {
     assertThat(config.disableAfter()).isEqualTo(Duration.ofDays(3));
     assertThat(config.allowPrivateTargets()).isFalse();
     assertThat(config.dispatcherInstances()).isEqualTo(1);
-    assertThat(config.delay(1)).isEqualTo(Duration.ofSeconds(5));
-    assertThat(config.delay(40)).isEqualTo(Duration.ofHours(8));
+    assertThat(config.retrySchedule().delay(1)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.retrySchedule().delay(40)).isEqualTo(Duration.ofHours(8));
+    assertThat(config.fanOutSweep()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -62,12 +66,12 @@ class WebhookConfigTest {
         load(
                 "webhooks:\n  dispatcher_instances: 3\n",
                 Map.of(
-                    "HERALD_WEBHOOKS_RETRY_SCHEDULE", "500ms, 1s,2m",
-                    "HERALD_WEBHOOKS_DISABLE_AFTER", "90",
+                    "HERALD_WEBHOOKS_RETRY_SCHEDULE_SECONDS", "0, 1,120",
+                    "HERALD_WEBHOOKS_DISABLE_AFTER_SECONDS", "90",
                     "HERALD_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true"))
             .webhooks();
-    assertThat(config.retrySchedule())
-        .containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMinutes(2));
+    assertThat(config.retrySchedule().delays())
+        .containsExactly(Duration.ZERO, Duration.ofSeconds(1), Duration.ofMinutes(2));
     assertThat(config.disableAfter()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.allowPrivateTargets()).isTrue();
     assertThat(config.dispatcherInstances()).isEqualTo(3);
@@ -75,12 +79,18 @@ class WebhookConfigTest {
 
   @Test
   void badValuesStopStartUpNamingTheKey() {
-    assertThatThrownBy(() -> load("webhooks:\n  retry_schedule: [5s, soon]\n", Map.of()))
-        .hasMessageContaining("webhooks.retry_schedule");
-    assertThatThrownBy(() -> load("webhooks:\n  retry_schedule: []\n", Map.of()))
-        .hasMessageContaining("webhooks.retry_schedule");
-    assertThatThrownBy(() -> load("webhooks:\n  disable_after: -1h\n", Map.of()))
-        .hasMessageContaining("webhooks.disable_after");
+    assertThatThrownBy(() -> load("webhooks:\n  retry_schedule_seconds: [5, soon]\n", Map.of()))
+        .hasMessageContaining("webhooks.retry_schedule_seconds");
+    // the unit-suffixed dialect of the first wave is refused: one syntax for every retry setting
+    assertThatThrownBy(() -> load("webhooks:\n  retry_schedule_seconds: [5s, 2m]\n", Map.of()))
+        .hasMessageContaining("webhooks.retry_schedule_seconds")
+        .hasMessageContaining("whole seconds");
+    assertThatThrownBy(() -> load("engine:\n  retry_backoff_seconds: [5, -1]\n", Map.of()))
+        .hasMessageContaining("engine.retry_backoff_seconds");
+    assertThatThrownBy(() -> load("webhooks:\n  retry_schedule_seconds: []\n", Map.of()))
+        .hasMessageContaining("webhooks.retry_schedule_seconds");
+    assertThatThrownBy(() -> load("webhooks:\n  disable_after_seconds: -1\n", Map.of()))
+        .hasMessageContaining("webhooks.disable_after_seconds");
     assertThatThrownBy(() -> load("webhooks:\n  dispatcher_instances: 0\n", Map.of()))
         .hasMessageContaining("webhooks.dispatcher_instances");
     assertThatThrownBy(() -> load("webhooks:\n  retry_scheduel: [1s]\n", Map.of()))

@@ -1,89 +1,44 @@
-package herald.webhook;
+package herald.event;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * Every event type Herald emits, with a description and an example of its {@code data}. Endpoint
- * filters are checked against it: an exact type from here, a prefix such as {@code message.*}, or
- * {@code *}.
+ * The event catalogue as consumers see it: every {@link EventType} with its description and an
+ * example of its {@code data}. Webhook endpoint filters are checked against it: an exact type, a
+ * prefix such as {@code message.*}, or {@code *}.
  */
 public final class EventCatalogue {
-  private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
-
-  static {
-    DESCRIPTIONS.put("message.queued", "A message was accepted and queued for sending.");
-    DESCRIPTIONS.put("message.sent", "The provider accepted the message (SMSC or API).");
-    DESCRIPTIONS.put("message.delivered", "The provider reported delivery to the handset.");
-    DESCRIPTIONS.put("message.undelivered", "The provider reported the message undeliverable.");
-    DESCRIPTIONS.put(
-        "message.failed", "Herald gave up sending: permanent error or no attempts left.");
-    DESCRIPTIONS.put("message.received", "An inbound message arrived on one of your senders.");
-    DESCRIPTIONS.put(
-        "message.canceled", "A queued message was canceled (by the API or a stopped campaign).");
-    DESCRIPTIONS.put(
-        "campaign.started", "A campaign (or one run of a recurring campaign) began sending.");
-    DESCRIPTIONS.put("campaign.paused", "A running campaign was paused.");
-    DESCRIPTIONS.put("campaign.resumed", "A paused campaign was resumed.");
-    DESCRIPTIONS.put(
-        "campaign.completed", "Every recipient of a campaign was sent to, skipped or failed.");
-    DESCRIPTIONS.put("campaign.stopped", "A campaign was stopped; what was not sent is canceled.");
-    DESCRIPTIONS.put(
-        "campaign.failed", "A campaign could not go on (for example its sender was removed).");
-    DESCRIPTIONS.put("blacklist.added", "A number was put on the blacklist (for example by STOP).");
-    DESCRIPTIONS.put(
-        "blacklist.removed", "A number was taken off the blacklist (for example START).");
-    DESCRIPTIONS.put("contact.created", "A contact was created through the API.");
-    DESCRIPTIONS.put("contact.updated", "A contact was changed through the API.");
-    DESCRIPTIONS.put("contact.deleted", "A contact was deleted.");
-    DESCRIPTIONS.put(
-        "contact_group.members_added",
-        "Contacts joined a group (through the API or an import): the count, not the ids.");
-    DESCRIPTIONS.put(
-        "contact_group.members_removed", "Contacts were taken out of a group: the count.");
-    DESCRIPTIONS.put(
-        "contacts.imported",
-        "A contact CSV import completed: the job with its counters, in the transaction that"
-            + " committed the contacts.");
-    DESCRIPTIONS.put(
-        "contacts.import_failed",
-        "A contact CSV import failed and imported nothing: the job with its error.");
-    DESCRIPTIONS.put("webhook.test", "Sent to one endpoint by POST /api/v1/webhooks/{id}/test.");
-    DESCRIPTIONS.put(
-        "webhook.disabled",
-        "An endpoint was disabled: it answered 410 Gone or kept failing for too long.");
-  }
-
   private EventCatalogue() {}
 
   /** True for {@code *}, an exact known type, or {@code <prefix>.*} matching a known type. */
-  static boolean isValidFilter(String filter) {
-    if (filter.equals("*") || DESCRIPTIONS.containsKey(filter)) {
+  public static boolean isValidFilter(String filter) {
+    if (filter.equals("*") || EventType.of(filter) != null) {
       return true;
     }
     if (filter.endsWith(".*") && filter.length() > 2) {
       String prefix = filter.substring(0, filter.length() - 1);
-      return DESCRIPTIONS.keySet().stream().anyMatch(t -> t.startsWith(prefix));
+      return Arrays.stream(EventType.values()).anyMatch(t -> t.type().startsWith(prefix));
     }
     return false;
   }
 
   /** The catalogue as served by {@code GET /api/v1/webhooks/events}. */
-  static JsonObject toJson() {
+  public static JsonObject toJson() {
     JsonArray data = new JsonArray();
-    DESCRIPTIONS.forEach(
-        (type, description) ->
-            data.add(
-                new JsonObject()
-                    .put("type", type)
-                    .put("description", description)
-                    .put("example", example(type))));
+    for (EventType type : EventType.values()) {
+      data.add(
+          new JsonObject()
+              .put("type", type.type())
+              .put("description", type.description())
+              .put("example", example(type.type())));
+    }
     return new JsonObject().put("data", data);
   }
 
-  private static JsonObject example(String type) {
+  /** An example of the {@code data} of an event of this type (wire name). */
+  public static JsonObject example(String type) {
     String id = "01980c4e-9d6f-7b3a-a1c2-3d4e5f607182";
     if (type.startsWith("message.")) {
       String status = type.substring("message.".length());
