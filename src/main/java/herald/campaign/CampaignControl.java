@@ -150,7 +150,7 @@ final class CampaignControl {
                               tx, c.id(), c.status(), c.spec().withMessage(text), c.nextRunAt());
                     }
                     return prepared
-                        .compose(p -> CampaignRoutes.addRecipients(tx, p, recipients).map(p))
+                        .compose(p -> CampaignService.addRecipients(tx, p, recipients).map(p))
                         .compose(p -> CampaignChecks.startable(tx, p).map(p))
                         .compose(p -> begin(tx, p));
                   });

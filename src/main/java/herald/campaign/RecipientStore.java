@@ -32,6 +32,14 @@ final class RecipientStore {
    */
   record NewRecipient(String phone, JsonObject data, String timezone, String skipReason) {}
 
+  /** Deletes the campaign's inline recipients (those not taken from a contact). */
+  static Future<Void> deleteInline(SqlClient tx, UUID campaignId) {
+    return tx.preparedQuery(
+            "DELETE FROM campaign_recipients WHERE campaign_id = $1 AND contact_id IS NULL")
+        .execute(Tuple.of(campaignId))
+        .mapEmpty();
+  }
+
   /**
    * Adds recipients (in statements of {@value #CHUNK}); a number already in the campaign is not
    * added again.
