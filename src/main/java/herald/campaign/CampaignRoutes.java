@@ -28,7 +28,8 @@ import java.util.UUID;
 /**
  * {@code /api/v1/campaigns}: create, list, read, replace and delete campaigns, and their progress.
  * A campaign is created as a draft, or scheduled when it has a start time or a recurrence; it may
- * be edited while draft, scheduled or paused. Control actions are in {@link CampaignControl}.
+ * be edited while draft, scheduled or paused. Control actions are in {@link ControlRoutes} and
+ * {@link CampaignControl}.
  */
 public final class CampaignRoutes {
   private final Vertx vertx;
@@ -72,7 +73,7 @@ public final class CampaignRoutes {
         .post("/:id/recipients")
         .handler(Scoped.require("campaigns:write"))
         .respond(this::addRecipients);
-    new CampaignControl(vertx, platform, campaigns).mount(router);
+    new ControlRoutes(vertx, platform).mount(router);
     return router;
   }
 
