@@ -104,7 +104,7 @@ public final class ApiRouter {
     auth.mountAuthenticated(api, bodies);
     api.route("/accounts*")
         .subRouter(
-            new AccountRoutes(pool, new AccountStore(pool), userRoutes, platform.passwords())
+            new AccountRoutes(pool, new AccountStore(pool), platform.passwords())
                 .router(vertx, bodies));
     api.route("/users*").subRouter(userRoutes.router(vertx, bodies));
     api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx, bodies));

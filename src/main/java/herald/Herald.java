@@ -144,7 +144,7 @@ public final class Herald {
         .compose(
             sims -> {
               simulators = sims;
-              return SimulatorSender.wire(platform.pool(), sims.smsc().port());
+              return SimulatorSender.wire(vertx, platform.pool(), sims.smsc().port());
             });
   }
 

@@ -1,20 +1,21 @@
 package herald;
 
+import herald.account.AccountStore;
 import herald.audit.Actor;
-import herald.audit.AuditStore;
 import herald.platform.database.Ids;
 import herald.sender.Sender;
+import herald.sender.SenderService;
 import herald.sender.SenderStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
-import java.util.UUID;
 
 /**
  * The platform account's sender for the SMPP simulator of the default run, created on the first
  * start (as the default SMS sender when the account has none) and kept pointing at the simulator's
- * port. The simulators themselves know nothing of Herald's data.
+ * port, through {@link SenderService} as any sender is (audited as a system change). The simulators
+ * themselves know nothing of Herald's data.
  */
 final class SimulatorSender {
   /** Name of the sender Herald creates for the simulator; it updates that one sender only. */
@@ -26,7 +27,52 @@ final class SimulatorSender {
    * Makes the platform account's {@value #NAME} sender point at this SMSC, creating it (as the
    * default SMS sender, if the account has none) on first start.
    */
-  static Future<Void> wire(Pool pool, int smscPort) {
+  static Future<Void> wire(Vertx vertx, Pool pool, int smscPort) {
+    SenderStore senders = new SenderStore(pool);
+    SenderService service = new SenderService(vertx, pool);
+    return AccountStore.platform(pool)
+        .compose(
+            account -> {
+              Actor system = Actor.system(account.id());
+              return senders
+                  .byName(account.id(), NAME)
+                  .compose(
+                      existing -> {
+                        if (existing == null) {
+                          return senders
+                              .defaultFor(account.id(), "sms")
+                              .compose(
+                                  other ->
+                                      service.create(
+                                          system, sender(account.id(), smscPort, other == null)));
+                        }
+                        if (!String.valueOf(smscPort)
+                            .equals(String.valueOf(existing.settings().getValue("port")))) {
+                          return service.update(
+                              system,
+                              existing.id(),
+                              before ->
+                                  new Sender(
+                                      before.id(),
+                                      before.accountId(),
+                                      before.name(),
+                                      before.channel(),
+                                      before.provider(),
+                                      before.settings().copy().put("port", smscPort),
+                                      before.secrets(),
+                                      before.ratePerSecond(),
+                                      before.isDefault(),
+                                      before.active(),
+                                      before.createdAt(),
+                                      before.updatedAt()));
+                        }
+                        return Future.succeededFuture();
+                      });
+            })
+        .mapEmpty();
+  }
+
+  private static Sender sender(java.util.UUID accountId, int smscPort, boolean isDefault) {
     JsonObject settings =
         new JsonObject()
             .put("host", "127.0.0.1")
@@ -39,57 +85,18 @@ final class SimulatorSender {
             .put("dest_npi", 1)
             .put("window", 50)
             .put("enquire_link_seconds", 30);
-    JsonObject secrets = new JsonObject().put("password", "herald");
-    return pool.withTransaction(
-            tx ->
-                tx.preparedQuery(
-                        "SELECT a.id AS account_id, s.id AS sender_id, s.settings->>'port' AS port,"
-                            + " EXISTS (SELECT 1 FROM senders d WHERE d.account_id = a.id AND d.channel = 'sms'"
-                            + " AND d.is_default AND d.is_active) AS has_default"
-                            + " FROM accounts a LEFT JOIN senders s ON s.account_id = a.id AND s.name = $1"
-                            + " WHERE a.is_platform")
-                    .execute(Tuple.of(NAME))
-                    .compose(
-                        rows -> {
-                          var row = rows.iterator().next();
-                          UUID accountId = row.getUUID("account_id");
-                          UUID existing = row.getUUID("sender_id");
-                          if (existing == null) {
-                            Sender sender =
-                                new Sender(
-                                    Ids.newId(),
-                                    accountId,
-                                    NAME,
-                                    "sms",
-                                    "smpp",
-                                    settings,
-                                    secrets,
-                                    100,
-                                    !row.getBoolean("has_default"),
-                                    true,
-                                    null,
-                                    null);
-                            return SenderStore.insert(tx, sender)
-                                .compose(
-                                    saved ->
-                                        AuditStore.record(
-                                            tx,
-                                            Actor.system(accountId),
-                                            "create",
-                                            "sender",
-                                            saved.id(),
-                                            null,
-                                            saved.toJson()));
-                          }
-                          if (!String.valueOf(smscPort).equals(row.getString("port"))) {
-                            return tx.preparedQuery(
-                                    "UPDATE senders SET settings = settings || $2, updated_at = now() WHERE id = $1")
-                                .execute(Tuple.of(existing, new JsonObject().put("port", smscPort)))
-                                .<Void>mapEmpty()
-                                .onSuccess(v -> SenderStore.changedElsewhere());
-                          }
-                          return Future.succeededFuture();
-                        }))
-        .mapEmpty();
+    return new Sender(
+        Ids.newId(),
+        accountId,
+        NAME,
+        "sms",
+        "smpp",
+        settings,
+        new JsonObject().put("password", "herald"),
+        100,
+        isDefault,
+        true,
+        null,
+        null);
   }
 }

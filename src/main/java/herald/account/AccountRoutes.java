@@ -1,11 +1,8 @@
 package herald.account;
 
 import herald.audit.Actor;
-import herald.audit.AuditStore;
 import herald.auth.UserRoutes;
-import herald.platform.database.Ids;
-import herald.platform.database.Rows;
-import herald.platform.http.ApiException;
+import herald.auth.UserService;
 import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -39,16 +36,12 @@ public final class AccountRoutes {
   private static final Set<String> STATUSES = Set.of("active", "suspended");
   private static final Set<String> REGIONS = Set.of(Locale.getISOCountries());
 
-  private final Pool pool;
   private final AccountStore accounts;
-  private final UserRoutes users;
-  private final Passwords passwords;
+  private final AccountService service;
 
-  public AccountRoutes(Pool pool, AccountStore accounts, UserRoutes users, Passwords passwords) {
-    this.pool = pool;
+  public AccountRoutes(Pool pool, AccountStore accounts, Passwords passwords) {
     this.accounts = accounts;
-    this.users = users;
-    this.passwords = passwords;
+    this.service = new AccountService(pool, passwords);
   }
 
   public Router router(Vertx vertx, Bodies bodies) {
@@ -65,42 +58,10 @@ public final class AccountRoutes {
   private Future<JsonObject> create(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx, CREATE_FIELDS);
     String name = in.requiredString("name", 1, 200);
-    UserRoutes.NewUser admin = UserRoutes.readNewUser(in, "admin_", Role.ADMIN);
+    UserService.NewUser admin = UserRoutes.readNewUser(in, "admin_", Role.ADMIN);
     JsonObject settings = readSettings(in, new JsonObject());
     in.check();
-    Actor actor = Actor.of(ctx);
-    UUID accountId = Ids.newId();
-    return passwords
-        .hash(admin.password())
-        .compose(
-            hash ->
-                pool.withTransaction(
-                    tx ->
-                        AccountStore.insert(tx, accountId, name, false, settings)
-                            .recover(
-                                err ->
-                                    Future.failedFuture(
-                                        Rows.isUniqueViolation(err)
-                                            ? ApiException.conflict(
-                                                "An account named '" + name + "' exists")
-                                            : err))
-                            .compose(
-                                account ->
-                                    AuditStore.record(
-                                            tx,
-                                            actor,
-                                            "create",
-                                            "account",
-                                            accountId,
-                                            null,
-                                            account.toJson())
-                                        .compose(
-                                            v -> users.insert(tx, actor, accountId, admin, hash))
-                                        .map(
-                                            user ->
-                                                account
-                                                    .toJson()
-                                                    .put("admin_user", user.toJson())))));
+    return service.create(Actor.of(ctx), name, settings, admin);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -122,48 +83,16 @@ public final class AccountRoutes {
     String name = in.optionalString("name", 1, 200);
     String status = in.optionalEnum("status", STATUSES);
     in.check();
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            AccountStore.getForUpdate(tx, id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Account");
-                      JsonObject settings = readSettings(in, before.settings().copy());
-                      in.check();
-                      if (before.platform() && "suspended".equals(status)) {
-                        throw ApiException.conflict("The platform account cannot be suspended");
-                      }
-                      Account after =
-                          new Account(
-                              before.id(),
-                              name != null ? name : before.name(),
-                              before.parentId(),
-                              before.platform(),
-                              status != null ? status : before.status(),
-                              settings,
-                              before.createdAt(),
-                              before.updatedAt());
-                      return AccountStore.update(tx, after)
-                          .recover(
-                              err ->
-                                  Future.failedFuture(
-                                      Rows.isUniqueViolation(err)
-                                          ? ApiException.conflict(
-                                              "An account named '" + after.name() + "' exists")
-                                          : err))
-                          .compose(
-                              saved ->
-                                  AuditStore.record(
-                                          tx,
-                                          actor,
-                                          "update",
-                                          "account",
-                                          id,
-                                          before.toJson(),
-                                          saved.toJson())
-                                      .map(saved.toJson()));
-                    }));
+    return service.update(
+        Actor.of(ctx),
+        id,
+        name,
+        status,
+        base -> {
+          JsonObject settings = readSettings(in, base);
+          in.check();
+          return settings;
+        });
   }
 
   /**

@@ -1,9 +1,6 @@
 package herald.auth;
 
 import herald.audit.Actor;
-import herald.audit.AuditStore;
-import herald.platform.database.Ids;
-import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -31,11 +28,11 @@ import java.util.UUID;
 public final class ApiKeyRoutes {
   private static final Set<String> CREATE_FIELDS = Set.of("name", "scopes", "expires_at");
 
-  private final Pool pool;
+  private final ApiKeyService service;
   private final ApiKeyStore keys;
 
   public ApiKeyRoutes(Pool pool, ApiKeyStore keys) {
-    this.pool = pool;
+    this.service = new ApiKeyService(pool);
     this.keys = keys;
   }
 
@@ -79,80 +76,26 @@ public final class ApiKeyRoutes {
       in.error("expires_at", "in_the_past", "expires_at must be in the future");
     }
     in.check();
-    List<String> beyond = scopes.stream().filter(s -> !principal.can(s)).toList();
-    if (!beyond.isEmpty()) {
-      throw ApiException.forbidden(
-          "A key cannot have scopes you do not have: " + String.join(", ", beyond));
-    }
-    ApiKeys.Generated generated = ApiKeys.generate();
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-            tx ->
-                ApiKeyStore.insert(
-                        tx,
-                        Ids.newId(),
-                        principal.accountId(),
-                        principal.userId(),
-                        name,
-                        generated.prefix(),
-                        generated.hash(),
-                        Scopes.normalize(scopes),
-                        expiresAt)
-                    .compose(
-                        key ->
-                            AuditStore.record(
-                                    tx, actor, "create", "api_key", key.id(), null, key.toJson())
-                                .map(key)))
-        .map(key -> key.toJson().put("key", generated.key()));
+    return service.create(principal, Actor.of(ctx), name, scopes, expiresAt);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
     Principal principal = Requests.principal(ctx);
     PageRequest page = PageRequest.from(ctx);
-    return keys.list(principal.accountId(), ownerFilter(principal), page)
+    return keys.list(principal.accountId(), ApiKeyService.ownerFilter(principal), page)
         .map(rows -> page.page(rows, ApiKey::id, ApiKey::toJson));
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {
     Principal principal = Requests.principal(ctx);
     UUID id = Requests.pathId(ctx, "id", "API key");
-    return keys.get(principal.accountId(), id).map(key -> visible(principal, key).toJson());
+    return keys.get(principal.accountId(), id)
+        .map(key -> ApiKeyService.visible(principal, key).toJson());
   }
 
   private Future<Void> revoke(RoutingContext ctx) {
     Principal principal = Requests.principal(ctx);
     UUID id = Requests.pathId(ctx, "id", "API key");
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            ApiKeyStore.getForUpdate(tx, principal.accountId(), id)
-                .compose(
-                    before -> {
-                      visible(principal, before);
-                      return ApiKeyStore.revoke(tx, principal.accountId(), id)
-                          .compose(
-                              after ->
-                                  AuditStore.record(
-                                      tx,
-                                      actor,
-                                      "delete",
-                                      "api_key",
-                                      id,
-                                      before.toJson(),
-                                      after.toJson()));
-                    }));
-  }
-
-  /** Admins manage every key of the account; anyone else only their own. */
-  private static UUID ownerFilter(Principal principal) {
-    return principal.can(Scopes.ADMIN) ? null : principal.userId();
-  }
-
-  private static ApiKey visible(Principal principal, ApiKey key) {
-    UUID owner = ownerFilter(principal);
-    if (key == null || (owner != null && !owner.equals(key.userId()))) {
-      throw ApiException.notFound("API key not found");
-    }
-    return key;
+    return service.revoke(principal, Actor.of(ctx), id);
   }
 }

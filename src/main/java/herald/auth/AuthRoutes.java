@@ -1,7 +1,6 @@
 package herald.auth;
 
 import herald.audit.Actor;
-import herald.audit.AuditStore;
 import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
@@ -23,13 +22,13 @@ import java.util.Set;
 public final class AuthRoutes {
   private static final String BAD_LOGIN = "Invalid username or password";
 
-  private final Pool pool;
+  private final SessionService sessions;
   private final UserStore users;
   private final Passwords passwords;
   private final Tokens tokens;
 
   public AuthRoutes(Pool pool, UserStore users, Passwords passwords, Tokens tokens) {
-    this.pool = pool;
+    this.sessions = new SessionService(pool);
     this.users = users;
     this.passwords = passwords;
     this.tokens = tokens;
@@ -84,14 +83,7 @@ public final class AuthRoutes {
     if (principal.tokenId() == null) {
       throw ApiException.badRequest("Logout ends login tokens; to stop an API key, delete it");
     }
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            UserStore.revokeToken(tx, principal.tokenId(), principal.tokenExpiresAtEpochSeconds())
-                .compose(
-                    v ->
-                        AuditStore.record(
-                            tx, actor, "logout", "session", principal.tokenId(), null, null)));
+    return sessions.logout(principal, Actor.of(ctx));
   }
 
   private Future<JsonObject> me(RoutingContext ctx) {

@@ -1,10 +1,6 @@
 package herald.auth;
 
 import herald.audit.Actor;
-import herald.audit.AuditStore;
-import herald.platform.database.Ids;
-import herald.platform.database.Rows;
-import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -21,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -37,14 +32,12 @@ public final class UserRoutes {
   private static final Set<String> PATCH_FIELDS =
       Set.of("password", "role", "name", "email", "is_active");
 
-  private final Pool pool;
   private final UserStore users;
-  private final Passwords passwords;
+  private final UserService service;
 
   public UserRoutes(Pool pool, UserStore users, Passwords passwords) {
-    this.pool = pool;
     this.users = users;
-    this.passwords = passwords;
+    this.service = new UserService(pool, passwords);
   }
 
   public Router router(Vertx vertx, Bodies bodies) {
@@ -59,11 +52,8 @@ public final class UserRoutes {
     return router;
   }
 
-  /** Validated fields of a new user; shared with account creation, which makes the first admin. */
-  public record NewUser(String username, String password, Role role, String name, String email) {}
-
   /** Reads username, password, role, name and email with field errors; {@code role} may default. */
-  public static NewUser readNewUser(JsonInput in, String prefix, Role defaultRole) {
+  public static UserService.NewUser readNewUser(JsonInput in, String prefix, Role defaultRole) {
     String username = in.requiredString(prefix + "username", 3, 64);
     if (username != null && !USERNAME.matcher(username).matches()) {
       in.error(
@@ -79,7 +69,7 @@ public final class UserRoutes {
     }
     String name = in.optionalString(prefix + "name", 1, 200);
     String email = readEmail(in, prefix + "email");
-    return new NewUser(
+    return new UserService.NewUser(
         username, password, role == null ? defaultRole : Role.fromWire(role), name, email);
   }
 
@@ -91,39 +81,11 @@ public final class UserRoutes {
     return email;
   }
 
-  /** Inserts a user with its audit entry in {@code tx}; a taken username answers 409. */
-  public Future<User> insert(SqlClient tx, Actor actor, UUID accountId, NewUser user, String hash) {
-    return UserStore.insert(
-            tx,
-            Ids.newId(),
-            accountId,
-            user.username(),
-            user.name(),
-            user.email(),
-            hash,
-            user.role())
-        .recover(
-            err ->
-                Future.failedFuture(
-                    Rows.isUniqueViolation(err)
-                        ? ApiException.conflict("Username '" + user.username() + "' is taken")
-                        : err))
-        .compose(
-            created ->
-                AuditStore.record(tx, actor, "create", "user", created.id(), null, created.toJson())
-                    .map(created));
-  }
-
   private Future<JsonObject> create(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx, CREATE_FIELDS);
-    NewUser user = readNewUser(in, "", null);
+    UserService.NewUser user = readNewUser(in, "", null);
     in.check();
-    Actor actor = Actor.of(ctx);
-    return passwords
-        .hash(user.password())
-        .compose(
-            hash -> pool.withTransaction(tx -> insert(tx, actor, actor.accountId(), user, hash)))
-        .map(User::toJson);
+    return service.create(Actor.of(ctx), user).map(User::toJson);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -156,60 +118,20 @@ public final class UserRoutes {
     String email = readEmail(in, "email");
     Boolean active = in.optionalBoolean("is_active", null);
     in.check();
-    Actor actor = Actor.of(ctx);
-    Future<String> hash =
-        password == null ? Future.succeededFuture(null) : passwords.hash(password);
-    return hash.compose(
-            newHash ->
-                pool.withTransaction(
-                    tx ->
-                        UserStore.getForUpdate(tx, actor.accountId(), id)
-                            .compose(
-                                before -> {
-                                  Responses.found(before, "User");
-                                  User after =
-                                      before.with(
-                                          in.has("name") ? name : before.name(),
-                                          in.has("email") ? email : before.email(),
-                                          role != null ? Role.fromWire(role) : before.role(),
-                                          active != null ? active : before.active());
-                                  guardSelf(actor, after);
-                                  return save(tx, actor, before, after, newHash, "update");
-                                })))
-        .map(User::toJson);
+    UserService.Patch patch =
+        new UserService.Patch(
+            password,
+            role == null ? null : Role.fromWire(role),
+            in.has("name"),
+            name,
+            in.has("email"),
+            email,
+            active);
+    return service.update(Actor.of(ctx), id, patch).map(User::toJson);
   }
 
   private Future<JsonObject> deactivate(RoutingContext ctx) {
     UUID id = Requests.pathId(ctx, "id", "User");
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-            tx ->
-                UserStore.getForUpdate(tx, actor.accountId(), id)
-                    .compose(
-                        before -> {
-                          Responses.found(before, "User");
-                          User after =
-                              before.with(before.name(), before.email(), before.role(), false);
-                          guardSelf(actor, after);
-                          return save(tx, actor, before, after, null, "delete");
-                        }))
-        .map(User::toJson);
-  }
-
-  /** Admins cannot lock themselves out; another admin must do it. */
-  private static void guardSelf(Actor actor, User after) {
-    if (after.id().equals(actor.userId()) && (!after.active() || after.role() != Role.ADMIN)) {
-      throw ApiException.conflict("You cannot deactivate yourself or give up your own admin role");
-    }
-  }
-
-  private static Future<User> save(
-      SqlClient tx, Actor actor, User before, User after, String hash, String action) {
-    return UserStore.update(tx, after, hash)
-        .compose(
-            saved ->
-                AuditStore.record(
-                        tx, actor, action, "user", saved.id(), before.toJson(), saved.toJson())
-                    .map(saved));
+    return service.deactivate(Actor.of(ctx), id).map(User::toJson);
   }
 }

@@ -8,8 +8,9 @@ import java.util.UUID;
 /**
  * A number the account never sends to.
  *
- * @param source {@code api} (added through the API) or {@code inbound_stop} (the number replied
- *     STOP)
+ * @param source {@code api} (added through the API), {@code inbound_stop} (the number replied STOP)
+ *     or {@code import}
+ * @param createdAt null until stored
  */
 public record BlacklistEntry(
     UUID id, UUID accountId, String phoneNumber, String reason, String source, String createdAt) {

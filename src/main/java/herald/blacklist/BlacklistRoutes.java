@@ -2,11 +2,7 @@ package herald.blacklist;
 
 import herald.account.AccountStore;
 import herald.audit.Actor;
-import herald.audit.AuditStore;
-import herald.event.EventType;
 import herald.phone.PhoneNumbers;
-import herald.platform.database.Ids;
-import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
@@ -37,13 +33,13 @@ public final class BlacklistRoutes {
       Set.of("text/csv", "application/csv", "text/plain", "application/vnd.ms-excel");
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final BlacklistService service;
   private final BlacklistStore blacklist;
   private final AccountStore accounts;
 
   public BlacklistRoutes(Vertx vertx, Pool pool, BlacklistStore blacklist, AccountStore accounts) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.service = new BlacklistService(pool);
     this.blacklist = blacklist;
     this.accounts = accounts;
   }
@@ -130,65 +126,11 @@ public final class BlacklistRoutes {
     in.check();
     Actor actor = Actor.of(ctx);
     return e164(actor.accountId(), "phone_number", phone)
-        .compose(
-            number ->
-                pool.withTransaction(
-                    tx ->
-                        BlacklistStore.insert(
-                                tx,
-                                new BlacklistEntry(
-                                    Ids.newId(), actor.accountId(), number, reason, "api", null))
-                            .compose(
-                                saved -> {
-                                  if (saved == null) {
-                                    return Future.failedFuture(
-                                        new ApiException(
-                                            409,
-                                            "already-blacklisted",
-                                            "Already blacklisted",
-                                            number + " is already on the blacklist",
-                                            List.of(
-                                                new FieldError(
-                                                    "phone_number",
-                                                    "duplicate",
-                                                    "this number is already on the blacklist")),
-                                            null));
-                                  }
-                                  JsonObject json = saved.toJson();
-                                  return AuditStore.record(
-                                          tx, actor, "create", "blacklist", saved.id(), null, json)
-                                      .compose(
-                                          v ->
-                                              Outbox.append(
-                                                  tx,
-                                                  actor.accountId(),
-                                                  EventType.BLACKLIST_ADDED,
-                                                  saved.id(),
-                                                  json))
-                                      .map(json);
-                                })));
+        .compose(number -> service.add(actor, number, reason));
   }
 
   private Future<Void> remove(RoutingContext ctx) {
-    UUID id = Requests.pathId(ctx, "id", "Blacklist entry");
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            BlacklistStore.delete(tx, actor.accountId(), id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Blacklist entry");
-                      JsonObject json = before.toJson();
-                      return AuditStore.record(tx, actor, "delete", "blacklist", id, json, null)
-                          .compose(
-                              v ->
-                                  Outbox.append(
-                                      tx,
-                                      actor.accountId(),
-                                      EventType.BLACKLIST_REMOVED,
-                                      id,
-                                      json));
-                    }));
+    return service.remove(Actor.of(ctx), Requests.pathId(ctx, "id", "Blacklist entry"));
   }
 
   /**
@@ -223,26 +165,7 @@ public final class BlacklistRoutes {
               if (!parsed.errors().isEmpty() && !skip) {
                 throw ApiException.validation(BlacklistImport.fieldErrors(parsed.errors()));
               }
-              return pool.withTransaction(
-                  tx ->
-                      BlacklistStore.insertAll(tx, actor.accountId(), parsed.numbers())
-                          .compose(
-                              added -> {
-                                long good = parsed.rows() - parsed.errors().size();
-                                JsonObject result =
-                                    new JsonObject()
-                                        .put("rows", parsed.rows())
-                                        .put("added", added)
-                                        .put("already_blacklisted", parsed.numbers().size() - added)
-                                        .put("duplicates_in_file", good - parsed.numbers().size())
-                                        .put("skipped", parsed.errors().size())
-                                        .put("errors", parsed.errorsJson());
-                                JsonObject summary = result.copy();
-                                summary.remove("errors");
-                                return AuditStore.record(
-                                        tx, actor, "import", "blacklist", null, null, summary)
-                                    .map(result);
-                              }));
+              return service.importAll(actor, parsed);
             });
   }
 

@@ -8,6 +8,7 @@ import herald.platform.database.Where;
 import herald.platform.http.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
@@ -15,8 +16,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * SQL for the blacklist routes over the {@code blacklist} table, which inbound STOP replies also
- * write ({@code herald.message.Inbound}) and every send checks ({@code MessageStore.blacklisted}).
+ * All SQL over the {@code blacklist} table: the blacklist routes, inbound STOP and START ({@code
+ * herald.message.Inbound}, through {@link #insert} and {@link #deleteNumber}), the send check
+ * ({@link #listed}, used by {@code MessageIntake}) and the campaign expansion's check ({@link
+ * #listedSql}, used by {@code RecipientStore}). The opt-out rule, "a number on the account's list
+ * is never sent to", is written here and nowhere else.
  */
 public final class BlacklistStore {
   private static final String COLUMNS = "id, account_id, phone_number, reason, source, created_at";
@@ -60,8 +64,32 @@ public final class BlacklistStore {
         .map(rows -> Rows.first(rows, BlacklistEntry::from));
   }
 
-  /** Adds the number; null when it is already on the list. */
-  static Future<BlacklistEntry> insert(SqlClient tx, BlacklistEntry e) {
+  /**
+   * A SQL boolean expression: whether the number {@code phone} is on the list of the account {@code
+   * accountId}, both SQL expressions of the enclosing query (a column or a parameter such as {@code
+   * $2}).
+   */
+  public static String listedSql(String accountId, String phone) {
+    return "EXISTS (SELECT 1 FROM blacklist b WHERE b.account_id = "
+        + accountId
+        + " AND b.phone_number = "
+        + phone
+        + ")";
+  }
+
+  /** Which of {@code numbers} (E.164) are on the account's blacklist. */
+  public Future<List<String>> listed(UUID accountId, List<String> numbers) {
+    if (numbers.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(
+            "SELECT phone_number FROM blacklist WHERE account_id = $1 AND phone_number = ANY($2)")
+        .execute(Tuple.from(new Object[] {accountId, numbers.toArray(String[]::new)}))
+        .map(rows -> Rows.map(rows, (Row row) -> row.getString("phone_number")));
+  }
+
+  /** Adds the number in {@code tx}; null when it is already on the list. */
+  public static Future<BlacklistEntry> insert(SqlClient tx, BlacklistEntry e) {
     return tx.preparedQuery(
             "INSERT INTO blacklist (id, account_id, phone_number, reason, source)"
                 + " VALUES ($1, $2, $3, $4, $5)"
@@ -112,6 +140,15 @@ public final class BlacklistStore {
                 }))
         .map(rows -> rows.iterator().next().getLong("added").intValue())
         .onSuccess(added -> Outbox.appended(tx));
+  }
+
+  /** Takes the number off the account's list in {@code tx}; returns the entry, or null if none. */
+  public static Future<BlacklistEntry> deleteNumber(SqlClient tx, UUID accountId, String phone) {
+    return tx.preparedQuery(
+            "DELETE FROM blacklist WHERE account_id = $1 AND phone_number = $2 RETURNING "
+                + COLUMNS)
+        .execute(Tuple.of(accountId, phone))
+        .map(rows -> Rows.first(rows, BlacklistEntry::from));
   }
 
   /** Removes the entry; returns it, or null when the account has no such entry. */

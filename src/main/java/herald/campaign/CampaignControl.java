@@ -1,24 +1,18 @@
 package herald.campaign;
 
-import herald.account.AccountStore;
 import herald.audit.Actor;
 import herald.audit.AuditStore;
 import herald.event.EventType;
-import herald.platform.Platform;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
-import herald.platform.http.JsonInput;
-import herald.platform.http.Requests;
 import herald.platform.http.Responses;
-import herald.platform.http.Scoped;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -26,59 +20,27 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 
 /**
- * Campaign control: start (or seed 003's {@code send}), pause, resume, stop, retry, clone, and seed
- * 003's {@code schedule} and {@code variants}. Each is one transaction holding the campaign's row
- * lock: the status change, what it does to queued messages and recipients, its event and its audit
- * entry commit together, so a decision taken before a crash still holds after it. The engine is
- * told at once; pause takes effect within its next tick.
+ * Campaign control: start, pause, resume, stop, retry, clone, and seed 003's {@code schedule} and
+ * {@code variants}. Each is one transaction holding the campaign's row lock: the status change,
+ * what it does to queued messages and recipients, its event and its audit entry commit together, so
+ * a decision taken before a crash still holds after it. The engine is told at once ({@link
+ * Addresses#CAMPAIGNS_CHANGED} after commit); pause takes effect within its next tick. Mounted by
+ * {@link ControlRoutes}.
  */
 final class CampaignControl {
   private final Vertx vertx;
-  private final Platform platform;
   private final Pool pool;
-  private final CampaignStore campaigns;
-  private final AccountStore accounts;
+  private final Clock clock;
 
-  CampaignControl(Vertx vertx, Platform platform, CampaignStore campaigns) {
+  CampaignControl(Vertx vertx, Pool pool, Clock clock) {
     this.vertx = vertx;
-    this.platform = platform;
-    this.pool = platform.pool();
-    this.campaigns = campaigns;
-    this.accounts = new AccountStore(pool);
-  }
-
-  void mount(Router router) {
-    router.post("/:id/start").handler(Scoped.require("campaigns:write")).respond(this::start);
-    router.post("/:id/send").handler(Scoped.require("campaigns:write")).respond(this::start);
-    router
-        .post("/:id/pause")
-        .handler(Scoped.require("campaigns:write"))
-        .respond(ctx -> act(ctx, "pause", this::pause));
-    router
-        .post("/:id/resume")
-        .handler(Scoped.require("campaigns:write"))
-        .respond(ctx -> act(ctx, "resume", this::resume));
-    router
-        .post("/:id/stop")
-        .handler(Scoped.require("campaigns:write"))
-        .respond(ctx -> act(ctx, "stop", this::stop));
-    router
-        .post("/:id/retry")
-        .handler(Scoped.require("campaigns:write"))
-        .respond(ctx -> act(ctx, "retry", this::retry));
-    router
-        .post("/:id/clone")
-        .handler(Scoped.require("campaigns:write"))
-        .handler(Responses.status(201, this::cloneCampaign));
-    router.post("/:id/schedule").handler(Scoped.require("campaigns:write")).respond(this::schedule);
-    router.post("/:id/variants").handler(Scoped.require("campaigns:write")).respond(this::variants);
+    this.pool = pool;
+    this.clock = clock;
   }
 
   /** Runs {@code action} on the locked campaign, audits it and tells the engine. */
-  private Future<JsonObject> act(
-      RoutingContext ctx, String name, BiFunction<SqlClient, Campaign, Future<Campaign>> action) {
-    UUID id = Requests.pathId(ctx, "id", "Campaign");
-    Actor actor = Actor.of(ctx);
+  private Future<Campaign> act(
+      Actor actor, UUID id, String name, BiFunction<SqlClient, Campaign, Future<Campaign>> action) {
     return pool.withTransaction(
             tx ->
                 CampaignStore.getForUpdate(tx, actor.accountId(), id)
@@ -102,7 +64,7 @@ final class CampaignControl {
         .map(
             after -> {
               vertx.eventBus().publish(Addresses.CAMPAIGNS_CHANGED, id.toString());
-              return after.toJson();
+              return after;
             });
   }
 
@@ -113,57 +75,50 @@ final class CampaignControl {
   }
 
   /**
-   * Starts a draft: at once, at its {@code scheduled_at}, or on its recurrence. Seed 003's {@code
-   * send} may carry {@code recipients} and {@code message} to use.
+   * Starts a draft or scheduled campaign: at once, at its {@code scheduled_at}, or on its
+   * recurrence. Seed 003's {@code send} may bring {@code recipients} to add and a {@code message}
+   * to use (either may be null).
    */
-  private Future<JsonObject> start(RoutingContext ctx) {
-    boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
-    JsonInput in = hasBody ? JsonInput.of(ctx, Set.of("recipients", "message")) : null;
-    return accounts
-        .getCached(Actor.of(ctx).accountId())
-        .compose(
-            account ->
-                in == null
-                    ? Future.succeededFuture(new Extra(null, null))
-                    : vertx.executeBlocking(
-                        () -> {
-                          Extra extra =
-                              new Extra(
-                                  CampaignInput.recipients(in, CampaignRoutes.region(account)),
-                                  CampaignInput.message(in));
-                          in.check();
-                          return extra;
-                        },
-                        false))
-        .compose(
-            extra -> {
-              List<RecipientStore.NewRecipient> recipients = extra.recipients();
-              String text = extra.message();
-              return act(
-                  ctx,
-                  "start",
-                  (tx, c) -> {
-                    require(c, Set.of("draft", "scheduled"), "started");
-                    Future<Campaign> prepared = Future.succeededFuture(c);
-                    if (text != null) {
-                      prepared =
-                          CampaignStore.update(
-                              tx, c.id(), c.status(), c.spec().withMessage(text), c.nextRunAt());
-                    }
-                    return prepared
-                        .compose(p -> CampaignRoutes.addRecipients(tx, p, recipients).map(p))
-                        .compose(p -> CampaignChecks.startable(tx, p).map(p))
-                        .compose(p -> begin(tx, p));
-                  });
-            });
+  Future<Campaign> start(
+      Actor actor, UUID id, List<RecipientStore.NewRecipient> recipients, String text) {
+    return act(
+        actor,
+        id,
+        "start",
+        (tx, c) -> {
+          require(c, Set.of("draft", "scheduled"), "started");
+          Future<Campaign> prepared = Future.succeededFuture(c);
+          if (text != null) {
+            prepared =
+                CampaignStore.update(
+                    tx, c.id(), c.status(), c.spec().withMessage(text), c.nextRunAt());
+          }
+          return prepared
+              .compose(p -> CampaignService.addRecipients(tx, p, recipients).map(p))
+              .compose(p -> CampaignChecks.startable(tx, p).map(p))
+              .compose(p -> begin(tx, p));
+        });
   }
 
-  /** What seed 003's send may add to a draft. */
-  private record Extra(List<RecipientStore.NewRecipient> recipients, String message) {}
+  Future<Campaign> pause(Actor actor, UUID id) {
+    return act(actor, id, "pause", this::pause);
+  }
+
+  Future<Campaign> resume(Actor actor, UUID id) {
+    return act(actor, id, "resume", this::resume);
+  }
+
+  Future<Campaign> stop(Actor actor, UUID id) {
+    return act(actor, id, "stop", this::stop);
+  }
+
+  Future<Campaign> retry(Actor actor, UUID id) {
+    return act(actor, id, "retry", this::retry);
+  }
 
   /** Running now, or scheduled for its start time or its recurrence's next run. */
   private Future<Campaign> begin(SqlClient tx, Campaign c) {
-    Instant now = platform.clock().instant();
+    Instant now = clock.instant();
     CampaignSpec spec = c.spec();
     if (spec.recurrence() != null) {
       return CampaignStore.update(tx, c.id(), "scheduled", spec, spec.recurrence().next(now));
@@ -221,52 +176,40 @@ final class CampaignControl {
             });
   }
 
-  /** A new draft with the same spec and inline recipients. */
-  private Future<JsonObject> cloneCampaign(RoutingContext ctx) {
-    UUID id = Requests.pathId(ctx, "id", "Campaign");
-    Actor actor = Actor.of(ctx);
-    boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
-    String name = null;
-    if (hasBody) {
-      JsonInput in = JsonInput.of(ctx, Set.of("name"));
-      name = in.optionalString("name", 1, 200);
-      in.check();
-    }
-    String newName = name;
+  /** A new draft with the same spec and inline recipients, named {@code name} or "... (copy)". */
+  Future<Campaign> cloneCampaign(Actor actor, UUID id, String name) {
     UUID cloneId = Ids.newId();
     return pool.withTransaction(
-            tx ->
-                CampaignStore.getForUpdate(tx, actor.accountId(), id)
-                    .compose(
-                        source -> {
-                          Responses.found(source, "Campaign");
-                          String n = newName != null ? newName : copyName(source.spec().name());
-                          return CampaignStore.insert(
-                                  tx,
-                                  cloneId,
-                                  actor.accountId(),
-                                  null,
-                                  "draft",
-                                  source.spec().named(n),
-                                  null)
-                              .compose(
-                                  clone -> RecipientStore.copy(tx, source.id(), cloneId).map(clone))
-                              .compose(
-                                  clone ->
-                                      CampaignStore.getForUpdate(tx, actor.accountId(), cloneId))
-                              .compose(
-                                  clone ->
-                                      AuditStore.record(
-                                              tx,
-                                              actor,
-                                              "clone",
-                                              "campaign",
-                                              cloneId,
-                                              null,
-                                              clone.toJson().put("cloned_from", id.toString()))
-                                          .map(clone));
-                        }))
-        .map(Campaign::toJson);
+        tx ->
+            CampaignStore.getForUpdate(tx, actor.accountId(), id)
+                .compose(
+                    source -> {
+                      Responses.found(source, "Campaign");
+                      String n = name != null ? name : copyName(source.spec().name());
+                      return CampaignStore.insert(
+                              tx,
+                              cloneId,
+                              actor.accountId(),
+                              null,
+                              "draft",
+                              source.spec().named(n),
+                              null)
+                          .compose(
+                              clone -> RecipientStore.copy(tx, source.id(), cloneId).map(clone))
+                          .compose(
+                              clone -> CampaignStore.getForUpdate(tx, actor.accountId(), cloneId))
+                          .compose(
+                              clone ->
+                                  AuditStore.record(
+                                          tx,
+                                          actor,
+                                          "clone",
+                                          "campaign",
+                                          cloneId,
+                                          null,
+                                          clone.toJson().put("cloned_from", id.toString()))
+                                      .map(clone));
+                    }));
   }
 
   private static String copyName(String name) {
@@ -275,45 +218,30 @@ final class CampaignControl {
   }
 
   /** Seed 003: makes a draft or scheduled campaign recurring (or changes its recurrence). */
-  private Future<JsonObject> schedule(RoutingContext ctx) {
-    JsonInput in = JsonInput.of(ctx, Recurrence.FIELDS);
-    JsonObject body = ctx.body().asJsonObject();
-    return accounts
-        .getCached(Actor.of(ctx).accountId())
-        .compose(
-            account -> {
-              Recurrence recurrence = Recurrence.read(in, "", body, CampaignRoutes.zone(account));
-              in.check();
-              Instant next = recurrence.next(platform.clock().instant());
-              return act(
-                  ctx,
-                  "schedule",
-                  (tx, c) -> {
-                    require(c, Set.of("draft", "scheduled"), "scheduled");
-                    if (c.parentId() != null) {
-                      throw ApiException.conflict("A run of a recurring campaign has no schedule");
-                    }
-                    return CampaignChecks.startable(tx, c)
-                        .compose(
-                            v ->
-                                CampaignStore.update(
-                                    tx,
-                                    c.id(),
-                                    "scheduled",
-                                    c.spec().withRecurrence(recurrence),
-                                    next));
-                  });
-            });
+  Future<Campaign> schedule(Actor actor, UUID id, Recurrence recurrence) {
+    Instant next = recurrence.next(clock.instant());
+    return act(
+        actor,
+        id,
+        "schedule",
+        (tx, c) -> {
+          require(c, Set.of("draft", "scheduled"), "scheduled");
+          if (c.parentId() != null) {
+            throw ApiException.conflict("A run of a recurring campaign has no schedule");
+          }
+          return CampaignChecks.startable(tx, c)
+              .compose(
+                  v ->
+                      CampaignStore.update(
+                          tx, c.id(), "scheduled", c.spec().withRecurrence(recurrence), next));
+        });
   }
 
   /** Seed 003: sets A/B variants on a campaign that can still be edited. */
-  private Future<JsonObject> variants(RoutingContext ctx) {
-    JsonInput in = JsonInput.of(ctx, Set.of("variants"));
-    List<Variant> variants = CampaignInput.variants(in);
-    in.require("variants", "'variants' is required");
-    in.check();
+  Future<Campaign> variants(Actor actor, UUID id, List<Variant> variants) {
     return act(
-        ctx,
+        actor,
+        id,
         "variants",
         (tx, c) -> {
           if (!Campaign.EDITABLE.contains(c.status())) {

@@ -3,10 +3,7 @@ package herald.campaign;
 import herald.account.Account;
 import herald.account.AccountStore;
 import herald.audit.Actor;
-import herald.audit.AuditStore;
 import herald.platform.Platform;
-import herald.platform.bus.Addresses;
-import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
@@ -22,10 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -34,7 +28,8 @@ import java.util.UUID;
 /**
  * {@code /api/v1/campaigns}: create, list, read, replace and delete campaigns, and their progress.
  * A campaign is created as a draft, or scheduled when it has a start time or a recurrence; it may
- * be edited while draft, scheduled or paused. Control actions are in {@link CampaignControl}.
+ * be edited while draft, scheduled or paused. Control actions are in {@link ControlRoutes} and
+ * {@link CampaignControl}.
  */
 public final class CampaignRoutes {
   private final Vertx vertx;
@@ -42,12 +37,14 @@ public final class CampaignRoutes {
   private final Platform platform;
   private final CampaignStore campaigns;
   private final AccountStore accounts;
+  private final CampaignService service;
 
   public CampaignRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
     this.platform = platform;
     this.pool = platform.pool();
     this.campaigns = new CampaignStore(pool);
+    this.service = new CampaignService(vertx, pool, platform.clock());
     this.accounts = new AccountStore(pool);
   }
 
@@ -76,7 +73,7 @@ public final class CampaignRoutes {
         .post("/:id/recipients")
         .handler(Scoped.require("campaigns:write"))
         .respond(this::addRecipients);
-    new CampaignControl(vertx, platform, campaigns).mount(router);
+    new ControlRoutes(vertx, platform).mount(router);
     return router;
   }
 
@@ -99,51 +96,8 @@ public final class CampaignRoutes {
     return accounts
         .getCached(actor.accountId())
         .compose(account -> read(in, account))
-        .compose(
-            parsed -> {
-              CampaignSpec spec = parsed.spec();
-              boolean scheduled = spec.recurrence() != null || spec.startAt() != null;
-              Instant now = platform.clock().instant();
-              Instant nextRun = spec.recurrence() == null ? null : spec.recurrence().next(now);
-              UUID id = Ids.newId();
-              return CampaignChecks.references(pool, actor.accountId(), spec)
-                  .compose(
-                      v ->
-                          pool.withTransaction(
-                              tx ->
-                                  CampaignStore.insert(
-                                          tx,
-                                          id,
-                                          actor.accountId(),
-                                          null,
-                                          scheduled ? "scheduled" : "draft",
-                                          spec,
-                                          nextRun)
-                                      .compose(
-                                          c -> addRecipients(tx, c, parsed.recipients()).map(c))
-                                      .compose(
-                                          c ->
-                                              scheduled
-                                                  ? CampaignChecks.startable(tx, c).map(c)
-                                                  : Future.succeededFuture(c))
-                                      .compose(c -> reread(tx, c))
-                                      .compose(
-                                          c ->
-                                              AuditStore.record(
-                                                      tx,
-                                                      actor,
-                                                      "create",
-                                                      "campaign",
-                                                      id,
-                                                      null,
-                                                      c.toJson())
-                                                  .map(c))))
-                  .map(
-                      c -> {
-                        changed(c.id());
-                        return c.toJson();
-                      });
-            });
+        .compose(parsed -> service.create(actor, parsed))
+        .map(Campaign::toJson);
   }
 
   /**
@@ -169,45 +123,7 @@ public final class CampaignRoutes {
                       return parsed;
                     },
                     false))
-        .compose(
-            recipients -> {
-              return pool.withTransaction(
-                  tx ->
-                      CampaignStore.getForUpdate(tx, actor.accountId(), id)
-                          .compose(
-                              c -> {
-                                Responses.found(c, "Campaign");
-                                if (!c.status().equals("draft")
-                                    && !c.status().equals("scheduled")) {
-                                  throw ApiException.conflict(
-                                      "Recipients can be added only before a campaign starts");
-                                }
-                                return RecipientStore.add(tx, c.id(), recipients)
-                                    .compose(
-                                        added -> {
-                                          int duplicates = recipients.size() - added;
-                                          long invalid =
-                                              recipients.stream()
-                                                  .filter(r -> r.skipReason() != null)
-                                                  .count();
-                                          Future<Void> counted =
-                                              duplicates == 0
-                                                  ? Future.succeededFuture()
-                                                  : CampaignStore.countSkipped(
-                                                      tx,
-                                                      c.id(),
-                                                      new JsonObject()
-                                                          .put("duplicate", duplicates));
-                                          return counted.map(
-                                              v ->
-                                                  new JsonObject()
-                                                      .put("received", recipients.size())
-                                                      .put("added", added)
-                                                      .put("duplicates", duplicates)
-                                                      .put("invalid", invalid));
-                                        });
-                              }));
-            });
+        .compose(recipients -> service.addRecipients(actor, id, recipients));
   }
 
   /**
@@ -217,31 +133,6 @@ public final class CampaignRoutes {
   private Future<CampaignInput.Parsed> read(JsonInput in, Account account) {
     return vertx.executeBlocking(
         () -> CampaignInput.read(in, region(account), zone(account)), false);
-  }
-
-  /** Adds inline recipients, counting the duplicates it dropped. */
-  static Future<Void> addRecipients(
-      SqlClient tx, Campaign campaign, List<RecipientStore.NewRecipient> recipients) {
-    if (recipients == null || recipients.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return RecipientStore.add(tx, campaign.id(), recipients)
-        .compose(
-            added ->
-                added == recipients.size()
-                    ? Future.succeededFuture()
-                    : CampaignStore.countSkipped(
-                        tx,
-                        campaign.id(),
-                        new JsonObject().put("duplicate", recipients.size() - added)));
-  }
-
-  private static Future<Campaign> reread(SqlClient tx, Campaign c) {
-    return CampaignStore.getForUpdate(tx, c.accountId(), c.id());
-  }
-
-  void changed(UUID id) {
-    vertx.eventBus().publish(Addresses.CAMPAIGNS_CHANGED, id.toString());
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -286,92 +177,11 @@ public final class CampaignRoutes {
     return accounts
         .getCached(actor.accountId())
         .compose(account -> read(in, account))
-        .compose(
-            parsed -> {
-              CampaignSpec spec = parsed.spec();
-              return CampaignChecks.references(pool, actor.accountId(), spec)
-                  .compose(
-                      v ->
-                          pool.withTransaction(
-                              tx ->
-                                  CampaignStore.getForUpdate(tx, actor.accountId(), id)
-                                      .compose(before -> replace(tx, actor, before, parsed))))
-                  .map(
-                      c -> {
-                        changed(c.id());
-                        return c.toJson();
-                      });
-            });
-  }
-
-  private Future<Campaign> replace(
-      SqlClient tx, Actor actor, Campaign before, CampaignInput.Parsed parsed) {
-    Responses.found(before, "Campaign");
-    if (!Campaign.EDITABLE.contains(before.status())) {
-      throw ApiException.conflict(
-          "A " + before.status() + " campaign cannot be edited; pause it or clone it");
-    }
-    boolean paused = before.status().equals("paused");
-    if (paused && parsed.recipients() != null) {
-      throw ApiException.validation(
-          "recipients", "not_editable", "recipients cannot be changed once a campaign has started");
-    }
-    CampaignSpec spec = parsed.spec();
-    String status =
-        paused
-            ? "paused"
-            : spec.recurrence() != null || spec.startAt() != null ? "scheduled" : "draft";
-    Instant nextRun =
-        spec.recurrence() == null ? null : spec.recurrence().next(platform.clock().instant());
-    Future<Void> recipients =
-        parsed.recipients() == null
-            ? Future.succeededFuture()
-            : tx.preparedQuery(
-                    "DELETE FROM campaign_recipients WHERE campaign_id = $1 AND contact_id IS NULL")
-                .execute(Tuple.of(before.id()))
-                .compose(
-                    x ->
-                        tx.preparedQuery("UPDATE campaigns SET skipped = '{}' WHERE id = $1")
-                            .execute(Tuple.of(before.id())))
-                .compose(x -> addRecipients(tx, before, parsed.recipients()));
-    return recipients
-        .compose(v -> CampaignStore.update(tx, before.id(), status, spec, nextRun))
-        .compose(
-            after ->
-                status.equals("scheduled")
-                    ? CampaignChecks.startable(tx, after).map(after)
-                    : Future.succeededFuture(after))
-        .compose(
-            after ->
-                AuditStore.record(
-                        tx,
-                        actor,
-                        "update",
-                        "campaign",
-                        after.id(),
-                        before.toJson(),
-                        after.toJson())
-                    .map(after));
+        .compose(parsed -> service.replace(actor, id, parsed))
+        .map(Campaign::toJson);
   }
 
   private Future<Void> delete(RoutingContext ctx) {
-    UUID id = Requests.pathId(ctx, "id", "Campaign");
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            CampaignStore.getForUpdate(tx, actor.accountId(), id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Campaign");
-                      if (before.status().equals("running") || before.status().equals("paused")) {
-                        throw ApiException.conflict(
-                            "A " + before.status() + " campaign cannot be deleted; stop it first");
-                      }
-                      return CampaignStore.delete(tx, id)
-                          .compose(
-                              v ->
-                                  AuditStore.record(
-                                      tx, actor, "delete", "campaign", id, before.toJson(), null));
-                    }));
+    return service.delete(Actor.of(ctx), Requests.pathId(ctx, "id", "Campaign"));
   }
 }

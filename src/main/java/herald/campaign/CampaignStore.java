@@ -173,6 +173,13 @@ public final class CampaignStore {
         .mapEmpty();
   }
 
+  /** Forgets the skip counts (before inline recipients are replaced). */
+  static Future<Void> resetSkipped(SqlClient tx, UUID id) {
+    return tx.preparedQuery("UPDATE campaigns SET skipped = '{}' WHERE id = $1")
+        .execute(Tuple.of(id))
+        .mapEmpty();
+  }
+
   /** Adds to the count of recipients skipped for {@code reason}. */
   static Future<Void> countSkipped(SqlClient tx, UUID id, JsonObject byReason) {
     if (byReason.isEmpty()) {

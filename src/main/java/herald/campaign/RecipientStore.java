@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.blacklist.BlacklistStore;
 import herald.event.EventType;
 import herald.message.MessageStore;
 import herald.platform.database.Rows;
@@ -31,6 +32,14 @@ final class RecipientStore {
    * with {@code skipReason}.
    */
   record NewRecipient(String phone, JsonObject data, String timezone, String skipReason) {}
+
+  /** Deletes the campaign's inline recipients (those not taken from a contact). */
+  static Future<Void> deleteInline(SqlClient tx, UUID campaignId) {
+    return tx.preparedQuery(
+            "DELETE FROM campaign_recipients WHERE campaign_id = $1 AND contact_id IS NULL")
+        .execute(Tuple.of(campaignId))
+        .mapEmpty();
+  }
 
   /**
    * Adds recipients (in statements of {@value #CHUNK}); a number already in the campaign is not
@@ -117,7 +126,9 @@ final class RecipientStore {
   static Future<List<Due>> takeDue(SqlClient tx, Campaign campaign, Instant now, int limit) {
     return tx.preparedQuery(
             "SELECT r.seq, r.phone_number, r.data, r.timezone, r.attempts,"
-                + " EXISTS (SELECT 1 FROM blacklist b WHERE b.account_id = $2 AND b.phone_number = r.phone_number) AS blacklisted,"
+                + " "
+                + BlacklistStore.listedSql("$2", "r.phone_number")
+                + " AS blacklisted,"
                 + " CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('name', c.name, 'first_name', c.first_name,"
                 + " 'last_name', c.last_name, 'email', c.email, 'timezone', c.timezone,"
                 + " 'custom_fields', c.custom_fields) END AS contact"

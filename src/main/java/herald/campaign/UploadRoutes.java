@@ -2,10 +2,7 @@ package herald.campaign;
 
 import herald.account.AccountStore;
 import herald.audit.Actor;
-import herald.audit.AuditStore;
-import herald.event.EventType;
 import herald.platform.Platform;
-import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import herald.platform.http.FieldError;
@@ -20,13 +17,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Campaigns from CSV files (seeds 000 and 002): {@code GET /campaigns/csv-template}, {@code POST
@@ -68,12 +63,14 @@ public final class UploadRoutes {
   private final Platform platform;
   private final Pool pool;
   private final AccountStore accounts;
+  private final CampaignService service;
 
   UploadRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
     this.platform = platform;
     this.pool = platform.pool();
     this.accounts = new AccountStore(pool);
+    this.service = new CampaignService(vertx, pool, platform.clock());
   }
 
   void mount(Router router) {
@@ -156,57 +153,9 @@ public final class UploadRoutes {
                   .compose(v -> vertx.executeBlocking(() -> RecipientCsv.open(file, region), false))
                   .compose(
                       csv ->
-                          create(actor, spec, start, csv)
+                          service
+                              .createFromCsv(actor, spec, start, csv)
                               .eventually(() -> vertx.executeBlocking(() -> close(csv), false)));
-            })
-        .map(
-            created -> {
-              vertx.eventBus().publish(Addresses.CAMPAIGNS_CHANGED, created.getString("id"));
-              return created;
-            });
-  }
-
-  private Future<JsonObject> create(
-      Actor actor, CampaignSpec spec, boolean start, RecipientCsv csv) {
-    UUID id = Ids.newId();
-    boolean scheduled = spec.startAt() != null;
-    return pool.withTransaction(
-        tx ->
-            CampaignStore.insert(
-                    tx, id, actor.accountId(), null, scheduled ? "scheduled" : "draft", spec, null)
-                .compose(
-                    c ->
-                        CsvUpload.load(vertx, tx, id, csv)
-                            .compose(totals -> finish(tx, actor, c, start, totals))));
-  }
-
-  private Future<JsonObject> finish(
-      SqlClient tx, Actor actor, Campaign c, boolean start, CsvUpload.Totals totals) {
-    if (totals.added() == 0) {
-      throw ApiException.validation(
-          "file", "no_recipients", "The file has no row with a phone number");
-    }
-    boolean checked = start || c.status().equals("scheduled");
-    return CampaignStore.countSkipped(tx, c.id(), totals.skipped())
-        .compose(v -> checked ? CampaignChecks.startable(tx, c) : Future.<Void>succeededFuture())
-        .compose(
-            v ->
-                start && c.status().equals("draft")
-                    ? CampaignStore.transition(tx, c, "running", EventType.CAMPAIGN_STARTED, null)
-                    : CampaignStore.getForUpdate(tx, c.accountId(), c.id()))
-        .compose(
-            after -> {
-              JsonObject summary = totals.toJson();
-              summary.remove("errors");
-              return AuditStore.record(
-                      tx,
-                      actor,
-                      "create",
-                      "campaign",
-                      after.id(),
-                      null,
-                      after.toJson().put("upload", summary))
-                  .map(after.toJson().put("upload", totals.toJson()));
             });
   }
 

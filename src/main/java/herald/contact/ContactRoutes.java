@@ -2,10 +2,6 @@ package herald.contact;
 
 import herald.account.AccountStore;
 import herald.audit.Actor;
-import herald.audit.AuditStore;
-import herald.event.EventType;
-import herald.platform.database.Ids;
-import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
@@ -21,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,21 +24,20 @@ import java.util.UUID;
 
 /**
  * {@code /api/v1/contacts}: the account's contacts, with E.164 phone numbers unique per account,
- * custom fields and group memberships. Every change is audited and emits {@code contact.created},
- * {@code contact.updated} or {@code contact.deleted} in the same transaction.
+ * custom fields and group memberships. Changes go through {@link ContactService}.
  */
 public final class ContactRoutes {
   private static final int MAX_CUSTOM_FILTERS = 10;
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final ContactService service;
   private final ContactStore contacts;
   private final AccountStore accounts;
   private final ContactExport export;
 
   public ContactRoutes(Vertx vertx, Pool pool, ContactStore contacts, AccountStore accounts) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.service = new ContactService(pool);
     this.contacts = contacts;
     this.accounts = accounts;
     this.export = new ContactExport(pool);
@@ -139,26 +133,7 @@ public final class ContactRoutes {
             region -> {
               ContactInput input = ContactInput.read(in, region, true);
               in.check();
-              Contact contact =
-                  new Contact(
-                      Ids.newId(),
-                      actor.accountId(),
-                      input.phoneNumber(),
-                      input.name(),
-                      input.firstName(),
-                      input.lastName(),
-                      input.email(),
-                      input.status() == null ? "active" : input.status(),
-                      input.timezone(),
-                      input.language(),
-                      input.customFields() == null ? new JsonObject() : input.customFields(),
-                      input.groupIds() == null ? List.of() : input.groupIds(),
-                      null,
-                      null);
-              return pool.withTransaction(
-                  tx ->
-                      ContactStore.insert(tx, contact)
-                          .compose(saved -> changed(tx, actor, "create", null, saved)));
+              return service.create(actor, input);
             });
   }
 
@@ -171,99 +146,11 @@ public final class ContactRoutes {
             region -> {
               ContactInput input = ContactInput.read(in, region, false);
               in.check();
-              return pool.withTransaction(
-                  tx ->
-                      ContactStore.getForUpdate(tx, actor.accountId(), id)
-                          .compose(
-                              before -> {
-                                Responses.found(before, "Contact");
-                                Contact after =
-                                    new Contact(
-                                        before.id(),
-                                        before.accountId(),
-                                        pick(
-                                            input,
-                                            "phone_number",
-                                            input.phoneNumber(),
-                                            before.phoneNumber()),
-                                        pick(input, "name", input.name(), before.name()),
-                                        pick(
-                                            input,
-                                            "first_name",
-                                            input.firstName(),
-                                            before.firstName()),
-                                        pick(
-                                            input,
-                                            "last_name",
-                                            input.lastName(),
-                                            before.lastName()),
-                                        pick(input, "email", input.email(), before.email()),
-                                        pick(input, "status", input.status(), before.status()),
-                                        pick(
-                                            input, "timezone", input.timezone(), before.timezone()),
-                                        pick(
-                                            input, "language", input.language(), before.language()),
-                                        input.has("custom_fields")
-                                            ? (input.customFields() == null
-                                                ? new JsonObject()
-                                                : input.customFields())
-                                            : before.customFields(),
-                                        input.has("group_ids")
-                                            ? (input.groupIds() == null
-                                                ? List.of()
-                                                : input.groupIds())
-                                            : before.groupIds(),
-                                        before.createdAt(),
-                                        before.updatedAt());
-                                return ContactStore.update(tx, after, input.has("group_ids"))
-                                    .compose(saved -> changed(tx, actor, "update", before, saved));
-                              }));
+              return service.update(actor, id, input);
             });
   }
 
-  /** PATCH semantics: an absent field keeps its value, an explicit null clears it. */
-  private static String pick(ContactInput input, String field, String given, String before) {
-    return input.has(field) ? given : before;
-  }
-
   private Future<Void> delete(RoutingContext ctx) {
-    UUID id = Requests.pathId(ctx, "id", "Contact");
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            ContactStore.getForUpdate(tx, actor.accountId(), id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Contact");
-                      return ContactStore.delete(tx, actor.accountId(), id)
-                          .compose(
-                              v ->
-                                  AuditStore.record(
-                                      tx, actor, "delete", "contact", id, before.toJson(), null))
-                          .compose(
-                              v ->
-                                  Outbox.append(
-                                      tx,
-                                      actor.accountId(),
-                                      EventType.CONTACT_DELETED,
-                                      id,
-                                      before.toJson()));
-                    }));
-  }
-
-  private static Future<JsonObject> changed(
-      SqlClient tx, Actor actor, String action, Contact before, Contact after) {
-    JsonObject json = after.toJson();
-    return AuditStore.record(
-            tx, actor, action, "contact", after.id(), before == null ? null : before.toJson(), json)
-        .compose(
-            v ->
-                Outbox.append(
-                    tx,
-                    actor.accountId(),
-                    before == null ? EventType.CONTACT_CREATED : EventType.CONTACT_UPDATED,
-                    after.id(),
-                    json))
-        .map(json);
+    return service.delete(Actor.of(ctx), Requests.pathId(ctx, "id", "Contact"));
   }
 }

@@ -1,13 +1,8 @@
 package herald.contact;
 
 import herald.audit.Actor;
-import herald.audit.AuditStore;
-import herald.event.EventType;
 import herald.platform.database.Ids;
-import herald.platform.database.Outbox;
-import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
-import herald.platform.http.FieldError;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
 import herald.platform.http.Requests;
@@ -27,30 +22,23 @@ import java.util.UUID;
 /**
  * {@code /api/v1/contact-groups}: named sets of contacts. Members are added and removed in bulk (up
  * to {@link #MAX_IDS} ids per call, set-based SQL); a call naming any id that is not one of the
- * account's contacts changes nothing and answers 422 with those ids. Member counts are exact. A
- * change that adds or removes members emits {@code contact_group.members_added} or {@code
- * contact_group.members_removed} in its transaction, with the count rather than the ids.
+ * account's contacts changes nothing and answers 422 with those ids. Member counts are exact.
+ * Changes go through {@link GroupService}.
  */
 public final class GroupRoutes {
   /** Most contact ids one add or remove call takes. */
   public static final int MAX_IDS = 100_000;
 
-  /** Event: members joined a group (one event per change, with the count, not the ids). */
-  public static final EventType MEMBERS_ADDED = EventType.CONTACT_GROUP_MEMBERS_ADDED;
-
-  /** Event: members left a group (deleting a contact or a group does not emit it). */
-  public static final EventType MEMBERS_REMOVED = EventType.CONTACT_GROUP_MEMBERS_REMOVED;
-
   private static final Set<String> FIELDS = Set.of("name", "description");
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final GroupService service;
   private final GroupStore groups;
   private final ContactStore contacts;
 
   public GroupRoutes(Vertx vertx, Pool pool, GroupStore groups, ContactStore contacts) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.service = new GroupService(pool);
     this.groups = groups;
     this.contacts = contacts;
   }
@@ -125,23 +113,7 @@ public final class GroupRoutes {
     String name = in.requiredString("name", 1, 200);
     String description = in.optionalString("description", 0, 2000);
     in.check();
-    Actor actor = Actor.of(ctx);
-    ContactGroup group =
-        new ContactGroup(Ids.newId(), actor.accountId(), name, description, 0, null, null);
-    return pool.withTransaction(
-        tx ->
-            GroupStore.insert(tx, group)
-                .compose(
-                    saved ->
-                        AuditStore.record(
-                                tx,
-                                actor,
-                                "create",
-                                "contact_group",
-                                saved.id(),
-                                null,
-                                saved.toJson())
-                            .map(saved.toJson())));
+    return service.create(Actor.of(ctx), name, description);
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -154,58 +126,11 @@ public final class GroupRoutes {
     }
     String description = in.optionalString("description", 0, 2000);
     in.check();
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            GroupStore.getForUpdate(tx, actor.accountId(), id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Contact group");
-                      ContactGroup after =
-                          new ContactGroup(
-                              id,
-                              before.accountId(),
-                              name != null ? name : before.name(),
-                              in.has("description") ? description : before.description(),
-                              before.memberCount(),
-                              before.createdAt(),
-                              before.updatedAt());
-                      return GroupStore.update(tx, after)
-                          .compose(
-                              saved ->
-                                  AuditStore.record(
-                                          tx,
-                                          actor,
-                                          "update",
-                                          "contact_group",
-                                          id,
-                                          before.toJson(),
-                                          saved.toJson())
-                                      .map(saved.toJson()));
-                    }));
+    return service.update(Actor.of(ctx), id, name, in.has("description"), description);
   }
 
   private Future<Void> delete(RoutingContext ctx) {
-    UUID id = Requests.pathId(ctx, "id", "Contact group");
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            GroupStore.getForUpdate(tx, actor.accountId(), id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Contact group");
-                      return GroupStore.delete(tx, actor.accountId(), id)
-                          .compose(
-                              v ->
-                                  AuditStore.record(
-                                      tx,
-                                      actor,
-                                      "delete",
-                                      "contact_group",
-                                      id,
-                                      before.toJson(),
-                                      null));
-                    }));
+    return service.delete(Actor.of(ctx), Requests.pathId(ctx, "id", "Contact group"));
   }
 
   /** Adds or removes members; all or nothing. */
@@ -228,98 +153,9 @@ public final class GroupRoutes {
       }
     }
     if (!malformed.isEmpty()) {
-      throw unknown(malformed.size(), malformed.stream().limit(GroupStore.UNKNOWN_SHOWN).toList());
+      throw GroupService.unknown(
+          malformed.size(), malformed.stream().limit(GroupStore.UNKNOWN_SHOWN).toList());
     }
-    UUID[] ids = parsed.toArray(new UUID[0]);
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            GroupStore.getForUpdate(tx, actor.accountId(), id)
-                .compose(
-                    group -> {
-                      Responses.found(group, "Contact group");
-                      return GroupStore.check(tx, actor.accountId(), ids);
-                    })
-                .compose(
-                    check -> {
-                      if (check.unknownCount() > 0) {
-                        return Future.failedFuture(
-                            unknown(
-                                check.unknownCount(),
-                                check.unknownSample().stream().map(UUID::toString).toList()));
-                      }
-                      Future<Integer> changed =
-                          add ? GroupStore.add(tx, id, ids) : GroupStore.remove(tx, id, ids);
-                      return changed.compose(
-                          count ->
-                              GroupStore.getForUpdate(tx, actor.accountId(), id)
-                                  .compose(
-                                      after -> {
-                                        JsonObject result =
-                                            new JsonObject()
-                                                .put("group_id", id.toString())
-                                                .put("requested", check.distinct())
-                                                .put(add ? "added" : "removed", count)
-                                                .put(
-                                                    add ? "already_members" : "not_members",
-                                                    check.distinct() - count)
-                                                .put("member_count", after.memberCount());
-                                        return AuditStore.record(
-                                                tx,
-                                                actor,
-                                                add ? "add_members" : "remove_members",
-                                                "contact_group",
-                                                id,
-                                                new JsonObject()
-                                                    .put(
-                                                        "member_count",
-                                                        after.memberCount()
-                                                            + (add ? -count : count)),
-                                                result)
-                                            .compose(
-                                                v ->
-                                                    count == 0
-                                                        ? Future.succeededFuture()
-                                                        : Outbox.append(
-                                                            tx,
-                                                            actor.accountId(),
-                                                            add ? MEMBERS_ADDED : MEMBERS_REMOVED,
-                                                            id,
-                                                            membershipEvent(
-                                                                id,
-                                                                count,
-                                                                after.memberCount(),
-                                                                "api")))
-                                            .map(result);
-                                      }));
-                    }));
-  }
-
-  /**
-   * The data of a membership event.
-   *
-   * @param count members added or removed by this change
-   * @param memberCount the group's member count after it
-   * @param source {@code api} or {@code import}
-   */
-  static JsonObject membershipEvent(UUID groupId, long count, Long memberCount, String source) {
-    return new JsonObject()
-        .put("group_id", groupId.toString())
-        .put("count", count)
-        .put("member_count", memberCount)
-        .put("source", source);
-  }
-
-  private static ApiException unknown(int count, List<String> sample) {
-    return ApiException.validation(
-        List.of(
-            new FieldError(
-                "contact_ids",
-                "not_found",
-                count
-                    + (count == 1 ? " id is" : " ids are")
-                    + " not contacts of this account; nothing was changed: "
-                    + String.join(", ", sample)
-                    + (count > sample.size() ? ", ..." : ""))));
+    return service.change(Actor.of(ctx), id, parsed.toArray(new UUID[0]), add);
   }
 }

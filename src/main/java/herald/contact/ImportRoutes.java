@@ -2,10 +2,8 @@ package herald.contact;
 
 import herald.audit.Actor;
 import herald.job.Job;
-import herald.job.JobCounts;
 import herald.job.JobStore;
 import herald.platform.Platform;
-import herald.platform.bus.Addresses;
 import herald.platform.config.ContactsConfig;
 import herald.platform.config.HeraldConfig;
 import herald.platform.database.Ids;
@@ -14,14 +12,9 @@ import herald.platform.http.Uploads;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.UUID;
 
@@ -50,7 +43,7 @@ public final class ImportRoutes {
   private static final long SEED_WAIT_MS = 30_000;
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final ImportService service;
   private final ContactsConfig config;
   private final int idleTimeoutSeconds;
   private final JobStore jobs;
@@ -58,10 +51,10 @@ public final class ImportRoutes {
 
   public ImportRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
-    this.pool = platform.pool();
+    this.service = new ImportService(vertx, platform.pool());
     this.config = platform.config().contacts();
     this.idleTimeoutSeconds = platform.config().http().uploadIdleTimeoutSeconds();
-    this.jobs = new JobStore(pool);
+    this.jobs = new JobStore(platform.pool());
     this.dir = directory(platform.config());
   }
 
@@ -172,77 +165,7 @@ public final class ImportRoutes {
             () -> ImportReader.inspect(upload.file(), options.mapping(), INSPECTED_BYTES), false)
         .compose(
             inspection ->
-                pool.withTransaction(
-                    tx ->
-                        target(tx, actor.accountId(), options, seedList)
-                            .compose(
-                                group ->
-                                    JobStore.insert(
-                                        tx,
-                                        jobId,
-                                        actor.accountId(),
-                                        Job.CONTACTS_IMPORT,
-                                        options
-                                            .withGroup(group)
-                                            .toJson()
-                                            .put("columns", inspection.columns().describe()),
-                                        actor.toJson(),
-                                        upload.size()))))
-        .compose(this::handOff);
-  }
-
-  /** The group the rows join: the client's (422 if not the account's), or seed 000's list. */
-  private static Future<UUID> target(
-      SqlClient tx, UUID accountId, ImportOptions options, boolean seedList) {
-    if (options.groupId() != null) {
-      return ImportStore.groupOf(tx, accountId, options.groupId())
-          .map(
-              found -> {
-                if (found == null) {
-                  throw ApiException.validation(
-                      "group_id", "not_found", "no such group: " + options.groupId());
-                }
-                return found;
-              });
-    }
-    if (!seedList) {
-      return Future.succeededFuture(null);
-    }
-    String name =
-        options.fileName() != null
-            ? options.fileName()
-            : "CSV upload " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    return ImportStore.groupNamed(
-        tx,
-        accountId,
-        name.length() > 200 ? name.substring(0, 200) : name,
-        "Uploaded contact list");
-  }
-
-  /** Gives the job to this process's importer; if none takes it, the job fails and 503. */
-  private Future<Job> handOff(Job job) {
-    return vertx
-        .eventBus()
-        .request(
-            Addresses.CONTACTS_IMPORT,
-            job.id().toString(),
-            new DeliveryOptions().setSendTimeout(5000).setLocalOnly(true))
-        .map(reply -> job)
-        .recover(
-            err ->
-                ImportRun.markFailed(
-                        pool,
-                        job.id(),
-                        0,
-                        JobCounts.ZERO,
-                        "interrupted",
-                        "the importer did not take the job (Herald is stopping); nothing was"
-                            + " imported")
-                    .transform(
-                        x ->
-                            Future.failedFuture(
-                                ApiException.unavailable(
-                                    "The importer is not available; try again shortly"))));
+                service.queue(actor, jobId, options, inspection, upload.size(), seedList));
   }
 
   /** The job once it has ended, or as it is after {@link #SEED_WAIT_MS}. */

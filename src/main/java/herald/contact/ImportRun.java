@@ -361,14 +361,14 @@ final class ImportRun {
         continue;
       }
       JsonObject data =
-          GroupRoutes.membershipEvent(
+          GroupService.membershipEvent(
                   entry.getKey(), entry.getValue(), memberCounts.get(entry.getKey()), "import")
               .put("job_id", jobId.toString());
       chain =
           chain.compose(
               v ->
                   Outbox.append(
-                      conn, job.accountId(), GroupRoutes.MEMBERS_ADDED, entry.getKey(), data));
+                      conn, job.accountId(), GroupService.MEMBERS_ADDED, entry.getKey(), data));
     }
     return chain;
   }

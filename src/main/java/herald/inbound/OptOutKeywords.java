@@ -1,16 +1,16 @@
 package herald.inbound;
 
+import herald.blacklist.BlacklistEntry;
+import herald.blacklist.BlacklistStore;
 import herald.channel.sms.Encoding;
 import herald.event.EventType;
 import herald.message.MessageStore;
 import herald.platform.config.SmsConfig;
 import herald.platform.database.Ids;
 import herald.platform.database.Outbox;
-import herald.platform.database.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -54,13 +54,12 @@ public final class OptOutKeywords implements InboundHandler {
 
   private Future<Boolean> optOut(
       SqlClient tx, UUID accountId, UUID senderId, String from, String ourNumber, UUID messageId) {
-    return tx.preparedQuery(
-            "INSERT INTO blacklist (id, account_id, phone_number, reason, source) VALUES ($1, $2, $3, $4, 'inbound_stop')"
-                + " ON CONFLICT (account_id, phone_number) DO NOTHING RETURNING id")
-        .execute(Tuple.of(Ids.newId(), accountId, from, "replied STOP"))
+    return BlacklistStore.insert(
+            tx,
+            new BlacklistEntry(Ids.newId(), accountId, from, "replied STOP", "inbound_stop", null))
+        .map(added -> added == null ? null : added.id())
         .compose(
-            rows -> {
-              UUID entry = Rows.first(rows, row -> row.getUUID("id"));
+            entry -> {
               if (entry == null) {
                 return Future.succeededFuture(false);
               }
@@ -82,12 +81,10 @@ public final class OptOutKeywords implements InboundHandler {
 
   private Future<Boolean> optIn(
       SqlClient tx, UUID accountId, UUID senderId, String from, String ourNumber, UUID messageId) {
-    return tx.preparedQuery(
-            "DELETE FROM blacklist WHERE account_id = $1 AND phone_number = $2 RETURNING id")
-        .execute(Tuple.of(accountId, from))
+    return BlacklistStore.deleteNumber(tx, accountId, from)
+        .map(removed -> removed == null ? null : removed.id())
         .compose(
-            rows -> {
-              UUID entry = Rows.first(rows, row -> row.getUUID("id"));
+            entry -> {
               if (entry == null) {
                 return Future.succeededFuture(false);
               }

@@ -18,7 +18,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,12 +32,10 @@ public final class JobRoutes {
   private static final Set<String> STATES = Set.of("queued", "running", "completed", "failed");
 
   private final Vertx vertx;
-  private final Pool pool;
   private final JobStore jobs;
 
   public JobRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
-    this.pool = pool;
     this.jobs = new JobStore(pool);
   }
 
@@ -92,23 +89,18 @@ public final class JobRoutes {
         .compose(
             job -> {
               Responses.found(job, "Job");
-              return pool.withTransaction(
-                  conn ->
-                      conn.prepare(JobStore.ERRORS)
-                          .compose(
-                              statement -> {
-                                response
-                                    .setChunked(true)
-                                    .putHeader("Content-Type", "text/csv; charset=utf-8")
-                                    .putHeader(
-                                        "Content-Disposition",
-                                        "attachment; filename=\"job-" + id + "-errors.csv\"");
-                                response.write("row,line,column,reason\r\n");
-                                return CsvDownload.pipe(
-                                    statement.createStream(500, Tuple.of(id)),
-                                    response,
-                                    JobRoutes::errorLine);
-                              }));
+              return jobs.streamErrors(
+                  id,
+                  rows -> {
+                    response
+                        .setChunked(true)
+                        .putHeader("Content-Type", "text/csv; charset=utf-8")
+                        .putHeader(
+                            "Content-Disposition",
+                            "attachment; filename=\"job-" + id + "-errors.csv\"");
+                    response.write("row,line,column,reason\r\n");
+                    return CsvDownload.pipe(rows, response, JobRoutes::errorLine);
+                  });
             })
         .onSuccess(v -> response.end())
         .onFailure(

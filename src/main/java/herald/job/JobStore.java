@@ -6,6 +6,8 @@ import herald.platform.http.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -13,11 +15,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** All SQL about jobs and the rows they refused. */
 public final class JobStore {
   /** The errors of one job in file order, for {@code errors.csv} (a cursor over {@code $1}). */
-  static final String ERRORS =
+  private static final String ERRORS =
       "SELECT row_number, line, column_name, reason FROM job_errors WHERE job_id = $1"
           + " ORDER BY row_number, position";
 
@@ -27,6 +30,19 @@ public final class JobStore {
 
   public JobStore(Pool pool) {
     this.pool = pool;
+  }
+
+  /**
+   * Streams the job's row errors in file order ({@code row_number, line, column_name, reason}) to
+   * {@code consumer}, in a read-only transaction that a cursor needs and that ends when the
+   * consumer's future does.
+   */
+  Future<Void> streamErrors(UUID jobId, Function<RowStream<Row>, Future<Void>> consumer) {
+    return pool.withTransaction(
+        conn ->
+            conn.prepare(ERRORS)
+                .compose(
+                    statement -> consumer.apply(statement.createStream(500, Tuple.of(jobId)))));
   }
 
   /** List filters; null fields do not filter. */

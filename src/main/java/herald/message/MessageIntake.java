@@ -1,6 +1,7 @@
 package herald.message;
 
 import herald.account.AccountStore;
+import herald.blacklist.BlacklistStore;
 import herald.channel.registry.Channels;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
@@ -29,12 +30,12 @@ import java.util.UUID;
 final class MessageIntake {
   static final int MAX_BATCH = MessageRoutes.MAX_BATCH;
 
-  private final MessageStore messages;
+  private final BlacklistStore blacklist;
   private final SenderStore senders;
   private final AccountStore accounts;
 
   MessageIntake(Pool pool) {
-    this.messages = new MessageStore(pool);
+    this.blacklist = new BlacklistStore(pool);
     this.senders = new SenderStore(pool);
     this.accounts = new AccountStore(pool);
   }
@@ -68,8 +69,8 @@ final class MessageIntake {
                       found -> {
                         Set<String> numbers = new HashSet<>();
                         drafts.forEach(d -> numbers.add(d.to()));
-                        return messages
-                            .blacklisted(accountId, List.copyOf(numbers))
+                        return blacklist
+                            .listed(accountId, List.copyOf(numbers))
                             .map(
                                 blocked -> {
                                   Set<String> blacklisted = new HashSet<>(blocked);

@@ -35,6 +35,7 @@ public final class MessageRoutes {
   private final Pool pool;
   private final MessageStore messages;
   private final MessageIntake intake;
+  private final MessageService service;
   private final IdempotencyStore idempotency;
   private final IntakeCommitter committer;
 
@@ -43,6 +44,7 @@ public final class MessageRoutes {
     this.pool = pool;
     this.messages = new MessageStore(pool);
     this.intake = new MessageIntake(pool);
+    this.service = new MessageService(pool, messages);
     this.idempotency = new IdempotencyStore(pool);
     this.committer = new IntakeCommitter(pool, metrics);
   }
@@ -237,16 +239,7 @@ public final class MessageRoutes {
   private Future<JsonObject> cancel(RoutingContext ctx) {
     UUID accountId = Requests.principal(ctx).accountId();
     UUID id = Requests.pathId(ctx, "id", "Message");
-    return pool.withTransaction(tx -> messages.cancel(tx, accountId, id))
-        .map(
-            message -> {
-              Responses.found(message, "Message");
-              if (!message.status().equals("canceled")) {
-                throw ApiException.conflict(
-                    "Message is " + message.status() + "; only queued messages can be canceled");
-              }
-              return message.toJson();
-            });
+    return service.cancel(accountId, id).map(Message::toJson);
   }
 
   /** Each sender's channel, for counting what was queued. */

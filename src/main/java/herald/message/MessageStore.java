@@ -291,15 +291,4 @@ public final class MessageStore {
                               .map(v -> Rows.first(updated, Message::from)));
             });
   }
-
-  /** Which of {@code numbers} are on the account's blacklist. */
-  public Future<List<String>> blacklisted(UUID accountId, List<String> numbers) {
-    if (numbers.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    return pool.preparedQuery(
-            "SELECT phone_number FROM blacklist WHERE account_id = $1 AND phone_number = ANY($2)")
-        .execute(Tuple.from(new Object[] {accountId, numbers.toArray(String[]::new)}))
-        .map(rows -> Rows.map(rows, (Row row) -> row.getString("phone_number")));
-  }
 }

@@ -1,7 +1,6 @@
 package herald.sender;
 
 import herald.audit.Actor;
-import herald.audit.AuditStore;
 import herald.channel.registry.Channels;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
@@ -20,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import java.util.Set;
 import java.util.UUID;
 
@@ -36,12 +34,12 @@ public final class SenderRoutes {
       Set.of("name", "settings", "rate_per_second", "is_default", "is_active");
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final SenderService service;
   private final SenderStore senders;
 
   public SenderRoutes(Vertx vertx, Pool pool, SenderStore senders) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.service = new SenderService(vertx, pool);
     this.senders = senders;
   }
 
@@ -102,11 +100,7 @@ public final class SenderRoutes {
             true,
             null,
             null);
-    return pool.withTransaction(
-            tx ->
-                SenderStore.insert(tx, sender)
-                    .compose(saved -> audit(tx, actor, "create", null, saved)))
-        .map(this::changed);
+    return service.create(actor, sender).map(Sender::toJson);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -167,92 +161,40 @@ public final class SenderRoutes {
     Boolean active = in.optionalBoolean("is_active", null);
     JsonObject given = in.optionalObject("settings");
     in.check();
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-            tx ->
-                SenderStore.getForUpdate(tx, actor.accountId(), id)
-                    .compose(
-                        before -> {
-                          Responses.found(before, "Sender");
-                          Channels.Split split =
-                              given == null
-                                  ? new Channels.Split(before.settings(), before.secrets())
-                                  : SenderInput.read(
-                                      in,
-                                      before.channel(),
-                                      before.provider(),
-                                      given,
-                                      new Channels.Split(before.settings(), before.secrets()));
-                          in.check();
-                          Sender after =
-                              new Sender(
-                                  before.id(),
-                                  before.accountId(),
-                                  name != null ? name : before.name(),
-                                  before.channel(),
-                                  before.provider(),
-                                  split.settings(),
-                                  split.secrets(),
-                                  rate != null ? rate : before.ratePerSecond(),
-                                  isDefault != null ? isDefault : before.isDefault(),
-                                  active != null ? active : before.active(),
-                                  before.createdAt(),
-                                  before.updatedAt());
-                          return SenderStore.update(tx, after)
-                              .compose(saved -> audit(tx, actor, "update", before, saved));
-                        }))
-        .map(this::changed);
+    return service
+        .update(
+            Actor.of(ctx),
+            id,
+            before -> {
+              Channels.Split split =
+                  given == null
+                      ? new Channels.Split(before.settings(), before.secrets())
+                      : SenderInput.read(
+                          in,
+                          before.channel(),
+                          before.provider(),
+                          given,
+                          new Channels.Split(before.settings(), before.secrets()));
+              in.check();
+              return new Sender(
+                  before.id(),
+                  before.accountId(),
+                  name != null ? name : before.name(),
+                  before.channel(),
+                  before.provider(),
+                  split.settings(),
+                  split.secrets(),
+                  rate != null ? rate : before.ratePerSecond(),
+                  isDefault != null ? isDefault : before.isDefault(),
+                  active != null ? active : before.active(),
+                  before.createdAt(),
+                  before.updatedAt());
+            })
+        .map(Sender::toJson);
   }
 
   private Future<Void> deactivate(RoutingContext ctx) {
     UUID id = Requests.pathId(ctx, "id", "Sender");
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-            tx ->
-                SenderStore.getForUpdate(tx, actor.accountId(), id)
-                    .compose(
-                        before -> {
-                          Responses.found(before, "Sender");
-                          Sender after =
-                              new Sender(
-                                  before.id(),
-                                  before.accountId(),
-                                  before.name(),
-                                  before.channel(),
-                                  before.provider(),
-                                  before.settings(),
-                                  before.secrets(),
-                                  before.ratePerSecond(),
-                                  false,
-                                  false,
-                                  before.createdAt(),
-                                  before.updatedAt());
-                          return SenderStore.update(tx, after)
-                              .compose(saved -> audit(tx, actor, "delete", before, saved));
-                        }))
-        .map(
-            json -> {
-              changed(json);
-              return null;
-            });
-  }
-
-  private static Future<JsonObject> audit(
-      SqlClient tx, Actor actor, String action, Sender before, Sender after) {
-    return AuditStore.record(
-            tx,
-            actor,
-            action,
-            "sender",
-            after.id(),
-            before == null ? null : before.toJson(),
-            after.toJson())
-        .map(after.toJson());
-  }
-
-  /** Tells the lanes to reload this sender; they also reload periodically. */
-  private JsonObject changed(JsonObject sender) {
-    vertx.eventBus().publish(Addresses.SENDERS_CHANGED, sender.getString("id"));
-    return sender;
+    return service.deactivate(Actor.of(ctx), id).mapEmpty();
   }
 }

@@ -102,6 +102,14 @@ public final class SenderStore {
         .map(rows -> Rows.first(rows, Sender::from));
   }
 
+  /** The account's sender named {@code name} (active or not), or null. */
+  public Future<Sender> byName(UUID accountId, String name) {
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM senders WHERE account_id = $1 AND name = $2 LIMIT 1")
+        .execute(Tuple.of(accountId, name))
+        .map(rows -> Rows.first(rows, Sender::from));
+  }
+
   /** Any account's sender by id, for provider callbacks that name it (verified by signature). */
   public Future<Sender> byId(UUID id) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM senders WHERE id = $1")

@@ -1,7 +1,6 @@
 package herald.template;
 
 import herald.audit.Actor;
-import herald.audit.AuditStore;
 import herald.channel.registry.Channels;
 import herald.channel.sms.Encoding;
 import herald.channel.sms.Sms;
@@ -23,7 +22,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -40,13 +38,13 @@ public final class TemplateRoutes {
   static final int MAX_CONTENT = 4096;
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final TemplateService service;
   private final TemplateStore templates;
   private final ContactStore contacts;
 
   public TemplateRoutes(Vertx vertx, Pool pool, TemplateStore templates, ContactStore contacts) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.service = new TemplateService(pool);
     this.templates = templates;
     this.contacts = contacts;
   }
@@ -149,43 +147,17 @@ public final class TemplateRoutes {
 
   private Future<JsonObject> create(RoutingContext ctx) {
     Actor actor = Actor.of(ctx);
-    Template template = read(ctx, Ids.newId(), actor.accountId());
-    return pool.withTransaction(
-        tx ->
-            TemplateStore.insert(tx, template)
-                .compose(saved -> audit(tx, actor, "create", null, saved)));
+    return service.create(actor, read(ctx, Ids.newId(), actor.accountId()));
   }
 
   private Future<JsonObject> replace(RoutingContext ctx) {
     UUID id = Requests.pathId(ctx, "id", "Template");
     Actor actor = Actor.of(ctx);
-    Template given = read(ctx, id, actor.accountId());
-    return pool.withTransaction(
-        tx ->
-            TemplateStore.getForUpdate(tx, actor.accountId(), id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Template");
-                      return TemplateStore.update(tx, given)
-                          .compose(saved -> audit(tx, actor, "update", before, saved));
-                    }));
+    return service.replace(actor, read(ctx, id, actor.accountId()));
   }
 
   private Future<Void> delete(RoutingContext ctx) {
-    UUID id = Requests.pathId(ctx, "id", "Template");
-    Actor actor = Actor.of(ctx);
-    return pool.withTransaction(
-        tx ->
-            TemplateStore.getForUpdate(tx, actor.accountId(), id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Template");
-                      return TemplateStore.delete(tx, actor.accountId(), id)
-                          .compose(
-                              v ->
-                                  AuditStore.record(
-                                      tx, actor, "delete", "template", id, before.toJson(), null));
-                    }));
+    return service.delete(Actor.of(ctx), Requests.pathId(ctx, "id", "Template"));
   }
 
   /** Counts one use; not audited, as it changes no setting. */
@@ -269,18 +241,5 @@ public final class TemplateRoutes {
       out.put("encoding", encoding.wireName()).put("segments", encoding.segments(text));
     }
     return out;
-  }
-
-  private static Future<JsonObject> audit(
-      SqlClient tx, Actor actor, String action, Template before, Template after) {
-    return AuditStore.record(
-            tx,
-            actor,
-            action,
-            "template",
-            after.id(),
-            before == null ? null : before.toJson(),
-            after.toJson())
-        .map(after.toJson());
   }
 }
