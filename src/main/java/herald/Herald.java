@@ -167,7 +167,7 @@ public final class Herald {
                 deploy(
                     EngineVerticle.GROUP,
                     engines,
-                    () -> new EngineVerticle(platform, index.getAndIncrement() % engines, engines)))
+                    () -> new EngineVerticle(platform, index.getAndIncrement() % engines)))
         .compose(
             v ->
                 deploy(

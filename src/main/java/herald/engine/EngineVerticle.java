@@ -3,6 +3,7 @@ package herald.engine;
 import herald.message.MessageQueueStore;
 import herald.platform.Addresses;
 import herald.platform.Platform;
+import herald.platform.cluster.Ownership;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
 import io.vertx.core.Future;
@@ -16,30 +17,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The send engine: paces every active SMS sender it owns with a {@link SenderPump}. With several
- * instances each sender belongs to exactly one (by a hash of its id), so a sender's rate is never
- * exceeded; claiming with {@code SKIP LOCKED} keeps even an overlap from sending anything twice.
- * Also requeues messages a crashed process left in flight.
+ * The send engine: paces every active SMS sender it owns with a {@link SenderPump}. Each sender
+ * belongs to exactly one instance in the whole cluster, through an {@link Ownership} lease of kind
+ * {@value #KIND}, so a sender's rate is never exceeded however many nodes run; claiming with {@code
+ * SKIP LOCKED} keeps even an overlap from sending anything twice. Also requeues messages a crashed
+ * process left in flight.
  */
 public final class EngineVerticle extends VerticleBase {
   public static final String GROUP = "engine";
+
+  /** The {@link Ownership} kind of sender lanes; keys are sender ids. */
+  public static final String KIND = "lane";
+
   private static final Logger LOG = LoggerFactory.getLogger(EngineVerticle.class);
   private static final long REFRESH_MS = 5000;
 
   private final Platform platform;
   private final int index;
-  private final int instances;
   private final Map<UUID, SenderPump> pumps = new HashMap<>();
   private MessageQueueStore queue;
   private SenderStore senders;
+  private Ownership ownership;
 
   /**
-   * @param index this instance's number, 0..instances-1
+   * @param index this instance's number, 0..instances-1 (spreads the stale sweeps)
    */
-  public EngineVerticle(Platform platform, int index, int instances) {
+  public EngineVerticle(Platform platform, int index) {
     this.platform = platform;
     this.index = index;
-    this.instances = instances;
   }
 
   @Override
@@ -47,7 +52,41 @@ public final class EngineVerticle extends VerticleBase {
     queue = new MessageQueueStore(platform.pool());
     senders = new SenderStore(platform.pool());
     vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
-    vertx.eventBus().<String>consumer(Addresses.SENDERS_CHANGED, message -> refresh());
+    ownership =
+        Ownership.start(
+            vertx,
+            platform.pool(),
+            platform.config().cluster(),
+            KIND,
+            GROUP,
+            new Ownership.Listener() {
+              @Override
+              public Future<Set<String>> candidates() {
+                return senders.allActive("sms").map(EngineVerticle::ids);
+              }
+
+              @Override
+              public void gained(String key) {
+                refresh();
+              }
+
+              @Override
+              public Future<Void> lost(String key) {
+                SenderPump pump = pumps.remove(UUID.fromString(key));
+                if (pump != null) {
+                  pump.stop();
+                }
+                return Future.succeededFuture();
+              }
+            });
+    vertx
+        .eventBus()
+        .<String>consumer(
+            Addresses.SENDERS_CHANGED,
+            message -> {
+              ownership.refresh();
+              refresh();
+            });
     vertx
         .eventBus()
         .<String>consumer(
@@ -84,7 +123,7 @@ public final class EngineVerticle extends VerticleBase {
             all -> {
               Set<UUID> seen = new HashSet<>();
               for (Sender sender : all) {
-                if (Math.floorMod(sender.id().hashCode(), instances) != index) {
+                if (!ownership.owns(sender.id().toString())) {
                   continue;
                 }
                 seen.add(sender.id());
@@ -124,7 +163,12 @@ public final class EngineVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    pumps.values().forEach(SenderPump::stop);
-    return Future.succeededFuture();
+    return ownership.close();
+  }
+
+  private static Set<String> ids(java.util.List<Sender> all) {
+    Set<String> ids = new HashSet<>();
+    all.forEach(s -> ids.add(s.id().toString()));
+    return ids;
   }
 }
