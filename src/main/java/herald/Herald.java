@@ -156,7 +156,6 @@ public final class Herald {
     int engines = platform.config().engine().instances();
     AtomicInteger index = new AtomicInteger();
     int campaignEngines = platform.config().campaigns().instances();
-    AtomicInteger campaignIndex = new AtomicInteger();
     int dispatchers = platform.config().webhooks().dispatcherInstances();
     AtomicInteger dispatcher = new AtomicInteger();
     return deploy(ImportVerticle.GROUP, 1, () -> new ImportVerticle(platform))
@@ -169,13 +168,7 @@ public final class Herald {
         .compose(
             v ->
                 deploy(
-                    CampaignVerticle.GROUP,
-                    campaignEngines,
-                    () ->
-                        new CampaignVerticle(
-                            platform,
-                            campaignIndex.getAndIncrement() % campaignEngines,
-                            campaignEngines)))
+                    CampaignVerticle.GROUP, campaignEngines, () -> new CampaignVerticle(platform)))
         .compose(
             v ->
                 deploy(

@@ -44,6 +44,7 @@ final class CampaignRunner {
   private boolean busy;
   private boolean stopped;
   private UUID snapshotCursor;
+  private Future<Void> inFlight = Future.succeededFuture();
 
   /** Epoch milliseconds of the next free slot in the paced stream. */
   private double nextSlot;
@@ -85,6 +86,12 @@ final class CampaignRunner {
     stopped = true;
   }
 
+  /** Stops; completes once a step under way has finished (its transaction committed or not). */
+  Future<Void> halt() {
+    stopped = true;
+    return inFlight.transform(x -> Future.succeededFuture());
+  }
+
   boolean stopped() {
     return stopped;
   }
@@ -94,14 +101,15 @@ final class CampaignRunner {
       return;
     }
     busy = true;
-    step()
-        .onComplete(
-            done -> {
-              busy = false;
-              if (done.failed()) {
-                LOG.warn("Campaign {}: step failed: {}", campaignId, done.cause().getMessage());
-              }
-            });
+    inFlight =
+        step()
+            .onComplete(
+                done -> {
+                  busy = false;
+                  if (done.failed()) {
+                    LOG.warn("Campaign {}: step failed: {}", campaignId, done.cause().getMessage());
+                  }
+                });
   }
 
   private Future<Void> step() {

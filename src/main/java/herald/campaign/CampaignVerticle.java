@@ -3,6 +3,7 @@ package herald.campaign;
 import herald.event.EventType;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
+import herald.platform.cluster.Ownership;
 import herald.platform.database.Ids;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
@@ -28,20 +29,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The campaign engine: starts scheduled campaigns when due, starts each run of a recurring campaign
  * as a child campaign, and runs every running campaign it owns with a {@link CampaignRunner} at its
- * fair share of its senders ({@link RateShares}). With several instances each campaign belongs to
- * one (by a hash of its id). Everything it acts on is read from PostgreSQL on every poll, so after
- * a crash it picks up where the database says it was; pause and stop, committed by the API, take
- * effect at the next poll (within a second) and at once through the event bus.
+ * fair share of its senders ({@link RateShares}). Each live (scheduled or running) campaign belongs
+ * to one instance in the whole cluster, through an {@link Ownership} lease of kind {@value #KIND}:
+ * instances and nodes share the campaigns evenly, and when a node dies its campaigns move to the
+ * others within {@code cluster.lease_ms}. Everything it acts on is read from PostgreSQL on every
+ * poll, so a campaign taken over (or picked up after a crash) continues where the database says it
+ * was; pause and stop, committed by the API, take effect at the next poll (within a second) and at
+ * once through the event bus.
  */
 public final class CampaignVerticle extends VerticleBase {
   public static final String GROUP = "campaigns";
+
+  /** The {@link Ownership} kind of campaigns; keys are campaign ids. */
+  public static final String KIND = "campaign";
+
   private static final Logger LOG = LoggerFactory.getLogger(CampaignVerticle.class);
   private static final long POLL_MS = 1000;
   private static final long TICK_MS = 100;
 
   private final Platform platform;
-  private final int index;
-  private final int instances;
   private final Map<UUID, CampaignRunner> runners = new HashMap<>();
   private Pool pool;
   private CampaignStore campaigns;
@@ -49,11 +55,10 @@ public final class CampaignVerticle extends VerticleBase {
   private TemplateStore templates;
   private boolean refreshing;
   private boolean again;
+  private Ownership ownership;
 
-  public CampaignVerticle(Platform platform, int index, int instances) {
+  public CampaignVerticle(Platform platform) {
     this.platform = platform;
-    this.index = index;
-    this.instances = instances;
   }
 
   @Override
@@ -63,17 +68,54 @@ public final class CampaignVerticle extends VerticleBase {
     senders = new SenderStore(pool);
     templates = new TemplateStore(pool);
     vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
-    vertx.eventBus().<String>consumer(Addresses.CAMPAIGNS_CHANGED, message -> refresh());
+    ownership =
+        Ownership.start(
+            vertx,
+            pool,
+            platform.config().cluster(),
+            KIND,
+            GROUP,
+            new Ownership.Listener() {
+              @Override
+              public Future<Set<String>> candidates() {
+                return campaigns.live().map(CampaignVerticle::ids);
+              }
+
+              @Override
+              public void gained(String key) {
+                refresh();
+              }
+
+              @Override
+              public Future<Void> lost(String key) {
+                CampaignRunner runner = runners.remove(UUID.fromString(key));
+                return runner == null ? Future.succeededFuture() : runner.halt();
+              }
+            });
+    vertx
+        .eventBus()
+        .<String>consumer(
+            Addresses.CAMPAIGNS_CHANGED,
+            message -> {
+              ownership.refresh(); // a new live campaign needs an owner
+              refresh();
+            });
     vertx.setPeriodic(POLL_MS, id -> refresh());
     vertx.setPeriodic(TICK_MS, id -> runners.values().forEach(CampaignRunner::tick));
     refresh();
     return Future.succeededFuture();
   }
 
+  /** Stops every runner and hands the campaigns back, so another node takes them at once. */
   @Override
   public Future<?> stop() {
-    runners.values().forEach(CampaignRunner::stop);
-    return Future.succeededFuture();
+    return ownership.close();
+  }
+
+  private static Set<String> ids(List<Campaign> live) {
+    Set<String> ids = new HashSet<>();
+    live.forEach(c -> ids.add(c.id().toString()));
+    return ids;
   }
 
   /** One refresh at a time; a request during one runs another right after. */
@@ -106,7 +148,7 @@ public final class CampaignVerticle extends VerticleBase {
               List<Future<?>> work = new ArrayList<>();
               List<Campaign> running = new ArrayList<>();
               for (Campaign c : live) {
-                if (Math.floorMod(c.id().hashCode(), instances) != index) {
+                if (!ownership.owns(c.id().toString())) {
                   continue;
                 }
                 if ("running".equals(c.status())) {
@@ -163,6 +205,9 @@ public final class CampaignVerticle extends VerticleBase {
               }
               Map<UUID, Double> rates = RateShares.allocate(demands, senderRates);
               for (Prepared p : ready) {
+                if (!ownership.owns(p.campaign().id().toString())) {
+                  continue; // handed over while this poll ran
+                }
                 runners.computeIfPresent(p.campaign().id(), (id, r) -> r.stopped() ? null : r);
                 CampaignRunner runner =
                     runners.computeIfAbsent(

@@ -24,7 +24,8 @@ public record HeraldConfig(
     SimulatorConfig simulators,
     WebhookConfig webhooks,
     ContactsConfig contacts,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    ClusterConfig cluster) {
 
   /**
    * Validates the merged configuration tree, which must hold every key (the built-in defaults under
@@ -47,6 +48,7 @@ public record HeraldConfig(
         SimulatorConfig.from(root.child("simulators")),
         WebhookConfig.from(root.child("webhooks")),
         ContactsConfig.from(root.child("contacts")),
-        MetricsConfig.from(root.child("metrics")));
+        MetricsConfig.from(root.child("metrics")),
+        ClusterConfig.from(root.child("cluster")));
   }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>{@code GET /stats}: the simulator's counters, plus how many distinct messages were
  *       submitted (by destination and octets), how many submits repeated one already seen, the
- *       first and last submit times and the most submits seen in any one wall-clock second;
+ *       first and last submit times, the most submits seen in any one wall-clock second, and the
+ *       binds accepted since start;
  *   <li>{@code POST /pause}, {@code POST /resume}: an outage, as {@link SmscSimulator#pause()}.
  * </ul>
  *
@@ -98,6 +99,7 @@ public final class SmscMain {
         .put("receipts_sent", stats.receiptsSent())
         .put("deliver_sm_pending", stats.deliverSmPending())
         .put("bound_sessions", smsc.boundSessions())
+        .put("binds", stats.binds())
         .put("first_submit_ms", stats.submitsAccepted() == 0 ? null : firstMillis.get())
         .put("last_submit_ms", stats.submitsAccepted() == 0 ? null : lastMillis.get())
         .put("busiest_second", busiest);
