@@ -164,7 +164,7 @@ public final class Herald {
                 deploy(
                     LaneVerticle.GROUP,
                     engines,
-                    () -> new LaneVerticle(platform, index.getAndIncrement() % engines, engines)))
+                    () -> new LaneVerticle(platform, index.getAndIncrement() % engines)))
         .compose(
             v ->
                 deploy(

@@ -9,6 +9,7 @@ import herald.platform.config.EngineConfig;
 import herald.platform.pacing.Guard;
 import herald.platform.pacing.TokenBucket;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ final class Lane {
   private static final long IDLE_POLL_MS = 1000;
   private static final int MAX_IN_FLIGHT = 4;
 
+  /** How long {@link #stop()} waits for batches under way before it closes the provider anyway. */
+  private static final long DRAIN_MS = 10_000;
+
   /**
    * How long a wake-up waits before claiming, so that messages queued by a burst of single sends
    * are claimed, sent and recorded together rather than one transaction each.
@@ -47,7 +51,7 @@ final class Lane {
   private final OutcomeRecorder recorder;
   private final EngineConfig config;
   private final TokenBucket bucket;
-  private final int rate;
+  private int rate;
 
   /**
    * Claimed messages whose outcome is not recorded yet (refreshed so the stale sweep skips them).
@@ -58,6 +62,10 @@ final class Lane {
   private int inFlight;
 
   private boolean stopped;
+
+  /** Set by {@link #stop()} while batches are still out; completed when the last one is. */
+  private Promise<Void> drained;
+
   private long timer = -1;
   private long timerDueNanos;
 
@@ -91,6 +99,12 @@ final class Lane {
   /** A tenth of a second's worth, so a paused sender cannot burst far above its rate. */
   private static double burst(int rate) {
     return Math.max(1, rate / 10.0);
+  }
+
+  /** Paces at {@code ratePerSecond} from now on, keeping the provider connection. */
+  void setRate(int ratePerSecond) {
+    rate = ratePerSecond;
+    bucket.setRate(ratePerSecond, burst(ratePerSecond));
   }
 
   ChannelSender sender() {
@@ -133,14 +147,27 @@ final class Lane {
   }
 
   /**
-   * Stops claiming and closes the provider. Sends under way end as the provider answers (or fails
-   * them) and are recorded; messages it never got to stay claimed until the stale sweep.
+   * Stops claiming, lets the batches under way finish (their sends answered and outcomes recorded,
+   * at most {@value #DRAIN_MS} ms), then closes the provider. A lane handed to another owner thus
+   * leaves nothing in flight behind it; what a crash leaves, the stale sweep takes back.
    */
   Future<Void> stop() {
     stopped = true;
     cancelTimer();
-    guard.close();
-    return provider.close();
+    Promise<Void> idle = Promise.promise();
+    if (inFlight == 0) {
+      idle.complete();
+    } else {
+      drained = idle;
+    }
+    long limit = vertx.setTimer(DRAIN_MS, t -> idle.tryComplete());
+    return idle.future()
+        .compose(
+            v -> {
+              vertx.cancelTimer(limit);
+              guard.close();
+              return provider.close();
+            });
   }
 
   private void cancelTimer() {
@@ -195,6 +222,12 @@ final class Lane {
         .onComplete(
             result -> {
               inFlight--;
+              if (stopped) {
+                if (inFlight == 0 && drained != null) {
+                  drained.tryComplete();
+                }
+                return;
+              }
               if (result.failed()) {
                 LOG.warn(
                     "Sender {}: batch failed, retrying shortly: {}",

@@ -11,6 +11,7 @@ import herald.inbound.OptOutKeywords;
 import herald.message.MessageQueueStore;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
+import herald.platform.cluster.Ownership;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
 import io.vertx.core.Future;
@@ -19,27 +20,36 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbound lanes of the senders this instance owns ({@link LaneOwnership}), of every channel:
- * the one registry of senders (all active ones, for account sharing; lanes for the owned ones), the
- * one writer of send outcomes ({@link OutcomeRecorder}) and an inbound sink ({@link
- * InboundPipeline}) for what its providers receive. Also refreshes the messages its lanes hold and
- * takes back messages a crashed process left in flight.
+ * The outbound lanes of the senders this instance owns, of every channel. Each sender's lane runs
+ * in exactly one lane verticle in the whole cluster, through an {@link Ownership} lease of kind
+ * {@value #KIND} (keys: active sender ids), so its rate holds and its provider account is bound
+ * once however many nodes run; when a node dies, its lanes move to the others within {@code
+ * cluster.lease_ms}. The verticle is also the one registry of senders (all active ones, for account
+ * sharing; lanes for the owned ones), the one writer of send outcomes ({@link OutcomeRecorder}) and
+ * an inbound sink ({@link InboundPipeline}) for what its providers receive. Also refreshes the
+ * messages its lanes hold and takes back messages a crashed process left in flight.
  */
 public final class LaneVerticle extends VerticleBase {
   public static final String GROUP = "lanes";
+
+  /** The {@link Ownership} kind of lanes; keys are sender ids. */
+  public static final String KIND = "lane";
+
   private static final Logger LOG = LoggerFactory.getLogger(LaneVerticle.class);
   private static final long REFRESH_MS = 5000;
 
   private final Platform platform;
   private final int index;
-  private final LaneOwnership ownership;
+  private Ownership ownership;
 
   /** Every active sender, by id (for account sharing and inbound messages). */
   private final Map<UUID, Sender> senders = new HashMap<>();
@@ -56,16 +66,11 @@ public final class LaneVerticle extends VerticleBase {
   private InboundPipeline inbound;
 
   /**
-   * @param index this instance's number, 0..instances-1
+   * @param index this instance's number on this node (spreads the stale sweeps)
    */
-  public LaneVerticle(Platform platform, int index, int instances) {
-    this(platform, index, LaneOwnership.byHash(index, instances));
-  }
-
-  public LaneVerticle(Platform platform, int index, LaneOwnership ownership) {
+  public LaneVerticle(Platform platform, int index) {
     this.platform = platform;
     this.index = index;
-    this.ownership = ownership;
   }
 
   @Override
@@ -109,9 +114,37 @@ public final class LaneVerticle extends VerticleBase {
             platform.metrics(),
             this::channelOf,
             inbound.settledCounter());
+    ownership =
+        Ownership.start(
+            vertx,
+            platform.pool(),
+            platform.config().cluster(),
+            KIND,
+            GROUP,
+            new Ownership.Listener() {
+              @Override
+              public Future<Set<String>> candidates() {
+                return senderStore.allActive().map(LaneVerticle::ids);
+              }
+
+              @Override
+              public void gained(String key) {
+                refresh();
+              }
+
+              @Override
+              public Future<Void> lost(String key) {
+                return close(UUID.fromString(key));
+              }
+            });
     var bus = vertx.eventBus();
     bus.consumer(Addresses.health(GROUP), message -> message.reply("ok"));
-    bus.<String>consumer(Addresses.SENDERS_CHANGED, message -> refresh());
+    bus.<String>consumer(
+        Addresses.SENDERS_CHANGED,
+        message -> {
+          ownership.refresh(); // a new sender's lane needs an owner
+          refresh();
+        });
     bus.<String>consumer(
         Addresses.MESSAGES_QUEUED,
         message -> {
@@ -212,16 +245,18 @@ public final class LaneVerticle extends VerticleBase {
                 Sender now = fresh.get(id);
                 Sender before = senders.get(id);
                 if (now == null
-                    || !ownership.owns(id)
+                    || !ownership.owns(id.toString())
                     || before == null
-                    || !before.updatedAt().equals(now.updatedAt())) {
+                    || !sameConnection(before, now)) {
                   work.add(close(id));
+                } else if (before.ratePerSecond() != now.ratePerSecond()) {
+                  lanes.get(id).setRate(now.ratePerSecond()); // no reconnect for a new rate
                 }
               }
               senders.clear();
               senders.putAll(fresh);
               for (Sender sender : all) {
-                if (!lanes.containsKey(sender.id()) && ownership.owns(sender.id())) {
+                if (!lanes.containsKey(sender.id()) && ownership.owns(sender.id().toString())) {
                   work.add(open(sender));
                 }
               }
@@ -290,10 +325,31 @@ public final class LaneVerticle extends VerticleBase {
     return lane == null ? Future.succeededFuture() : lane.stop();
   }
 
+  /** Whether a changed sender still connects the same way (else its lane is reopened). */
+  private static boolean sameConnection(Sender before, Sender now) {
+    return before.provider().equals(now.provider())
+        && before.settings().equals(now.settings())
+        && before.secrets().equals(now.secrets());
+  }
+
+  private static Set<String> ids(List<Sender> senders) {
+    Set<String> ids = new HashSet<>();
+    senders.forEach(s -> ids.add(s.id().toString()));
+    return ids;
+  }
+
+  /**
+   * Drains and closes every lane and hands the senders back, so another node takes them at once.
+   */
   @Override
   public Future<?> stop() {
-    List<Future<Void>> closing = new ArrayList<>();
-    new ArrayList<>(lanes.keySet()).forEach(id -> closing.add(close(id)));
-    return Future.join(closing);
+    return ownership
+        .close()
+        .compose(
+            v -> {
+              List<Future<Void>> closing = new ArrayList<>();
+              new ArrayList<>(lanes.keySet()).forEach(id -> closing.add(close(id)));
+              return Future.join(closing);
+            });
   }
 }
