@@ -33,9 +33,6 @@ final class Lane {
   private static final long IDLE_POLL_MS = 1000;
   private static final int MAX_IN_FLIGHT = 4;
 
-  /** How long {@link #stop()} waits for batches under way before it closes the provider anyway. */
-  private static final long DRAIN_MS = 10_000;
-
   /**
    * How long a wake-up waits before claiming, so that messages queued by a burst of single sends
    * are claimed, sent and recorded together rather than one transaction each.
@@ -148,10 +145,13 @@ final class Lane {
 
   /**
    * Stops claiming, lets the batches under way finish (their sends answered and outcomes recorded,
-   * at most {@value #DRAIN_MS} ms), then closes the provider. A lane handed to another owner thus
-   * leaves nothing in flight behind it; what a crash leaves, the stale sweep takes back.
+   * at most {@code drainMs}), then closes the provider. A lane handed to another owner thus leaves
+   * nothing in flight behind it; what a crash leaves, the stale sweep takes back.
+   *
+   * @param drainMs at most this long; kept under the time the ownership lease waits for a lane it
+   *     releases, so the next owner does not bind while this one still is
    */
-  Future<Void> stop() {
+  Future<Void> stop(long drainMs) {
     stopped = true;
     cancelTimer();
     Promise<Void> idle = Promise.promise();
@@ -160,7 +160,7 @@ final class Lane {
     } else {
       drained = idle;
     }
-    long limit = vertx.setTimer(DRAIN_MS, t -> idle.tryComplete());
+    long limit = vertx.setTimer(Math.max(1, drainMs), t -> idle.tryComplete());
     return idle.future()
         .compose(
             v -> {

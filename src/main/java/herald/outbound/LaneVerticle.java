@@ -322,7 +322,10 @@ public final class LaneVerticle extends VerticleBase {
       }
     }
     Lane lane = lanes.remove(senderId);
-    return lane == null ? Future.succeededFuture() : lane.stop();
+    // drained within 80 % of the time Ownership waits for a released lane
+    // (cluster.renew_interval_ms)
+    long drainMs = platform.config().cluster().renewInterval().toMillis() * 4 / 5;
+    return lane == null ? Future.succeededFuture() : lane.stop(drainMs);
   }
 
   /** Whether a changed sender still connects the same way (else its lane is reopened). */
