@@ -5,6 +5,7 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,7 @@ final class EndpointPump {
   private final ResultWriter writer;
   private final CircuitBreaker breaker;
   private final Deque<Ready> ready = new ArrayDeque<>();
+  private final Promise<Void> drained = Promise.promise();
   private Endpoint endpoint;
   private Instant failingSince;
   private int inFlight;
@@ -116,9 +118,32 @@ final class EndpointPump {
     wake();
   }
 
-  void stop() {
-    stopped = true;
-    breaker.close();
+  /**
+   * Stops for good (the endpoint was handed to another owner, or the dispatcher stops): nothing
+   * more is claimed or sent; deliveries claimed but not yet sent are made due again at once, so the
+   * next owner claims them without waiting for their leases; the future completes once the requests
+   * on the wire have ended and their attempts are recorded (or their write failed). Never fails.
+   */
+  Future<Void> stop() {
+    if (!stopped) {
+      stopped = true;
+      List<DeliveryStore.Claimed> back = new ArrayList<>();
+      while (!ready.isEmpty()) {
+        back.add(ready.poll().claimed());
+      }
+      release(back, Instant.now());
+      if (inFlight == 0) {
+        drained.tryComplete();
+      }
+    }
+    return drained
+        .future()
+        .compose(v -> writer.flush())
+        .eventually(
+            () -> {
+              breaker.close();
+              return Future.succeededFuture();
+            });
   }
 
   /**
@@ -321,6 +346,9 @@ final class EndpointPump {
                 finish(c, failed.outcome);
               } else {
                 release(c); // the circuit opened meanwhile: not an attempt
+              }
+              if (stopped && inFlight == 0) {
+                drained.tryComplete(); // its attempt is with the writer now
               }
               wake();
             });
