@@ -87,7 +87,7 @@ public final class DispatcherVerticle extends VerticleBase {
     endpoints = new EndpointStore(platform.pool());
     courier = new Courier(vertx, config.maxInFlightPerEndpoint(), platform.version());
     targets = new Targets(vertx, config.allowPrivateTargets());
-    writer = new ResultWriter(vertx, deliveries, config.batchSize(), platform.metrics());
+    writer = new ResultWriter(context, deliveries, config.batchSize(), platform.metrics());
     localOwners = vertx.sharedData().getLocalMap(LOCAL_OWNERS);
     vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
     ownership =
@@ -159,7 +159,6 @@ public final class DispatcherVerticle extends VerticleBase {
     stopping = true;
     return ownership
         .close()
-        .compose(v -> writer.flush())
         .eventually(
             () -> {
               courier.close();

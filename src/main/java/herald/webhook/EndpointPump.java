@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,7 @@ final class EndpointPump {
   private final CircuitBreaker breaker;
   private final Deque<Ready> ready = new ArrayDeque<>();
   private final Promise<Void> drained = Promise.promise();
+  private final Set<Future<Void>> unrecorded = new HashSet<>();
   private Endpoint endpoint;
   private Instant failingSince;
   private int inFlight;
@@ -138,7 +141,7 @@ final class EndpointPump {
     }
     return drained
         .future()
-        .compose(v -> writer.flush())
+        .compose(v -> Future.join(new ArrayList<>(unrecorded)).<Void>mapEmpty())
         .eventually(
             () -> {
               breaker.close();
@@ -387,19 +390,22 @@ final class EndpointPump {
       next = now.plus(delay(retry, o.retryAfterSeconds()));
       retriesLeft--;
     }
-    writer.add(
-        new DeliveryStore.Result(
-            c.id(),
-            attempt,
-            now,
-            o.status(),
-            o.latencyMs(),
-            o.body(),
-            o.error(),
-            status,
-            next,
-            retriesLeft),
-        this);
+    Future<Void> recorded =
+        writer.add(
+            new DeliveryStore.Result(
+                c.id(),
+                attempt,
+                now,
+                o.status(),
+                o.latencyMs(),
+                o.body(),
+                o.error(),
+                status,
+                next,
+                retriesLeft),
+            this);
+    unrecorded.add(recorded);
+    recorded.onComplete(done -> unrecorded.remove(recorded));
     if (o.success()) {
       healthy();
     } else if (gone) {
