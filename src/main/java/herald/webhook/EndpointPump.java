@@ -1,9 +1,7 @@
 package herald.webhook;
 
 import herald.platform.config.WebhookConfig;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
-import io.vertx.circuitbreaker.CircuitBreakerState;
+import herald.platform.pacing.Guard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -36,15 +34,12 @@ final class EndpointPump {
   /** A claimed delivery waiting for a free slot, and when it was claimed. */
   private record Ready(DeliveryStore.Claimed claimed, long claimedNanos) {}
 
-  /** An attempt that counts against the circuit breaker. */
-  private static final class Failed extends RuntimeException {
-    final Courier.Outcome outcome;
+  /** What the guard answers while the circuit is open: no request was made. */
+  private static final Courier.Outcome NOT_SENT =
+      new Courier.Outcome(null, 0, null, "circuit open", null);
 
-    Failed(Courier.Outcome outcome) {
-      super(outcome.error(), null, false, false);
-      this.outcome = outcome;
-    }
-  }
+  private static final String OPEN = "open";
+  private static final String HALF_OPEN = "half_open";
 
   private final Vertx vertx;
   private final WebhookConfig config;
@@ -53,7 +48,7 @@ final class EndpointPump {
   private final Courier courier;
   private final Targets targets;
   private final ResultWriter writer;
-  private final CircuitBreaker breaker;
+  private final Guard<Courier.Outcome> guard;
   private final Deque<Ready> ready = new ArrayDeque<>();
   private final Promise<Void> drained = Promise.promise();
   private final Set<Future<Void>> unrecorded = new HashSet<>();
@@ -71,7 +66,7 @@ final class EndpointPump {
 
   /** The circuit breaker's state: {@code closed}, {@code half_open} or {@code open}. */
   String circuitState() {
-    return breaker.state().name().toLowerCase(java.util.Locale.ROOT);
+    return guard.state();
   }
 
   EndpointPump(
@@ -92,16 +87,16 @@ final class EndpointPump {
     this.writer = writer;
     this.endpoint = endpoint;
     this.failingSince = endpoint.failingSince();
-    this.breaker =
-        CircuitBreaker.create(
-                "webhook-" + endpoint.id(),
+    // A success, or 410 Gone (which disables the endpoint), is an answer; anything else counts.
+    this.guard =
+        new Guard<Courier.Outcome>(
                 vertx,
-                new CircuitBreakerOptions()
-                    .setMaxFailures(config.breakerFailures())
-                    .setResetTimeout(config.breakerReset().toMillis())
-                    .setTimeout(-1) // the courier times out on its own
-                    .setNotificationAddress(null))
-            .halfOpenHandler(v -> wake());
+                "webhook-" + endpoint.id(),
+                config.breakerFailures(),
+                config.breakerReset(),
+                o -> !o.success() && (o.status() == null || o.status() != 410),
+                err -> NOT_SENT)
+            .onHalfOpen(this::wake);
   }
 
   /** Takes changed settings (URL, rate, active flag, secrets) for the next claims. */
@@ -112,11 +107,11 @@ final class EndpointPump {
     if (urlChanged) {
       targetCheckedAt = 0;
     }
-    if (changed.active() && breaker.state() == CircuitBreakerState.OPEN && !urlChanged) {
+    if (changed.active() && OPEN.equals(guard.state()) && !urlChanged) {
       return;
     }
     if (urlChanged || !changed.active()) {
-      breaker.reset();
+      guard.reset();
     }
     wake();
   }
@@ -144,7 +139,7 @@ final class EndpointPump {
         .compose(v -> Future.join(new ArrayList<>(unrecorded)).<Void>mapEmpty())
         .eventually(
             () -> {
-              breaker.close();
+              guard.close();
               return Future.succeededFuture();
             });
   }
@@ -195,12 +190,12 @@ final class EndpointPump {
       ready.clear(); // their leases run out; whoever serves the endpoint next claims them again
       return;
     }
-    CircuitBreakerState state = breaker.state();
-    if (state == CircuitBreakerState.OPEN) {
+    String state = guard.state();
+    if (OPEN.equals(state)) {
       releaseReady(); // the half-open handler wakes us; deliveries stay pending meanwhile
       return;
     }
-    boolean trial = state == CircuitBreakerState.HALF_OPEN;
+    boolean trial = HALF_OPEN.equals(state);
     sendReady(trial ? 1 : endpoint.ordered() ? 1 : config.maxInFlightPerEndpoint());
     claimMore(trial);
   }
@@ -330,25 +325,15 @@ final class EndpointPump {
   private void deliver(DeliveryStore.Claimed c) {
     inFlight++;
     Endpoint target = endpoint;
-    breaker
-        .<Courier.Outcome>execute(
-            () ->
-                courier
-                    .send(target, c)
-                    .compose(
-                        o ->
-                            o.success() || (o.status() != null && o.status() == 410)
-                                ? Future.succeededFuture(o)
-                                : Future.failedFuture(new Failed(o))))
+    guard
+        .call(() -> courier.send(target, c))
         .onComplete(
             ar -> {
               inFlight--;
-              if (ar.succeeded()) {
-                finish(c, ar.result());
-              } else if (ar.cause() instanceof Failed failed) {
-                finish(c, failed.outcome);
-              } else {
+              if (ar.result() == NOT_SENT) {
                 release(c); // the circuit opened meanwhile: not an attempt
+              } else {
+                finish(c, ar.result());
               }
               if (stopped && inFlight == 0) {
                 drained.tryComplete(); // its attempt is with the writer now
