@@ -176,7 +176,7 @@ public final class Herald {
                     dispatchers,
                     () ->
                         new DispatcherVerticle(
-                            platform, dispatcher.getAndIncrement() % dispatchers, dispatchers)));
+                            platform, dispatcher.getAndIncrement() % dispatchers)));
   }
 
   /** The protocol simulators, when {@code simulators.enabled}; else null. */

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,8 +52,9 @@ public final class DeliveryStore {
    * Claims events from the webhook consumer's queue and makes their deliveries in one statement.
    * Deliveries to plain endpoints are made already leased and returned with their event, so the
    * dispatcher sends them without claiming them again; those of ordered and rate-limited endpoints
-   * are made due and claimed by their pumps in order and at their pace. Events that match no
-   * endpoint (most of them, for accounts without one) just leave the queue.
+   * are made due and claimed by their pumps in order and at their pace, and so are those of
+   * endpoints no dispatcher of this process owns ({@code $3}), for their owner on another node.
+   * Events that match no endpoint (most of them, for accounts without one) just leave the queue.
    */
   private static final String FAN_OUT =
       "WITH claimed AS ("
@@ -62,7 +64,8 @@ public final class DeliveryStore {
           + " INSERT INTO webhook_deliveries (id, endpoint_id, account_id, event_id, event_type,"
           + "  retries_left, next_attempt_at)"
           + " SELECT webhook_uuid7(), w.id, e.account_id, e.id, e.type, w.retry_limit,"
-          + "  CASE WHEN w.ordered OR w.rate_limit_per_second IS NOT NULL THEN now()"
+          + "  CASE WHEN w.ordered OR w.rate_limit_per_second IS NOT NULL"
+          + "   OR NOT (w.id = ANY($3::uuid[])) THEN now()"
           + "  ELSE now() + (w.timeout_seconds + $2::int) * interval '1 second' END"
           + " FROM claimed c JOIN events e ON e.id = c.event_id"
           + " JOIN webhook_endpoints w ON w.account_id = e.account_id AND "
@@ -133,9 +136,13 @@ public final class DeliveryStore {
    */
   record FanOut(long events, Set<UUID> due, Map<UUID, List<Claimed>> leased) {}
 
-  /** Claims up to {@code limit} queued events and makes their deliveries, in one statement. */
-  Future<FanOut> fanOut(int limit, int leaseMarginSeconds) {
-    return relaxed(tx -> tx.preparedQuery(FAN_OUT).execute(Tuple.of(limit, leaseMarginSeconds)))
+  /**
+   * Claims up to {@code limit} queued events and makes their deliveries, in one statement. Only
+   * deliveries to plain endpoints in {@code ownedHere} are made leased; the others are made due.
+   */
+  Future<FanOut> fanOut(int limit, int leaseMarginSeconds, Collection<UUID> ownedHere) {
+    Tuple args = Tuple.of(limit, leaseMarginSeconds, ownedHere.toArray(UUID[]::new));
+    return relaxed(tx -> tx.preparedQuery(FAN_OUT).execute(args))
         .map(
             rows -> {
               long events = 0;
@@ -274,13 +281,19 @@ public final class DeliveryStore {
         .mapEmpty();
   }
 
-  /** Endpoints with deliveries due now, for the sweep that wakes their dispatchers. */
-  Future<Set<UUID>> dueEndpoints() {
+  /**
+   * Which of {@code endpointIds} (those a dispatcher owns) are active with deliveries due now, for
+   * the sweep that wakes their pumps: one index probe per endpoint.
+   */
+  Future<Set<UUID>> dueEndpoints(Collection<UUID> endpointIds) {
+    if (endpointIds.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
     return pool.preparedQuery(
-            "SELECT w.id FROM webhook_endpoints w WHERE w.is_active AND EXISTS (SELECT 1 FROM"
-                + " webhook_deliveries d WHERE d.endpoint_id = w.id AND d.status = 'pending'"
-                + " AND d.next_attempt_at <= now())")
-        .execute()
+            "SELECT w.id FROM webhook_endpoints w WHERE w.id = ANY($1) AND w.is_active"
+                + " AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id"
+                + " AND d.status = 'pending' AND d.next_attempt_at <= now())")
+        .execute(Tuple.of(endpointIds.toArray(UUID[]::new)))
         .map(rows -> new HashSet<>(Rows.map(rows, row -> row.getUUID("id"))));
   }
 

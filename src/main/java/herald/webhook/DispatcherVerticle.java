@@ -3,14 +3,19 @@ package herald.webhook;
 import herald.event.EventQueue;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
+import herald.platform.cluster.Ownership;
 import herald.platform.config.WebhookConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.shareddata.LocalMap;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +26,36 @@ import org.slf4j.LoggerFactory;
  * nodes share the work) when it is woken by {@link Addresses#EVENTS_APPENDED}, which every outbox
  * commit publishes, and otherwise only on a slow safety sweep ({@code webhooks.fan_out_sweep_ms})
  * for wake-ups that never came (a crash between commit and publish, or events written by another
- * node). Each endpoint is delivered to by exactly one instance ({@link #ownerOf}), through an
- * {@link EndpointPump}. Pumps are woken by fan-out, by a sweep for due retries, and by changes made
- * through the API.
+ * node).
+ *
+ * <p>Each active endpoint is delivered to by exactly one instance in the whole cluster, through an
+ * {@link Ownership} lease of kind {@value #KIND} (keys: endpoint ids), which runs its {@link
+ * EndpointPump}. The instances of this process publish what they own in a local map, so the fan-out
+ * hands deliveries it made already leased straight to the owning instance here (by its owner id);
+ * deliveries to endpoints owned on another node are made due instead, and that node's owner finds
+ * them with its sweep of its own endpoints' due deliveries (every {@value #SWEEP_MS} ms), which
+ * also wakes pumps for due retries. Pumps are further woken by fan-out and by changes made through
+ * the API.
  */
 public final class DispatcherVerticle extends VerticleBase {
   public static final String GROUP = "webhook-dispatcher";
+
+  /** The {@link Ownership} kind of webhook endpoints; keys are endpoint ids. */
+  public static final String KIND = "webhook-endpoint";
+
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
-  private static final long SWEEP_MS = 1000;
+
+  /**
+   * How often an instance looks for due deliveries of the endpoints it owns: retries come due, and
+   * deliveries made due by a fan-out on another node. One index probe per owned endpoint.
+   */
+  static final long SWEEP_MS = 250;
+
+  /** Endpoint id to the owner id of the instance of this process that owns it. */
+  private static final String LOCAL_OWNERS = "herald.webhooks.owners";
 
   private final Platform platform;
   private final int index;
-  private final int instances;
   private final Map<UUID, Future<EndpointPump>> pumps = new HashMap<>();
   private WebhookConfig config;
   private DeliveryStore deliveries;
@@ -40,6 +63,8 @@ public final class DispatcherVerticle extends VerticleBase {
   private Courier courier;
   private Targets targets;
   private ResultWriter writer;
+  private Ownership ownership;
+  private LocalMap<String, String> localOwners;
   private boolean stopping;
   private boolean fanningOut;
   private boolean wokenWhileFanningOut;
@@ -48,12 +73,11 @@ public final class DispatcherVerticle extends VerticleBase {
   record Handoff(UUID endpointId, List<DeliveryStore.Claimed> deliveries) {}
 
   /**
-   * @param index this instance's number, 0..instances-1
+   * @param index this instance's number, 0..instances-1, for its metrics
    */
-  public DispatcherVerticle(Platform platform, int index, int instances) {
+  public DispatcherVerticle(Platform platform, int index) {
     this.platform = platform;
     this.index = index;
-    this.instances = instances;
   }
 
   @Override
@@ -63,8 +87,41 @@ public final class DispatcherVerticle extends VerticleBase {
     endpoints = new EndpointStore(platform.pool());
     courier = new Courier(vertx, config.maxInFlightPerEndpoint(), platform.version());
     targets = new Targets(vertx, config.allowPrivateTargets());
-    writer = new ResultWriter(vertx, deliveries, config.batchSize(), platform.metrics());
+    writer = new ResultWriter(context, deliveries, config.batchSize(), platform.metrics());
+    localOwners = vertx.sharedData().getLocalMap(LOCAL_OWNERS);
     vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
+    ownership =
+        Ownership.start(
+            vertx,
+            platform.pool(),
+            platform.config().cluster(),
+            KIND,
+            GROUP,
+            new Ownership.Listener() {
+              @Override
+              public Future<Set<String>> candidates() {
+                return endpoints.activeIds();
+              }
+
+              @Override
+              public void gained(String key) {
+                localOwners.put(key, ownership.owner());
+                wake(UUID.fromString(key));
+              }
+
+              @Override
+              public Future<Void> lost(String key) {
+                localOwners.remove(key, ownership.owner());
+                Future<EndpointPump> pump = pumps.remove(UUID.fromString(key));
+                return pump == null
+                    ? Future.succeededFuture()
+                    : pump.transform(
+                        ar ->
+                            ar.succeeded() && ar.result() != null
+                                ? ar.result().stop()
+                                : Future.succeededFuture());
+              }
+            });
     vertx
         .eventBus()
         .<JsonArray>consumer(
@@ -73,11 +130,15 @@ public final class DispatcherVerticle extends VerticleBase {
     vertx
         .eventBus()
         .<String>consumer(
-            Addresses.WEBHOOKS_CHANGED, message -> changed(UUID.fromString(message.body())));
+            Addresses.WEBHOOKS_CHANGED,
+            message -> {
+              ownership.refresh(); // an endpoint created, enabled, disabled or deleted
+              changed(UUID.fromString(message.body()));
+            });
     vertx
         .eventBus()
         .<Handoff>localConsumer(
-            Addresses.webhookHandoff(index),
+            Addresses.webhookHandoff(ownership.owner()),
             message -> accept(message.body().endpointId(), message.body().deliveries()));
     vertx.eventBus().localConsumer(Addresses.EVENTS_APPENDED, message -> fanOut());
     long sweep = config.fanOutSweep().toMillis();
@@ -87,23 +148,17 @@ public final class DispatcherVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Hands every endpoint back (each pump stops, its requests on the wire end and their attempts are
+   * recorded, within {@code cluster.renew_interval_ms}), so other owners take them at once.
+   * Requests still on the wire after that are abandoned; their deliveries' leases run out and they
+   * are made again by the next owner.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
-    pumps
-        .values()
-        .forEach(
-            p ->
-                p.onSuccess(
-                    pump -> {
-                      if (pump != null) {
-                        pump.stop();
-                      }
-                    }));
-    // Attempts already made are recorded; requests still on the wire are abandoned and, their
-    // leases running out, made again after the restart.
-    return writer
-        .flush()
+    return ownership
+        .close()
         .eventually(
             () -> {
               courier.close();
@@ -111,16 +166,13 @@ public final class DispatcherVerticle extends VerticleBase {
             });
   }
 
-  /**
-   * The instance that delivers to this endpoint: the one ownership decision. A hash of its id for
-   * now; the cluster-wide lease ({@code herald.platform.cluster.Ownership}) replaces it here.
-   */
-  private int ownerOf(UUID endpointId) {
-    return Math.floorMod(endpointId.hashCode(), instances);
+  private boolean owns(UUID endpointId) {
+    return ownership.owns(endpointId.toString());
   }
 
-  private boolean owns(UUID endpointId) {
-    return ownerOf(endpointId) == index;
+  /** The endpoints owned by the instances of this process. */
+  private List<UUID> ownedHere() {
+    return localOwners.keySet().stream().map(UUID::fromString).toList();
   }
 
   /**
@@ -139,7 +191,7 @@ public final class DispatcherVerticle extends VerticleBase {
     fanningOut = true;
     wokenWhileFanningOut = false;
     deliveries
-        .fanOut(config.batchSize(), EndpointPump.LEASE_MARGIN_SECONDS)
+        .fanOut(config.batchSize(), EndpointPump.LEASE_MARGIN_SECONDS, ownedHere())
         .onComplete(
             ar -> {
               fanningOut = false;
@@ -164,19 +216,26 @@ public final class DispatcherVerticle extends VerticleBase {
             });
   }
 
-  /** Gives deliveries made already leased to the instance that owns their endpoint. */
+  /**
+   * Gives deliveries made already leased to the instance of this process that owns their endpoint.
+   * If none does any more (it was handed over meanwhile), they are made due again for the new
+   * owner.
+   */
   private void handOff(UUID endpointId, List<DeliveryStore.Claimed> claimed) {
-    int owner = ownerOf(endpointId);
-    if (owner == index) {
+    String owner = localOwners.get(endpointId.toString());
+    if (owner == null) {
+      giveBack(endpointId, claimed);
+    } else if (owner.equals(ownership.owner())) {
       accept(endpointId, claimed);
-      return;
+    } else {
+      vertx.eventBus().send(Addresses.webhookHandoff(owner), new Handoff(endpointId, claimed));
     }
-    vertx.eventBus().send(Addresses.webhookHandoff(owner), new Handoff(endpointId, claimed));
   }
 
   private void accept(UUID endpointId, List<DeliveryStore.Claimed> claimed) {
-    if (stopping) {
-      return; // their leases run out and they are claimed again
+    if (stopping || !owns(endpointId)) {
+      giveBack(endpointId, claimed);
+      return;
     }
     pump(endpointId)
         .onSuccess(
@@ -187,6 +246,24 @@ public final class DispatcherVerticle extends VerticleBase {
             });
   }
 
+  /** Makes deliveries due again at once and wakes this process's owner of the endpoint, if any. */
+  private void giveBack(UUID endpointId, List<DeliveryStore.Claimed> claimed) {
+    deliveries
+        .release(claimed.stream().map(DeliveryStore.Claimed::id).toList(), Instant.now())
+        .onSuccess(
+            v ->
+                vertx
+                    .eventBus()
+                    .publish(Addresses.WEBHOOKS_DUE, new JsonArray().add(endpointId.toString())))
+        .onFailure(
+            err ->
+                LOG.warn(
+                    "Giving back {} deliveries of {} failed (their lease runs out): {}",
+                    claimed.size(),
+                    endpointId,
+                    err.getMessage()));
+  }
+
   /** Wakes the pumps of endpoints with retries now due. */
   private void sweep() {
     if (stopping) {
@@ -194,7 +271,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
     reportCircuits();
     deliveries
-        .dueEndpoints()
+        .dueEndpoints(ownership.owned().stream().map(UUID::fromString).toList())
         .onSuccess(due -> due.forEach(this::wake))
         .onFailure(err -> LOG.debug("Webhook sweep failed: {}", err.getMessage()));
   }
@@ -226,26 +303,30 @@ public final class DispatcherVerticle extends VerticleBase {
             });
   }
 
-  /** The endpoint's pump, loading the endpoint on first use; null when it does not exist. */
+  /**
+   * The endpoint's pump, loading the endpoint on first use; null when it does not exist or this
+   * instance no longer owns it.
+   */
   private Future<EndpointPump> pump(UUID endpointId) {
     Future<EndpointPump> known = pumps.get(endpointId);
     if (known != null && !known.failed()) {
       return known;
     }
-    Future<EndpointPump> loading =
-        endpoints
-            .byId(endpointId)
-            .map(
-                endpoint -> {
-                  if (endpoint == null) {
-                    pumps.remove(endpointId);
-                    return null;
-                  }
-                  return new EndpointPump(
-                      vertx, config, endpoint, deliveries, endpoints, courier, targets, writer);
-                });
-    pumps.put(endpointId, loading);
-    return loading;
+    Promise<EndpointPump> loading = Promise.promise();
+    pumps.put(endpointId, loading.future());
+    endpoints
+        .byId(endpointId)
+        .map(
+            endpoint -> {
+              if (endpoint == null || !owns(endpointId)) {
+                pumps.remove(endpointId, loading.future());
+                return (EndpointPump) null;
+              }
+              return new EndpointPump(
+                  vertx, config, endpoint, deliveries, endpoints, courier, targets, writer);
+            })
+        .onComplete(loading);
+    return loading.future();
   }
 
   private void changed(UUID endpointId) {
@@ -268,11 +349,11 @@ public final class DispatcherVerticle extends VerticleBase {
                         if (pump != null) {
                           pump.stop();
                         }
-                        pumps.remove(endpointId);
+                        pumps.remove(endpointId, known);
                       } else if (pump != null) {
                         pump.update(endpoint);
                       } else {
-                        pumps.remove(endpointId);
+                        pumps.remove(endpointId, known);
                         wake(endpointId);
                       }
                     }));

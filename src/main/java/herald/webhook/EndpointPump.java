@@ -1,17 +1,18 @@
 package herald.webhook;
 
 import herald.platform.config.WebhookConfig;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
-import io.vertx.circuitbreaker.CircuitBreakerState;
+import herald.platform.pacing.Guard;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +34,12 @@ final class EndpointPump {
   /** A claimed delivery waiting for a free slot, and when it was claimed. */
   private record Ready(DeliveryStore.Claimed claimed, long claimedNanos) {}
 
-  /** An attempt that counts against the circuit breaker. */
-  private static final class Failed extends RuntimeException {
-    final Courier.Outcome outcome;
+  /** What the guard answers while the circuit is open: no request was made. */
+  private static final Courier.Outcome NOT_SENT =
+      new Courier.Outcome(null, 0, null, "circuit open", null);
 
-    Failed(Courier.Outcome outcome) {
-      super(outcome.error(), null, false, false);
-      this.outcome = outcome;
-    }
-  }
+  private static final String OPEN = "open";
+  private static final String HALF_OPEN = "half_open";
 
   private final Vertx vertx;
   private final WebhookConfig config;
@@ -50,8 +48,10 @@ final class EndpointPump {
   private final Courier courier;
   private final Targets targets;
   private final ResultWriter writer;
-  private final CircuitBreaker breaker;
+  private final Guard<Courier.Outcome> guard;
   private final Deque<Ready> ready = new ArrayDeque<>();
+  private final Promise<Void> drained = Promise.promise();
+  private final Set<Future<Void>> unrecorded = new HashSet<>();
   private Endpoint endpoint;
   private Instant failingSince;
   private int inFlight;
@@ -66,7 +66,7 @@ final class EndpointPump {
 
   /** The circuit breaker's state: {@code closed}, {@code half_open} or {@code open}. */
   String circuitState() {
-    return breaker.state().name().toLowerCase(java.util.Locale.ROOT);
+    return guard.state();
   }
 
   EndpointPump(
@@ -87,16 +87,16 @@ final class EndpointPump {
     this.writer = writer;
     this.endpoint = endpoint;
     this.failingSince = endpoint.failingSince();
-    this.breaker =
-        CircuitBreaker.create(
-                "webhook-" + endpoint.id(),
+    // A success, or 410 Gone (which disables the endpoint), is an answer; anything else counts.
+    this.guard =
+        new Guard<Courier.Outcome>(
                 vertx,
-                new CircuitBreakerOptions()
-                    .setMaxFailures(config.breakerFailures())
-                    .setResetTimeout(config.breakerReset().toMillis())
-                    .setTimeout(-1) // the courier times out on its own
-                    .setNotificationAddress(null))
-            .halfOpenHandler(v -> wake());
+                "webhook-" + endpoint.id(),
+                config.breakerFailures(),
+                config.breakerReset(),
+                o -> !o.success() && (o.status() == null || o.status() != 410),
+                err -> NOT_SENT)
+            .onHalfOpen(this::wake);
   }
 
   /** Takes changed settings (URL, rate, active flag, secrets) for the next claims. */
@@ -107,18 +107,41 @@ final class EndpointPump {
     if (urlChanged) {
       targetCheckedAt = 0;
     }
-    if (changed.active() && breaker.state() == CircuitBreakerState.OPEN && !urlChanged) {
+    if (changed.active() && OPEN.equals(guard.state()) && !urlChanged) {
       return;
     }
     if (urlChanged || !changed.active()) {
-      breaker.reset();
+      guard.reset();
     }
     wake();
   }
 
-  void stop() {
-    stopped = true;
-    breaker.close();
+  /**
+   * Stops for good (the endpoint was handed to another owner, or the dispatcher stops): nothing
+   * more is claimed or sent; deliveries claimed but not yet sent are made due again at once, so the
+   * next owner claims them without waiting for their leases; the future completes once the requests
+   * on the wire have ended and their attempts are recorded (or their write failed). Never fails.
+   */
+  Future<Void> stop() {
+    if (!stopped) {
+      stopped = true;
+      List<DeliveryStore.Claimed> back = new ArrayList<>();
+      while (!ready.isEmpty()) {
+        back.add(ready.poll().claimed());
+      }
+      release(back, Instant.now());
+      if (inFlight == 0) {
+        drained.tryComplete();
+      }
+    }
+    return drained
+        .future()
+        .compose(v -> Future.join(new ArrayList<>(unrecorded)).<Void>mapEmpty())
+        .eventually(
+            () -> {
+              guard.close();
+              return Future.succeededFuture();
+            });
   }
 
   /**
@@ -167,12 +190,12 @@ final class EndpointPump {
       ready.clear(); // their leases run out; whoever serves the endpoint next claims them again
       return;
     }
-    CircuitBreakerState state = breaker.state();
-    if (state == CircuitBreakerState.OPEN) {
+    String state = guard.state();
+    if (OPEN.equals(state)) {
       releaseReady(); // the half-open handler wakes us; deliveries stay pending meanwhile
       return;
     }
-    boolean trial = state == CircuitBreakerState.HALF_OPEN;
+    boolean trial = HALF_OPEN.equals(state);
     sendReady(trial ? 1 : endpoint.ordered() ? 1 : config.maxInFlightPerEndpoint());
     claimMore(trial);
   }
@@ -302,25 +325,18 @@ final class EndpointPump {
   private void deliver(DeliveryStore.Claimed c) {
     inFlight++;
     Endpoint target = endpoint;
-    breaker
-        .<Courier.Outcome>execute(
-            () ->
-                courier
-                    .send(target, c)
-                    .compose(
-                        o ->
-                            o.success() || (o.status() != null && o.status() == 410)
-                                ? Future.succeededFuture(o)
-                                : Future.failedFuture(new Failed(o))))
+    guard
+        .call(() -> courier.send(target, c))
         .onComplete(
             ar -> {
               inFlight--;
-              if (ar.succeeded()) {
-                finish(c, ar.result());
-              } else if (ar.cause() instanceof Failed failed) {
-                finish(c, failed.outcome);
-              } else {
+              if (ar.result() == NOT_SENT) {
                 release(c); // the circuit opened meanwhile: not an attempt
+              } else {
+                finish(c, ar.result());
+              }
+              if (stopped && inFlight == 0) {
+                drained.tryComplete(); // its attempt is with the writer now
               }
               wake();
             });
@@ -359,19 +375,22 @@ final class EndpointPump {
       next = now.plus(delay(retry, o.retryAfterSeconds()));
       retriesLeft--;
     }
-    writer.add(
-        new DeliveryStore.Result(
-            c.id(),
-            attempt,
-            now,
-            o.status(),
-            o.latencyMs(),
-            o.body(),
-            o.error(),
-            status,
-            next,
-            retriesLeft),
-        this);
+    Future<Void> recorded =
+        writer.add(
+            new DeliveryStore.Result(
+                c.id(),
+                attempt,
+                now,
+                o.status(),
+                o.latencyMs(),
+                o.body(),
+                o.error(),
+                status,
+                next,
+                retriesLeft),
+            this);
+    unrecorded.add(recorded);
+    recorded.onComplete(done -> unrecorded.remove(recorded));
     if (o.success()) {
       healthy();
     } else if (gone) {

@@ -12,7 +12,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** All SQL about webhook endpoints. */
@@ -116,6 +118,13 @@ public final class EndpointStore {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> Rows.first(rows, Endpoint::from));
+  }
+
+  /** Ids of the active endpoints: the keys the dispatchers' ownership shares out. */
+  Future<Set<String>> activeIds() {
+    return pool.preparedQuery("SELECT id FROM webhook_endpoints WHERE is_active")
+        .execute()
+        .map(rows -> new HashSet<>(Rows.map(rows, row -> row.getUUID("id").toString())));
   }
 
   public Future<List<Endpoint>> list(UUID accountId, PageRequest page) {

@@ -1,9 +1,10 @@
 package herald.webhook;
 
+import herald.platform.database.GroupCommit;
 import herald.platform.metrics.Metrics;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,57 +12,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records attempts in batches: one statement per {@code batchSize} results or per few milliseconds,
- * whichever comes first. The pumps whose results were written are woken afterwards (an ordered
- * endpoint claims its next delivery only once the previous one is recorded). If a write fails, the
- * deliveries' leases run out and they are attempted again: at least once, never lost. Used from one
- * event loop only.
+ * Records attempts through a {@link GroupCommit}: one {@code unnest} statement per flush, at most
+ * two flushes under way and at most {@code webhooks.batch_size} results in one, so results arriving
+ * meanwhile wait and make the next batch larger (the busier the dispatcher, the fewer transactions
+ * per attempt; an idle one writes at once). The pumps whose results were written are woken
+ * afterwards (an ordered endpoint claims its next delivery only once the previous one is recorded).
+ * If a write fails, the deliveries' leases run out and they are attempted again: at least once,
+ * never lost. Used from its dispatcher's event loop.
  */
 final class ResultWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
-  private static final long LINGER_MS = 5;
 
-  private final Vertx vertx;
+  /** One result and the pump that made it. */
+  private record Pending(DeliveryStore.Result result, EndpointPump pump) {}
+
   private final DeliveryStore store;
-  private final int batchSize;
   private final Metrics metrics;
-  private List<DeliveryStore.Result> results = new ArrayList<>();
-  private Set<EndpointPump> pumps = new LinkedHashSet<>();
-  private boolean scheduled;
+  private final GroupCommit<Boolean, Pending, Void> group;
 
-  ResultWriter(Vertx vertx, DeliveryStore store, int batchSize, Metrics metrics) {
-    this.metrics = metrics;
-    this.vertx = vertx;
+  ResultWriter(Context context, DeliveryStore store, int batchSize, Metrics metrics) {
     this.store = store;
-    this.batchSize = batchSize;
+    this.metrics = metrics;
+    this.group =
+        new GroupCommit<>(
+            context,
+            new GroupCommit.Options(Duration.ZERO, 2, batchSize, false),
+            (all, batch) -> write(batch));
   }
 
-  void add(DeliveryStore.Result result, EndpointPump pump) {
-    results.add(result);
-    pumps.add(pump);
-    if (results.size() >= batchSize) {
-      flush();
-    } else if (!scheduled) {
-      scheduled = true;
-      vertx.setTimer(LINGER_MS, t -> flush());
-    }
+  /**
+   * Queues one attempt's result; the future completes once it is recorded, or once its write failed
+   * (then its lease runs out and it is attempted again). Never fails.
+   */
+  Future<Void> add(DeliveryStore.Result result, EndpointPump pump) {
+    return group.submit(Boolean.TRUE, new Pending(result, pump)).otherwiseEmpty();
   }
 
-  /** Writes what is pending now; completes when it is recorded (or the write failed). */
-  Future<Void> flush() {
-    scheduled = false;
-    if (results.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<DeliveryStore.Result> batch = results;
-    Set<EndpointPump> woken = pumps;
-    results = new ArrayList<>();
-    pumps = new LinkedHashSet<>();
+  private Future<Void> write(List<Pending> batch) {
     return store
-        .record(batch)
+        .record(batch.stream().map(Pending::result).toList())
         .onSuccess(
             v -> {
-              batch.forEach(r -> metrics.webhookAttempt(outcome(r.status()), r.latencyMs()));
+              Set<EndpointPump> woken = new LinkedHashSet<>();
+              batch.forEach(
+                  p -> {
+                    metrics.webhookAttempt(outcome(p.result().status()), p.result().latencyMs());
+                    woken.add(p.pump());
+                  });
               woken.forEach(EndpointPump::recorded);
             })
         .onFailure(
@@ -70,8 +67,7 @@ final class ResultWriter {
                     "Recording {} webhook attempts failed; they will be retried after their lease:"
                         + " {}",
                     batch.size(),
-                    err.getMessage()))
-        .otherwiseEmpty();
+                    err.getMessage()));
   }
 
   /** A delivery's state after an attempt, as the metric's outcome. */

@@ -46,10 +46,11 @@ public final class Addresses {
 
   /**
    * Point to point, local: deliveries made already leased, handed by the fan-out to the dispatcher
-   * instance that owns their endpoint (the lease in PostgreSQL covers a crash).
+   * instance of this process that owns their endpoint, by its cluster owner id (the lease in
+   * PostgreSQL covers a crash).
    */
-  public static String webhookHandoff(int instance) {
-    return "herald.webhooks.handoff." + instance;
+  public static String webhookHandoff(String owner) {
+    return "herald.webhooks.handoff." + owner;
   }
 
   /**

@@ -21,7 +21,11 @@ import java.util.function.Supplier;
  * @param <T> what a call answers
  */
 public final class Guard<T> {
-  private final CircuitBreaker breaker;
+  private final Vertx vertx;
+  private final String name;
+  private final CircuitBreakerOptions options;
+  private volatile CircuitBreaker breaker;
+  private Runnable onHalfOpen;
   private final Predicate<T> isFailure;
   private final Function<Throwable, T> whenOpen;
 
@@ -49,15 +53,15 @@ public final class Guard<T> {
       Function<Throwable, T> whenOpen) {
     this.isFailure = isFailure;
     this.whenOpen = whenOpen;
-    this.breaker =
-        CircuitBreaker.create(
-            name,
-            vertx,
-            new CircuitBreakerOptions()
-                .setMaxFailures(maxFailures)
-                .setResetTimeout(resetTimeout.toMillis())
-                .setTimeout(-1)
-                .setNotificationAddress(null));
+    this.vertx = vertx;
+    this.name = name;
+    this.options =
+        new CircuitBreakerOptions()
+            .setMaxFailures(maxFailures)
+            .setResetTimeout(resetTimeout.toMillis())
+            .setTimeout(-1)
+            .setNotificationAddress(null);
+    this.breaker = CircuitBreaker.create(name, vertx, options);
   }
 
   /** Runs {@code work} unless the circuit is open; never fails. */
@@ -77,6 +81,33 @@ public final class Guard<T> {
             err ->
                 Future.succeededFuture(
                     err instanceof FailedAnswer failed ? (T) failed.answer : whenOpen.apply(err)));
+  }
+
+  /**
+   * Runs {@code action} on the event loop each time the circuit half-opens, i.e. when the next call
+   * is the trial (a caller that stopped calling while it was open resumes here).
+   *
+   * @return this guard
+   */
+  public Guard<T> onHalfOpen(Runnable action) {
+    onHalfOpen = action;
+    breaker.halfOpenHandler(v -> action.run());
+    return this;
+  }
+
+  /**
+   * Closes the circuit, even an open one, and forgets the failures counted so far: for when the
+   * target changed. (The vert.x breaker's own {@code reset()} leaves an open circuit open, so this
+   * starts a fresh one; calls under way finish on the old one and do not count.)
+   */
+  public void reset() {
+    CircuitBreaker old = breaker;
+    breaker = CircuitBreaker.create(name, vertx, options);
+    if (onHalfOpen != null) {
+      Runnable action = onHalfOpen;
+      breaker.halfOpenHandler(v -> action.run());
+    }
+    old.close();
   }
 
   /** {@code closed}, {@code half_open} or {@code open}. */

@@ -86,4 +86,27 @@ class GuardTest {
                 .onComplete(done));
     assertThat(done.future().await()).isEqualTo("open");
   }
+
+  @Test
+  void tellsItsOwnerWhenTheCircuitHalfOpens() {
+    Guard<String> guard = guard(1, Duration.ofMillis(200));
+    AtomicInteger halfOpened = new AtomicInteger();
+    guard.onHalfOpen(halfOpened::incrementAndGet);
+    call(guard, "bad", new AtomicInteger());
+    assertThat(halfOpened.get()).isZero();
+    Await.until("the half-open notice", Duration.ofSeconds(5), () -> halfOpened.get() == 1);
+    assertThat(guard.state()).isEqualTo("half_open");
+  }
+
+  @Test
+  void aResetClosesAnOpenCircuitAndCallsGoThroughAgain() {
+    Guard<String> guard = guard(1, Duration.ofMinutes(1));
+    AtomicInteger calls = new AtomicInteger();
+    call(guard, "bad", calls);
+    assertThat(guard.state()).isEqualTo("open");
+    guard.reset();
+    assertThat(guard.state()).isEqualTo("closed");
+    assertThat(call(guard, "good", calls)).isEqualTo("good");
+    assertThat(calls.get()).isEqualTo(2);
+  }
 }
