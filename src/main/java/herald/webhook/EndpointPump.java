@@ -2,6 +2,7 @@ package herald.webhook;
 
 import herald.platform.config.WebhookConfig;
 import herald.platform.pacing.Guard;
+import herald.platform.pacing.TokenBucket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -59,8 +60,11 @@ final class EndpointPump {
   private boolean wakeAgain;
   private boolean stopped;
   private long rateTimer = -1;
-  private double tokens;
-  private long tokensAt = System.nanoTime();
+
+  /** The endpoint's rate limit (one second's worth of burst); null until it has one. */
+  private TokenBucket bucket;
+
+  private int bucketRate;
   private String targetProblem;
   private long targetCheckedAt;
 
@@ -204,12 +208,13 @@ final class EndpointPump {
     Integer rate = endpoint.rateLimitPerSecond();
     while (inFlight < maxInFlight && !ready.isEmpty()) {
       if (rate != null) {
-        refill(rate);
-        if (tokens < 1) {
-          scheduleRateWake(rate);
+        long now = System.nanoTime();
+        TokenBucket tokens = bucket(rate, now);
+        if (tokens.available(now) < 1) {
+          scheduleRateWake(tokens.millisUntilNext(now));
           return;
         }
-        tokens -= 1;
+        tokens.take(1);
       }
       Ready next = ready.poll();
       // A delivery that waited here too long could outlive its lease mid-request; leave it to be
@@ -282,17 +287,20 @@ final class EndpointPump {
     return endpoint.timeoutSeconds() + LEASE_MARGIN_SECONDS;
   }
 
-  private void refill(int rate) {
-    long now = System.nanoTime();
-    tokens = Math.min(rate, tokens + (now - tokensAt) * rate / 1e9);
-    tokensAt = now;
+  private TokenBucket bucket(int rate, long now) {
+    if (bucket == null) {
+      bucket = new TokenBucket(rate, rate, now);
+    } else if (bucketRate != rate) {
+      bucket.setRate(rate, rate);
+    }
+    bucketRate = rate;
+    return bucket;
   }
 
-  private void scheduleRateWake(int rate) {
+  private void scheduleRateWake(long wait) {
     if (rateTimer >= 0) {
       return;
     }
-    long wait = Math.max(1, (long) Math.ceil((1 - tokens) / rate * 1000));
     rateTimer =
         vertx.setTimer(
             wait,
