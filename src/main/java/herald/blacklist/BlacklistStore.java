@@ -128,7 +128,7 @@ public final class BlacklistStore {
                 + " events AS (INSERT INTO events (id, account_id, type, subject_id, data)"
                 + " SELECT i.event_id, $1, $6, a.id, jsonb_build_object('id', a.id,"
                 + " 'phone_number', a.phone_number, 'reason', a.reason, 'source', a.source)"
-                + " FROM added a JOIN input i ON i.id = a.id RETURNING id),"
+                + " FROM added a JOIN input i ON i.id = a.id RETURNING id, account_id),"
                 + " queued AS ("
                 + Outbox.enqueue("events")
                 + ")"

@@ -61,7 +61,7 @@ public final class MessageStore {
           + " SELECT e.eid, m.account_id, $14, m.id, "
           + EVENT_DATA
           + " FROM m JOIN unnest($4::uuid[], $15::uuid[]) AS e(mid, eid) ON e.mid = m.id"
-          + " RETURNING id) "
+          + " RETURNING id, account_id) "
           + Outbox.enqueue("appended");
 
   /** One event of a type per message, snapshotting each message row as it is now. */
@@ -70,7 +70,7 @@ public final class MessageStore {
           + " SELECT e.eid, m.account_id, $3, m.id, "
           + EVENT_DATA
           + " FROM unnest($1::uuid[], $2::uuid[]) AS e(mid, eid) JOIN messages m ON m.id = e.mid"
-          + " RETURNING id) "
+          + " RETURNING id, account_id) "
           + Outbox.enqueue("appended");
 
   /** A message to insert. */

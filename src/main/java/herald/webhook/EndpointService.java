@@ -2,10 +2,12 @@ package herald.webhook;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.event.EventQueue;
 import herald.event.EventType;
 import herald.platform.bus.Addresses;
 import herald.platform.config.WebhookConfig;
 import herald.platform.database.Ids;
+import herald.platform.database.Outbox;
 import herald.platform.http.ApiException;
 import herald.platform.http.Responses;
 import io.vertx.core.Future;
@@ -44,7 +46,9 @@ final class EndpointService {
             v ->
                 pool.withTransaction(
                     tx ->
-                        EndpointStore.insert(tx, endpoint)
+                        // from now on the account's events are queued for the webhook consumer
+                        Outbox.subscribe(tx, EventQueue.WEBHOOKS, actor.accountId())
+                            .compose(v2 -> EndpointStore.insert(tx, endpoint))
                             .compose(saved -> audit(tx, actor, "create", null, saved))))
         .map(this::changed);
   }

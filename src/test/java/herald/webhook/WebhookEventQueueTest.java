@@ -225,4 +225,54 @@ class WebhookEventQueueTest {
       query("DELETE FROM event_consumers WHERE name = 'test-relay'", Tuple.tuple());
     }
   }
+
+  /**
+   * Verifies that the webhook consumer queues only the events of accounts that created an endpoint
+   * (an account without one writes no queue rows for it), from its first endpoint on.
+   */
+  @Test
+  void theWebhookQueueTakesOnlyAccountsThatHaveAnEndpoint() {
+    HttpResponse<Buffer> account =
+        client.post(
+            "/api/v1/accounts",
+            admin,
+            new JsonObject()
+                .put("name", "no endpoints yet")
+                .put("admin_username", "queue-scope")
+                .put("admin_password", "password-queue-scope"));
+    assertThat(account.statusCode()).as(account.bodyAsString()).isEqualTo(201);
+    String tenant = client.login("queue-scope", "password-queue-scope");
+    String sql =
+        "SELECT count(*) AS n FROM event_queue q JOIN events e ON e.id = q.event_id"
+            + " WHERE q.consumer = $1 AND e.account_id = (SELECT account_id FROM users"
+            + " WHERE username = 'queue-scope')";
+    HttpResponse<Buffer> first =
+        client.post(
+            "/api/v1/contacts", tenant, new JsonObject().put("phone_number", "+14155550191"));
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(201);
+    assertThat(query(sql, Tuple.of(EventQueue.WEBHOOKS)).get(0).getLong("n"))
+        .as("queued for webhooks before the account had an endpoint")
+        .isZero();
+
+    try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
+      HttpResponse<Buffer> created =
+          client.post(
+              "/api/v1/webhooks",
+              tenant,
+              new JsonObject()
+                  .put("name", "scope")
+                  .put("url", receiver.url())
+                  .put("events", new JsonArray().add("contact.created")));
+      assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+      HttpResponse<Buffer> second =
+          client.post(
+              "/api/v1/contacts", tenant, new JsonObject().put("phone_number", "+14155550192"));
+      assertThat(second.statusCode()).as(second.bodyAsString()).isEqualTo(201);
+      Await.until(
+          "the tenant's contact.created delivered",
+          WELL_BEFORE_THE_SWEEP,
+          () -> receiver.received().size(),
+          n -> n >= 1);
+    }
+  }
 }

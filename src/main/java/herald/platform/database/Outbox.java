@@ -28,20 +28,35 @@ public final class Outbox {
 
   private static final String APPEND =
       "WITH appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
-          + " VALUES ($1, $2, $3, $4, $5) RETURNING id) "
+          + " VALUES ($1, $2, $3, $4, $5) RETURNING id, account_id) "
           + enqueue("appended");
 
   private Outbox() {}
 
   /**
-   * The statement that queues, for every consumer, the events whose ids the CTE {@code cte}
-   * returned (as {@code id}); every writer of events ends its statement with it.
+   * The statement that queues the events whose ids and accounts the CTE {@code cte} returned (as
+   * {@code id, account_id}) for every consumer that takes them: consumers of every account, and the
+   * others for the accounts they subscribed ({@link #subscribe}). Every writer of events ends its
+   * statement with it.
    */
   public static String enqueue(String cte) {
     return "INSERT INTO event_queue (consumer, event_id)"
         + " SELECT c.name, a.id FROM "
         + cte
-        + " a CROSS JOIN event_consumers c";
+        + " a JOIN event_consumers c ON c.every_account OR EXISTS (SELECT 1 FROM"
+        + " event_consumer_accounts s WHERE s.consumer = c.name AND s.account_id = a.account_id)";
+  }
+
+  /**
+   * Has {@code consumer} (one that does not take every account) take {@code accountId}'s events
+   * from the events written after {@code tx} commits. Idempotent.
+   */
+  public static Future<Void> subscribe(SqlClient tx, String consumer, UUID accountId) {
+    return tx.preparedQuery(
+            "INSERT INTO event_consumer_accounts (consumer, account_id) VALUES ($1, $2)"
+                + " ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(consumer, accountId))
+        .mapEmpty();
   }
 
   public static Future<Void> append(
