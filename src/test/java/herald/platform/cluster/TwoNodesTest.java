@@ -288,7 +288,8 @@ class TwoNodesTest {
     double rate = (burst.size() - 100) / (Duration.between(from, to).toMillis() / 1000.0);
     assertThat(rate).as("one sender at 100/s over two nodes").isBetween(98.0, 102.0);
     assertThat(burst).as("none sent twice while both nodes run").hasSize(6000);
-    assertThat(smsc.stats().binds() - bindsBefore).as("its SMPP account bound once").isEqualTo(1);
+    long binds = smsc.stats().binds() - bindsBefore;
+    assertThat(binds).as("its SMPP account bound once").isEqualTo(1);
 
     String owner = cluster.awaitOwner(LANE_KIND, sender, Duration.ofSeconds(10));
     int owning = cluster.nodeOf(owner);
