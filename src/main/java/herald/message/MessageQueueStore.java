@@ -161,8 +161,8 @@ public final class MessageQueueStore {
                         "UPDATE messages m SET status = 'sent', provider_message_id = u.pid, sent_at = now(),"
                             + " error_code = NULL, error_message = NULL, updated_at = now()"
                             + " FROM unnest($1::uuid[], $2::text[]) AS u(id, pid), "
-                            + lockInOrder("$1", "'sending'")
-                            + " WHERE m.id = u.id AND m.id = l.id")
+                            + lockInOrder("$1")
+                            + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending'")
                     .execute(
                         Tuple.from(
                             new Object[] {
@@ -200,8 +200,8 @@ public final class MessageQueueStore {
                 + " attempts = CASE WHEN u.counts THEN m.attempts ELSE m.attempts - 1 END,"
                 + " error_code = u.code, error_message = u.msg, updated_at = now()"
                 + " FROM unnest($1::uuid[], $2::bigint[], $3::bool[], $4::text[], $5::text[]) AS u(id, delay, counts, code, msg), "
-                + lockInOrder("$1", "'sending'")
-                + " WHERE m.id = u.id AND m.id = l.id")
+                + lockInOrder("$1")
+                + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending'")
         .execute(
             Tuple.of(
                 ids.toArray(UUID[]::new),
@@ -221,8 +221,8 @@ public final class MessageQueueStore {
             "UPDATE messages m SET status = 'failed', error_code = u.code, error_message = u.msg,"
                 + " done_at = now(), updated_at = now()"
                 + " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, code, msg), "
-                + lockInOrder("$1", "'sending'")
-                + " WHERE m.id = u.id AND m.id = l.id")
+                + lockInOrder("$1")
+                + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending'")
         .execute(
             Tuple.of(
                 ids.toArray(UUID[]::new),
@@ -327,13 +327,19 @@ public final class MessageQueueStore {
     String[] errs = receipts.stream().map(Receipt::errorCode).toArray(String[]::new);
     return tx.preparedQuery(
             "WITH r AS (SELECT * FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[]) AS r(pid, ok, stat, err)),"
-                + " p AS (SELECT mp.message_id, r.* FROM r JOIN message_parts mp"
-                + " ON mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid),"
+                // One primary-key probe per receipt and sender: LIMIT keeps the planner from
+                // flattening the lookup into a scan of every part of the senders, which it picks
+                // when the table grew faster than its statistics (a busy sender's first minutes).
+                + " p AS (SELECT mp.message_id, r.* FROM r CROSS JOIN unnest($1::uuid[]) AS s(id),"
+                + " LATERAL (SELECT x.message_id FROM message_parts x"
+                + " WHERE x.sender_id = s.id AND x.provider_message_id = r.pid LIMIT 1) mp),"
                 + " agg AS (SELECT message_id, count(*) FILTER (WHERE ok) AS delivered, bool_or(NOT ok) AS bad,"
                 + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat,"
                 + " (SELECT count(*) FROM message_parts x WHERE x.message_id = p.message_id) AS parts"
                 + " FROM p GROUP BY message_id),"
-                + " l AS (SELECT x.id FROM messages x WHERE x.id IN (SELECT message_id FROM agg)"
+                // = ANY(ARRAY(...)) probes the primary key; IN (SELECT ...) let the planner scan
+                // every message for status 'sent' when the statistics were stale.
+                + " l AS (SELECT x.id FROM messages x WHERE x.id = ANY(ARRAY(SELECT message_id FROM agg))"
                 + " AND x.status = 'sent' ORDER BY x.id FOR UPDATE),"
                 + " upd AS (UPDATE messages m SET parts_delivered = m.parts_delivered + agg.delivered,"
                 + " status = CASE WHEN agg.bad THEN 'undelivered'"
@@ -345,8 +351,8 @@ public final class MessageQueueStore {
                 + " FROM agg, l WHERE m.id = agg.message_id AND m.id = l.id"
                 + " RETURNING m.id, m.status, m.sender_id, extract(epoch FROM now() - m.sent_at)::float8 AS lag)"
                 + " SELECT 'u' AS kind, id::text AS value, status, sender_id, lag FROM upd"
-                + " UNION ALL SELECT 'm', r.pid, NULL, NULL, NULL FROM r WHERE NOT EXISTS (SELECT 1 FROM message_parts mp"
-                + " WHERE mp.sender_id = ANY($1) AND mp.provider_message_id = r.pid)")
+                + " UNION ALL SELECT 'm', r.pid, NULL, NULL, NULL FROM r"
+                + " WHERE NOT EXISTS (SELECT 1 FROM p WHERE p.pid = r.pid)")
         .execute(Tuple.of(senderIds.toArray(UUID[]::new), pids, ok, stats, errs))
         .compose(
             rows -> {
@@ -397,23 +403,25 @@ public final class MessageQueueStore {
       return Future.succeededFuture();
     }
     return pool.preparedQuery(
-            "UPDATE messages m SET updated_at = now() FROM (SELECT id FROM messages"
-                + " WHERE id = ANY($1) AND status = 'sending' ORDER BY id FOR UPDATE SKIP LOCKED) l"
-                + " WHERE m.id = l.id")
+            "UPDATE messages m SET updated_at = now() FROM (SELECT id, status FROM messages"
+                + " WHERE id = ANY($1) ORDER BY id OFFSET 0 FOR UPDATE SKIP LOCKED) l"
+                + " WHERE m.id = l.id AND l.status = 'sending'")
         .execute(Tuple.from(new Object[] {held.toArray(UUID[]::new)}))
         .mapEmpty();
   }
 
   /**
-   * A sub-select, aliased {@code l}, that locks the messages of id array {@code param} in {@code
-   * status} in id order.
+   * A sub-select, aliased {@code l}, that locks the messages of id array {@code param} in id order
+   * and yields each one's {@code id} and current {@code status} (a locked row is read in its latest
+   * version). It filters on nothing but the id, so it probes the primary key; the caller checks
+   * {@code l.status}, and {@code OFFSET 0} keeps the planner from pushing that check down into the
+   * scan. A status condition on the scan lets the planner read the partial {@code status =
+   * 'sending'} index instead, whose dead entries grow with the traffic until vacuum.
    */
-  private static String lockInOrder(String param, String status) {
-    return "(SELECT id FROM messages WHERE id = ANY("
+  private static String lockInOrder(String param) {
+    return "(SELECT id, status FROM messages WHERE id = ANY("
         + param
-        + ") AND status = "
-        + status
-        + " ORDER BY id FOR UPDATE) l";
+        + ") ORDER BY id OFFSET 0 FOR UPDATE) l";
   }
 
   /**
