@@ -91,7 +91,7 @@ public final class SenderRoutes {
             Ids.newId(),
             actor.accountId(),
             name,
-            channel == null ? Channels.DEFAULT_CHANNEL : channel,
+            channel != null ? channel : Channels.type(provider).channel(),
             provider,
             split.settings(),
             split.secrets(),
