@@ -43,6 +43,24 @@ public interface ContentFormat {
     return null;
   }
 
+  /**
+   * A Herald media id the content sends (an uploaded file), with the message type it is sent as.
+   */
+  record MediaRef(java.util.UUID mediaId, String messageType) {}
+
+  /** The uploaded file a prepared content refers to, or null. */
+  default MediaRef mediaRef(JsonObject content) {
+    return null;
+  }
+
+  /**
+   * The content with the provider's id of its {@link #mediaRef} file added (providers send that id
+   * and ignore Herald's).
+   */
+  default JsonObject withProviderMedia(JsonObject content, String providerMediaId) {
+    return content;
+  }
+
   /** The parts a prepared message is sent in, for the dry run (SMS segments; else the body). */
   default List<String> parts(Prepared prepared) {
     return List.of(prepared.body());

@@ -1,5 +1,7 @@
 package herald.channel;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.Set;
@@ -51,4 +53,26 @@ public interface ProviderType<S extends Record> {
    * with its own body handling and authentication. Default: none.
    */
   default void mount(Router root, CallbackContext context) {}
+
+  /** Whether its senders take media uploads ({@link #uploadMedia}). Default: no. */
+  default boolean acceptsMedia() {
+    return false;
+  }
+
+  /**
+   * Uploads a media file to the provider for later sends by {@code sender}.
+   *
+   * @param file the file, on local disk (streamed, not read into memory)
+   * @param mimeType its type, as checked by its content
+   * @return the provider's media id; fails when the provider refuses it or cannot be reached
+   */
+  default Future<String> uploadMedia(
+      Vertx vertx,
+      ChannelSender sender,
+      java.nio.file.Path file,
+      String fileName,
+      String mimeType) {
+    return Future.failedFuture(
+        new UnsupportedOperationException(name() + " senders take no media uploads"));
+  }
 }

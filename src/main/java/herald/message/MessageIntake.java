@@ -38,8 +38,10 @@ final class MessageIntake {
   private final SenderStore senders;
   private final AccountStore accounts;
   private final ServiceWindows windows;
+  private final herald.media.MediaStore media;
 
   MessageIntake(Pool pool) {
+    this.media = new herald.media.MediaStore(pool);
     this.windows = new ServiceWindows(pool);
     this.blacklist = new BlacklistStore(pool);
     this.senders = new SenderStore(pool);
@@ -136,6 +138,71 @@ final class MessageIntake {
       }
       ready.add(new Ready(d, sender, prepared));
     }
+    return resolveMedia(accountId, ready, errors)
+        .compose(withMedia -> screen(accountId, withMedia, errors));
+  }
+
+  /**
+   * Items whose content sends an uploaded file ({@link ContentFormat#mediaRef}) get the provider's
+   * id of it; the file must be the account's, uploaded for the item's sender, and of a type the
+   * message type takes ({@code unknown_media} otherwise).
+   */
+  private Future<List<Ready>> resolveMedia(
+      UUID accountId, List<Ready> ready, List<SendRequest.ItemError> errors) {
+    List<Future<herald.media.Media>> lookups = new ArrayList<>();
+    for (Ready r : ready) {
+      ContentFormat.MediaRef ref =
+          r.prepared().content() == null
+              ? null
+              : Channels.contentFormat(r.sender().channel()).mediaRef(r.prepared().content());
+      lookups.add(ref == null ? Future.succeededFuture() : media.get(accountId, ref.mediaId()));
+    }
+    return Future.all(lookups)
+        .map(
+            all -> {
+              List<Ready> out = new ArrayList<>();
+              for (int i = 0; i < ready.size(); i++) {
+                Ready r = ready.get(i);
+                ContentFormat format = Channels.contentFormat(r.sender().channel());
+                ContentFormat.MediaRef ref =
+                    r.prepared().content() == null ? null : format.mediaRef(r.prepared().content());
+                if (ref == null) {
+                  out.add(r);
+                  continue;
+                }
+                herald.media.Media found = lookups.get(i).result();
+                if (found == null
+                    || !found.senderId().equals(r.sender().id())
+                    || found.providerMediaId() == null
+                    || !herald.media.MediaKind.sendableAs(found.mimeType(), ref.messageType())) {
+                  errors.add(
+                      new SendRequest.ItemError(
+                          r.draft().index(),
+                          "content." + ref.messageType() + ".media_id",
+                          "unknown_media",
+                          "no "
+                              + ref.messageType()
+                              + " file with this id was uploaded for the sender"));
+                  continue;
+                }
+                ContentFormat.Prepared p = r.prepared();
+                out.add(
+                    new Ready(
+                        r.draft(),
+                        r.sender(),
+                        new ContentFormat.Prepared(
+                            p.body(),
+                            format.withProviderMedia(p.content(), found.providerMediaId()),
+                            p.encoding(),
+                            p.segments(),
+                            p.freeForm())));
+              }
+              return out;
+            });
+  }
+
+  private Future<Checked> screen(
+      UUID accountId, List<Ready> ready, List<SendRequest.ItemError> errors) {
     Set<String> numbers = new HashSet<>();
     ready.forEach(r -> numbers.add(r.draft().to()));
     return blacklist

@@ -77,6 +77,25 @@ public final class WhatsAppFormat implements ContentFormat {
     return new Prepared(summary, normalized(content), null, 1, !type.equals("template"));
   }
 
+  @Override
+  public MediaRef mediaRef(JsonObject content) {
+    String type = content.getString("type");
+    if (MEDIA.contains(type)
+        && content.getValue(type) instanceof JsonObject media
+        && media.getValue("media_id") instanceof String ref) {
+      return new MediaRef(java.util.UUID.fromString(ref), type);
+    }
+    return null;
+  }
+
+  @Override
+  public JsonObject withProviderMedia(JsonObject content, String providerMediaId) {
+    JsonObject copy = content.copy();
+    JsonObject media = copy.getJsonObject(copy.getString("type"));
+    media.put("id", providerMediaId);
+    return copy;
+  }
+
   /** The content with a template's language given as a bare code turned into an object. */
   private static JsonObject normalized(JsonObject content) {
     JsonObject copy = content.copy();
@@ -180,11 +199,20 @@ public final class WhatsAppFormat implements ContentFormat {
     private String media(JsonObject media, String type, String path) {
       boolean hasId = media.containsKey("id");
       boolean hasLink = media.containsKey("link");
-      if (hasId == hasLink) {
-        error(path, "invalid_value", "'" + path + "' needs exactly one of 'id' or 'link'");
+      boolean hasMedia = media.containsKey("media_id");
+      if ((hasId ? 1 : 0) + (hasLink ? 1 : 0) + (hasMedia ? 1 : 0) != 1) {
+        error(
+            path,
+            "invalid_value",
+            "'" + path + "' needs exactly one of 'media_id' (uploaded to Herald), 'id' or 'link'");
         return null;
       }
-      if (hasId) {
+      if (hasMedia) {
+        Object ref = media.getValue("media_id");
+        if (!(ref instanceof String text) || herald.platform.database.Ids.parse(text) == null) {
+          error(path + ".media_id", "invalid_value", "'media_id' is the id POST /media answered");
+        }
+      } else if (hasId) {
         string(media, "id", path, 128, true);
       } else {
         String link = string(media, "link", path, 2048, true);

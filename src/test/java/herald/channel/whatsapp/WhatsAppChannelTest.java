@@ -542,4 +542,154 @@ class WhatsAppChannelTest {
     assertThat(send.statusCode()).isEqualTo(422);
     assertThat(send.bodyAsString()).contains("unknown_sender");
   }
+
+  private static HttpResponse<Buffer> upload(String token, String fileName, byte[] bytes) {
+    String boundary = "herald-test-boundary";
+    Buffer body =
+        Buffer.buffer()
+            .appendString("--" + boundary + "\r\n")
+            .appendString(
+                "Content-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n")
+            .appendString("Content-Type: application/octet-stream\r\n\r\n")
+            .appendBytes(bytes)
+            .appendString("\r\n--" + boundary + "--\r\n");
+    return client.send(
+        HttpMethod.POST,
+        "/api/v1/media",
+        MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token),
+        body,
+        "multipart/form-data; boundary=" + boundary);
+  }
+
+  private static byte[] jpeg() {
+    byte[] bytes = new byte[2048];
+    bytes[0] = (byte) 0xFF;
+    bytes[1] = (byte) 0xD8;
+    bytes[2] = (byte) 0xFF;
+    bytes[3] = (byte) 0xE0;
+    return bytes;
+  }
+
+  private static byte[] pdf() {
+    return "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void uploadedMediaIsSentAsAnImageAndADocument() {
+    HttpResponse<Buffer> image = upload(admin, "photo.jpg", jpeg());
+    assertThat(image.statusCode()).as(image.bodyAsString()).isEqualTo(201);
+    assertThat(image.bodyAsJsonObject().getString("mime_type")).isEqualTo("image/jpeg");
+    assertThat(image.bodyAsJsonObject().getString("provider_media_id")).isNotBlank();
+    HttpResponse<Buffer> doc = upload(admin, "invoice.pdf", pdf());
+    assertThat(doc.statusCode()).as(doc.bodyAsString()).isEqualTo(201);
+    assertThat(doc.bodyAsJsonObject().getString("mime_type")).isEqualTo("application/pdf");
+
+    String to = "+14155552011";
+    userWrites("14155552011", "send the invoice");
+    String imageId =
+        sendOne(
+            to,
+            typed(
+                "image",
+                new JsonObject()
+                    .put("media_id", image.bodyAsJsonObject().getString("id"))
+                    .put("caption", "Your photo")));
+    String docId =
+        sendOne(
+            to,
+            typed(
+                "document",
+                new JsonObject()
+                    .put("media_id", doc.bodyAsJsonObject().getString("id"))
+                    .put("filename", "invoice.pdf")));
+    assertThat(await(imageId, "read").getString("body")).isEqualTo("Your photo");
+    await(docId, "read");
+    JsonObject sentDoc =
+        sim.messages().stream()
+            .filter(
+                m ->
+                    m.getString("to").equals("14155552011")
+                        && m.getString("type").equals("document"))
+            .findFirst()
+            .orElseThrow()
+            .getJsonObject("request")
+            .getJsonObject("document");
+    assertThat(sentDoc.getString("id"))
+        .isEqualTo(doc.bodyAsJsonObject().getString("provider_media_id"));
+    assertThat(sentDoc.containsKey("media_id")).isFalse();
+
+    // A document's file cannot go out as an image.
+    HttpResponse<Buffer> wrongKind =
+        send(
+            new JsonObject()
+                .put("to", to)
+                .put("channel", "whatsapp")
+                .put(
+                    "content",
+                    typed(
+                        "image",
+                        new JsonObject().put("media_id", doc.bodyAsJsonObject().getString("id")))));
+    assertThat(wrongKind.statusCode()).isEqualTo(422);
+    assertThat(wrongKind.bodyAsString()).contains("unknown_media");
+  }
+
+  @Test
+  void anUploadIsCheckedByItsContentNotItsName() {
+    HttpResponse<Buffer> text =
+        upload(admin, "photo.jpg", "just text".getBytes(StandardCharsets.UTF_8));
+    assertThat(text.statusCode()).isEqualTo(422);
+    assertThat(text.bodyAsString()).contains("unsupported_type");
+    byte[] big = new byte[6 * 1024 * 1024];
+    System.arraycopy(jpeg(), 0, big, 0, 4);
+    HttpResponse<Buffer> tooBig = upload(admin, "big.jpg", big);
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void anInboundImageIsDownloadedAndServedToTheAccountOnly() {
+    JsonObject answer =
+        sim.inbound(
+                new JsonObject()
+                    .put("from", "14155552012")
+                    .put("type", "image")
+                    .put("image", new JsonObject().put("caption", "look")))
+            .await();
+    assertThat(answer.getInteger("webhook_status")).isEqualTo(200);
+    String wamid = answer.getString("id");
+    JsonObject received =
+        client
+            .get("/api/v1/messages?direction=inbound&channel=whatsapp", admin)
+            .bodyAsJsonObject()
+            .getJsonArray("data")
+            .stream()
+            .map(JsonObject.class::cast)
+            .filter(m -> wamid.equals(m.getString("provider_message_id")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(received.getString("body")).isEqualTo("look");
+    JsonObject image = received.getJsonObject("content").getJsonObject("image");
+    assertThat(image.getString("id")).isEqualTo(answer.getString("media_id"));
+    String mediaId = image.getString("media_id");
+    JsonObject media = client.get("/api/v1/media/" + mediaId, admin).bodyAsJsonObject();
+    assertThat(media.getString("direction")).isEqualTo("inbound");
+    assertThat(media.getString("mime_type")).isEqualTo("image/jpeg");
+    HttpResponse<Buffer> bytes = client.get("/api/v1/media/" + mediaId + "/content", admin);
+    assertThat(bytes.statusCode()).isEqualTo(200);
+    assertThat(bytes.getHeader("Content-Type")).isEqualTo("image/jpeg");
+    assertThat(bytes.body().length()).isEqualTo(media.getLong("size_bytes").intValue());
+    assertThat(bytes.body().getByte(0)).isEqualTo((byte) 0xFF);
+
+    client.post(
+        "/api/v1/accounts",
+        admin,
+        new JsonObject()
+            .put("name", "Other media")
+            .put("admin_username", "other-media")
+            .put("admin_password", "password-other"));
+    String other = client.login("other-media", "password-other");
+    assertThat(client.get("/api/v1/media/" + mediaId, other).statusCode()).isEqualTo(404);
+    assertThat(client.get("/api/v1/media/" + mediaId + "/content", other).statusCode())
+        .isEqualTo(404);
+  }
 }

@@ -79,6 +79,10 @@ final class WhatsAppCloudProvider implements Provider {
                 .put("text", new JsonObject().put("body", item.body()));
     String type = content.getString("type");
     Object payload = content.getValue(type);
+    if (payload instanceof JsonObject media && media.containsKey("media_id")) {
+      // Herald's own reference to an uploaded file: the Cloud API knows it by "id".
+      media.remove("media_id");
+    }
     if (payload instanceof JsonObject template
         && type.equals("template")
         && template.getValue("language") instanceof JsonObject language

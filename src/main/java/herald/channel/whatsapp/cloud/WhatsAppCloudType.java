@@ -7,8 +7,12 @@ import herald.channel.ProviderContext;
 import herald.channel.ProviderType;
 import herald.channel.SettingsInput;
 import herald.channel.whatsapp.WhatsApp;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -157,5 +161,58 @@ public final class WhatsAppCloudType implements ProviderType<WhatsAppCloudType.S
   @Override
   public void mount(Router root, CallbackContext context) {
     new WhatsAppWebhooks(context).mount(root);
+  }
+
+  @Override
+  public boolean acceptsMedia() {
+    return true;
+  }
+
+  /**
+   * {@code POST /{version}/{phone_number_id}/media} (multipart: {@code messaging_product}, {@code
+   * type}, {@code file}); answers the Cloud API's media id, or fails with Meta's reason.
+   */
+  @Override
+  public Future<String> uploadMedia(
+      Vertx vertx, ChannelSender sender, Path file, String fileName, String mimeType) {
+    Settings settings = settings(sender);
+    GraphClient graph = new GraphClient(vertx, settings);
+    MultipartForm form =
+        MultipartForm.create()
+            .attribute("messaging_product", "whatsapp")
+            .attribute("type", mimeType)
+            .binaryFileUpload(
+                "file", fileName == null ? "file" : fileName, file.toString(), mimeType);
+    return graph
+        .post(settings.phoneNumberId() + "/media")
+        .sendMultipartForm(form)
+        .eventually(
+            () -> {
+              graph.close();
+              return Future.succeededFuture();
+            })
+        .compose(
+            response -> {
+              String id = null;
+              if (response.statusCode() == 200) {
+                try {
+                  id = response.bodyAsJsonObject().getString("id");
+                } catch (RuntimeException e) {
+                  id = null;
+                }
+              }
+              if (id != null) {
+                return Future.succeededFuture(id);
+              }
+              JsonObject error = GraphClient.error(response);
+              return Future.failedFuture(
+                  new IllegalStateException(
+                      error == null
+                          ? "HTTP " + response.statusCode() + " from the Cloud API"
+                          : WhatsAppCloudProvider.details(error)
+                              + " (Cloud API error "
+                              + error.getValue("code")
+                              + ")"));
+            });
   }
 }

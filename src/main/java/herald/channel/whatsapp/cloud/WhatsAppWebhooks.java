@@ -163,23 +163,99 @@ final class WhatsAppWebhooks {
         chain =
             chain.compose(
                 complete ->
-                    Future.fromCompletionStage(
-                            context
-                                .sink()
-                                .inbound(
-                                    new InboundText(
-                                        sender.id(),
-                                        message.from(),
-                                        null,
-                                        message.text(),
-                                        message.id(),
-                                        message.content())),
-                            ctx.vertx().getOrCreateContext())
+                    withMedia(sender, message)
+                        .compose(
+                            content ->
+                                Future.fromCompletionStage(
+                                    context
+                                        .sink()
+                                        .inbound(
+                                            new InboundText(
+                                                sender.id(),
+                                                message.from(),
+                                                null,
+                                                message.text(),
+                                                message.id(),
+                                                content)),
+                                    ctx.vertx().getOrCreateContext()))
                         .map(complete));
         markRead.add(() -> markRead(sender, message.id()));
       }
     }
     return chain.onSuccess(v -> markRead.forEach(Runnable::run));
+  }
+
+  /** The largest inbound file kept per message type (WhatsApp's own limits). */
+  static long maxBytes(String type) {
+    return switch (type) {
+      case "image" -> 5L << 20;
+      case "audio", "video" -> 16L << 20;
+      case "sticker" -> 500L << 10;
+      default -> 100L << 20;
+    };
+  }
+
+  /**
+   * The message's content with its media file downloaded from the Cloud API and stored: {@code
+   * <type>.media_id} is then Herald's media id. A file over its type's limit is not downloaded
+   * ({@code <type>.media_error: too_large}); a download that fails fails the webhook, so Meta
+   * delivers it again.
+   */
+  private Future<JsonObject> withMedia(ChannelSender sender, WebhookEvents.Inbound message) {
+    if (message.mediaId() == null || context.media() == null) {
+      return Future.succeededFuture(message.content());
+    }
+    JsonObject content = message.content().copy();
+    String type = content.getString("type");
+    JsonObject object = content.getJsonObject(type);
+    long cap = maxBytes(type);
+    WhatsAppCloudType.Settings settings = new WhatsAppCloudType().settings(sender);
+    GraphClient graph = client(settings);
+    return graph
+        .get(message.mediaId() + "?phone_number_id=" + settings.phoneNumberId())
+        .compose(
+            info -> {
+              if (info.statusCode() != 200) {
+                return Future.failedFuture(
+                    "media " + message.mediaId() + ": HTTP " + info.statusCode());
+              }
+              JsonObject meta = info.bodyAsJsonObject();
+              Number size = meta.getValue("file_size") instanceof Number n ? n : null;
+              if (size != null && size.longValue() > cap) {
+                object.put("media_error", "too_large");
+                return Future.succeededFuture(content);
+              }
+              return graph
+                  .getAbsolute(meta.getString("url"))
+                  .compose(
+                      file -> {
+                        if (file.statusCode() != 200 || file.body() == null) {
+                          return Future.failedFuture(
+                              "media " + message.mediaId() + ": HTTP " + file.statusCode());
+                        }
+                        if (file.body().length() > cap) {
+                          object.put("media_error", "too_large");
+                          return Future.succeededFuture(content);
+                        }
+                        String mime =
+                            meta.getString(
+                                "mime_type",
+                                object.getString("mime_type", "application/octet-stream"));
+                        return context
+                            .media()
+                            .received(
+                                sender,
+                                message.mediaId(),
+                                mime,
+                                object.getString("filename"),
+                                file.body())
+                            .map(
+                                id -> {
+                                  object.put("media_id", id.toString());
+                                  return content;
+                                });
+                      });
+            });
   }
 
   /** Tells Meta the user's message was read (blue ticks); a failure is only logged. */
