@@ -61,6 +61,15 @@ public interface ContentFormat {
     return content;
   }
 
+  /**
+   * The content with each text a recipient's data may fill in (WhatsApp template parameters) passed
+   * through {@code render}; answers the content unchanged when it has none.
+   */
+  default JsonObject renderTexts(
+      JsonObject content, java.util.function.UnaryOperator<String> render) {
+    return content;
+  }
+
   /** The parts a prepared message is sent in, for the dry run (SMS segments; else the body). */
   default List<String> parts(Prepared prepared) {
     return List.of(prepared.body());

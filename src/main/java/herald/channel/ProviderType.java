@@ -54,6 +54,17 @@ public interface ProviderType<S extends Record> {
    */
   default void mount(Router root, CallbackContext context) {}
 
+  /**
+   * The message templates the provider holds for {@code sender}'s account (WhatsApp's approved,
+   * pending and rejected templates), each as {@code {"name", "language", "status", "category",
+   * "components"}}. Default: the provider has none (fails).
+   */
+  default Future<java.util.List<io.vertx.core.json.JsonObject>> templates(
+      Vertx vertx, ChannelSender sender) {
+    return Future.failedFuture(
+        new UnsupportedOperationException(name() + " senders have no provider templates"));
+  }
+
   /** Whether its senders take media uploads ({@link #uploadMedia}). Default: no. */
   default boolean acceptsMedia() {
     return false;

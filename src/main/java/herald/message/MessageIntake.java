@@ -39,8 +39,10 @@ final class MessageIntake {
   private final AccountStore accounts;
   private final ServiceWindows windows;
   private final herald.media.MediaStore media;
+  private final herald.contact.ContactStore contacts;
 
   MessageIntake(Pool pool) {
+    this.contacts = new herald.contact.ContactStore(pool);
     this.media = new herald.media.MediaStore(pool);
     this.windows = new ServiceWindows(pool);
     this.blacklist = new BlacklistStore(pool);
@@ -139,7 +141,70 @@ final class MessageIntake {
       ready.add(new Ready(d, sender, prepared));
     }
     return resolveMedia(accountId, ready, errors)
-        .compose(withMedia -> screen(accountId, withMedia, errors));
+        .compose(withMedia -> render(accountId, withMedia, errors))
+        .compose(rendered -> screen(accountId, rendered, errors));
+  }
+
+  /**
+   * Fills the placeholders ({@code {{first_name}}}, ...) of the texts a recipient's data may fill
+   * in ({@link ContentFormat#renderTexts}: WhatsApp template parameters) from the recipient's
+   * contact, with the shared template engine; an item with a placeholder nothing fills is refused
+   * ({@code missing_variable}).
+   */
+  private Future<List<Ready>> render(
+      UUID accountId, List<Ready> ready, List<SendRequest.ItemError> errors) {
+    List<Ready> templated = ready.stream().filter(MessageIntake::hasPlaceholders).toList();
+    if (templated.isEmpty()) {
+      return Future.succeededFuture(ready);
+    }
+    List<String> phones = templated.stream().map(r -> r.draft().to()).distinct().toList();
+    return contacts
+        .byPhones(accountId, phones)
+        .map(
+            found -> {
+              List<Ready> out = new ArrayList<>();
+              for (Ready r : ready) {
+                if (!templated.contains(r)) {
+                  out.add(r);
+                  continue;
+                }
+                herald.contact.Contact contact = found.get(r.draft().to());
+                herald.template.Renderer.Variables variables =
+                    contact == null
+                        ? herald.template.Renderer.Variables.of(new JsonObject())
+                        : herald.template.Renderer.Variables.of(contact);
+                Set<String> missing = new java.util.TreeSet<>();
+                ContentFormat format = Channels.contentFormat(r.sender().channel());
+                JsonObject content =
+                    format.renderTexts(
+                        r.prepared().content(),
+                        text -> {
+                          herald.template.Renderer.Result result =
+                              herald.template.Renderer.render(text, variables);
+                          missing.addAll(result.missing());
+                          return result.text();
+                        });
+                if (!missing.isEmpty()) {
+                  errors.add(
+                      new SendRequest.ItemError(
+                          r.draft().index(),
+                          "content",
+                          "missing_variable",
+                          (contact == null ? "no contact has this number; " : "")
+                              + "nothing fills "
+                              + String.join(", ", missing)));
+                  continue;
+                }
+                ContentFormat.Prepared p = r.prepared();
+                out.add(
+                    new Ready(
+                        r.draft(),
+                        r.sender(),
+                        new ContentFormat.Prepared(
+                            p.body(), content, p.encoding(), p.segments(), p.freeForm())));
+              }
+              return out;
+            });
   }
 
   /**
@@ -199,6 +264,22 @@ final class MessageIntake {
               }
               return out;
             });
+  }
+
+  /** Whether a recipient's data fills some text of the item's content. */
+  private static boolean hasPlaceholders(Ready r) {
+    if (r.prepared().content() == null) {
+      return false;
+    }
+    List<String> texts = new ArrayList<>();
+    Channels.contentFormat(r.sender().channel())
+        .renderTexts(
+            r.prepared().content(),
+            text -> {
+              texts.add(text);
+              return text;
+            });
+    return texts.stream().anyMatch(t -> !herald.template.Renderer.variables(t).isEmpty());
   }
 
   private Future<Checked> screen(

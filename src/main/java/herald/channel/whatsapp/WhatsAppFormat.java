@@ -77,6 +77,33 @@ public final class WhatsAppFormat implements ContentFormat {
     return new Prepared(summary, normalized(content), null, 1, !type.equals("template"));
   }
 
+  /**
+   * Renders the {@code text} of every text parameter of a template's components (the template
+   * engine fills {@code {{first_name}}} and the like from the recipient's contact).
+   */
+  @Override
+  public JsonObject renderTexts(
+      JsonObject content, java.util.function.UnaryOperator<String> render) {
+    if (!"template".equals(content.getString("type"))
+        || !(content.getValue("template") instanceof JsonObject template)
+        || !(template.getValue("components") instanceof JsonArray components)) {
+      return content;
+    }
+    JsonObject copy = content.copy();
+    for (Object component : copy.getJsonObject("template").getJsonArray("components")) {
+      if (component instanceof JsonObject c && c.getValue("parameters") instanceof JsonArray ps) {
+        for (Object parameter : ps) {
+          if (parameter instanceof JsonObject p
+              && "text".equals(p.getValue("type"))
+              && p.getValue("text") instanceof String text) {
+            p.put("text", render.apply(text));
+          }
+        }
+      }
+    }
+    return copy;
+  }
+
   @Override
   public MediaRef mediaRef(JsonObject content) {
     String type = content.getString("type");

@@ -692,4 +692,80 @@ class WhatsAppChannelTest {
     assertThat(client.get("/api/v1/media/" + mediaId + "/content", other).statusCode())
         .isEqualTo(404);
   }
+
+  @Test
+  void theAccountsTemplatesAreSyncedAndListedWithStatusAndCategory() {
+    HttpResponse<Buffer> synced =
+        client.post("/api/v1/senders/" + senderId + "/templates/sync", admin, new JsonObject());
+    assertThat(synced.statusCode()).as(synced.bodyAsString()).isEqualTo(200);
+    assertThat(synced.bodyAsJsonObject().getInteger("synced")).isEqualTo(3);
+    JsonArray listed =
+        client
+            .get("/api/v1/senders/" + senderId + "/templates?status=approved", admin)
+            .bodyAsJsonObject()
+            .getJsonArray("data");
+    JsonObject offer =
+        listed.stream()
+            .map(JsonObject.class::cast)
+            .filter(t -> t.getString("name").equals("seasonal_offer"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(offer.getString("category")).isEqualTo("MARKETING");
+    assertThat(offer.getString("status")).isEqualTo("APPROVED");
+    assertThat(offer.getString("language")).isEqualTo("en_US");
+    assertThat(offer.getJsonArray("components")).isNotEmpty();
+  }
+
+  @Test
+  void templateParametersAreFilledFromTheRecipientsContact() {
+    HttpResponse<Buffer> contact =
+        client.post(
+            "/api/v1/contacts",
+            admin,
+            new JsonObject().put("phone_number", "+14155552013").put("first_name", "Grace"));
+    assertThat(contact.statusCode()).as(contact.bodyAsString()).isEqualTo(201);
+    JsonObject template =
+        typed(
+            "template",
+            new JsonObject()
+                .put("name", "order_update")
+                .put("language", "en_US")
+                .put(
+                    "components",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("type", "body")
+                                .put(
+                                    "parameters",
+                                    new JsonArray()
+                                        .add(text("{{first_name}}"))
+                                        .add(text("{order|your order}"))))));
+    String id = sendOne("+14155552013", template);
+    JsonObject sent = await(id, "read");
+    JsonArray parameters =
+        sent.getJsonObject("content")
+            .getJsonObject("template")
+            .getJsonArray("components")
+            .getJsonObject(0)
+            .getJsonArray("parameters");
+    assertThat(parameters.getJsonObject(0).getString("text")).isEqualTo("Grace");
+    assertThat(parameters.getJsonObject(1).getString("text")).isEqualTo("your order");
+    JsonObject request =
+        sim.messages().stream()
+            .filter(m -> m.getString("to").equals("14155552013"))
+            .findFirst()
+            .orElseThrow()
+            .getJsonObject("request");
+    assertThat(request.encode()).contains("Grace").doesNotContain("first_name");
+
+    HttpResponse<Buffer> unknown =
+        send(
+            new JsonObject()
+                .put("to", "+14155552014")
+                .put("channel", "whatsapp")
+                .put("content", template));
+    assertThat(unknown.statusCode()).isEqualTo(422);
+    assertThat(unknown.bodyAsString()).contains("missing_variable");
+  }
 }

@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.multipart.MultipartForm;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -161,6 +163,72 @@ public final class WhatsAppCloudType implements ProviderType<WhatsAppCloudType.S
   @Override
   public void mount(Router root, CallbackContext context) {
     new WhatsAppWebhooks(context).mount(root);
+  }
+
+  /**
+   * Every page of {@code GET /{version}/{waba_id}/message_templates}, following {@code
+   * paging.next}, at most {@value #MAX_TEMPLATE_PAGES} pages.
+   */
+  @Override
+  public Future<List<JsonObject>> templates(Vertx vertx, ChannelSender sender) {
+    Settings settings = settings(sender);
+    GraphClient graph = new GraphClient(vertx, settings);
+    List<JsonObject> all = new ArrayList<>();
+    return templatePage(
+            graph,
+            graph.get(
+                settings.wabaId()
+                    + "/message_templates?limit=100&fields=name,language,status,category,components"),
+            all,
+            1)
+        .eventually(
+            () -> {
+              graph.close();
+              return Future.succeededFuture();
+            });
+  }
+
+  static final int MAX_TEMPLATE_PAGES = 50;
+
+  private static Future<List<JsonObject>> templatePage(
+      GraphClient graph,
+      Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> request,
+      List<JsonObject> all,
+      int page) {
+    return request.compose(
+        response -> {
+          if (response.statusCode() != 200) {
+            JsonObject error = GraphClient.error(response);
+            return Future.failedFuture(
+                new IllegalStateException(
+                    error == null
+                        ? "HTTP " + response.statusCode() + " from the Cloud API"
+                        : WhatsAppCloudProvider.details(error)
+                            + " (Cloud API error "
+                            + error.getValue("code")
+                            + ")"));
+          }
+          JsonObject body = response.bodyAsJsonObject();
+          for (Object item : body.getJsonArray("data", new io.vertx.core.json.JsonArray())) {
+            if (item instanceof JsonObject t) {
+              all.add(
+                  new JsonObject()
+                      .put("name", t.getString("name"))
+                      .put("language", t.getString("language"))
+                      .put("status", t.getString("status"))
+                      .put("category", t.getString("category"))
+                      .put(
+                          "components",
+                          t.getJsonArray("components", new io.vertx.core.json.JsonArray())));
+            }
+          }
+          JsonObject paging = body.getJsonObject("paging");
+          String next = paging == null ? null : paging.getString("next");
+          if (next == null || page >= MAX_TEMPLATE_PAGES) {
+            return Future.succeededFuture(all);
+          }
+          return templatePage(graph, graph.getAbsolute(next), all, page + 1);
+        });
   }
 
   @Override

@@ -14,3 +14,16 @@ CREATE TABLE media (
     created_at         timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX media_account_idx ON media (account_id, id DESC);
+
+-- The message templates of a WhatsApp sender's business account as last synced from the provider
+-- (GET /{waba_id}/message_templates): what may be sent outside the customer-service window.
+CREATE TABLE provider_templates (
+    sender_id   uuid        NOT NULL REFERENCES senders (id) ON DELETE CASCADE,
+    name        text        NOT NULL,
+    language    text        NOT NULL,
+    status      text        NOT NULL,
+    category    text,
+    components  jsonb       NOT NULL DEFAULT '[]'::jsonb,
+    synced_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (sender_id, name, language)
+);
