@@ -115,6 +115,9 @@ public final class Herald {
     return Future.all(herald.deploy(), prepared)
         .map(
             v -> {
+              if (herald.simulators != null) {
+                WhatsAppSimulatorSender.route(herald.simulators.whatsapp(), herald.port());
+              }
               platform.started().set(true);
               LOG.debug("started in {} ms", (System.nanoTime() - began) / 1_000_000);
               return herald;
@@ -144,7 +147,9 @@ public final class Herald {
         .compose(
             sims -> {
               simulators = sims;
-              return SimulatorSender.wire(vertx, platform.pool(), sims.smsc().port());
+              return SimulatorSender.wire(vertx, platform.pool(), sims.smsc().port())
+                  .compose(
+                      v -> WhatsAppSimulatorSender.wire(vertx, platform.pool(), sims.whatsapp()));
             });
   }
 

@@ -37,7 +37,10 @@ class WhatsAppChannelTest {
 
   @BeforeAll
   static void start() {
-    herald = TestHerald.start();
+    // The default run's own simulator and sender would share this test's phone-number id.
+    herald =
+        TestHerald.start(
+            new JsonObject().put("simulators", new JsonObject().put("enabled", false)));
     client = herald.client();
     admin = client.loginAdmin();
     config =
