@@ -70,7 +70,7 @@ class WhatsAppDefaultRunTest {
         () -> client.get("/api/v1/messages/" + id, admin).bodyAsJsonObject().getString("status"),
         "read"::equals);
 
-    WhatsAppSimulator sim = herald.herald().simulators().whatsapp();
+    WhatsAppSimulator sim = herald.herald().whatsappSimulator();
     JsonObject answer =
         sim.inbound(
                 new JsonObject()
