@@ -47,6 +47,7 @@ class WhatsAppChannelTest {
         WhatsAppSimConfig.defaults().toBuilder()
             .webhookUrl("http://127.0.0.1:" + herald.herald().port() + "/webhooks/whatsapp")
             .statusDelays(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50))
+            .undeliverableNumbers(java.util.Set.of("14155552099"))
             .build();
     sim = WhatsAppSimulator.start(herald.vertx(), config).await();
     HttpResponse<Buffer> created =
@@ -770,5 +771,18 @@ class WhatsAppChannelTest {
                 .put("content", template));
     assertThat(unknown.statusCode()).isEqualTo(422);
     assertThat(unknown.bodyAsString()).contains("missing_variable");
+  }
+
+  @Test
+  void anUndeliverableNumberEndsFailedWithTheReasonMetaReported() {
+    String id =
+        sendOne(
+            "+14155552099",
+            typed(
+                "template", new JsonObject().put("name", "hello_world").put("language", "en_US")));
+    JsonObject failed = await(id, "failed");
+    assertThat(failed.getString("error_code")).isEqualTo("undeliverable");
+    assertThat(failed.getString("error_message")).contains("131026");
+    assertThat(events(failed)).containsExactly("message.queued", "message.sent", "message.failed");
   }
 }
