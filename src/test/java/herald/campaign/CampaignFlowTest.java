@@ -112,7 +112,11 @@ class CampaignFlowTest {
             .get("/api/v1/senders", admin)
             .bodyAsJsonObject()
             .getJsonArray("data")
-            .getJsonObject(0)
+            .stream()
+            .map(JsonObject.class::cast)
+            .filter(s -> s.getString("channel").equals("sms"))
+            .findFirst()
+            .orElseThrow()
             .getString("id");
     String group =
         created(client.post("/api/v1/contact-groups", admin, new JsonObject().put("name", "VIP")))
