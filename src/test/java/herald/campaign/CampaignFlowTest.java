@@ -108,11 +108,7 @@ class CampaignFlowTest {
   @Test
   void aGroupAudienceGetsTemplateAndInlineVariantsThroughNamedSenders() throws Exception {
     String sender =
-        client
-            .get("/api/v1/senders", admin)
-            .bodyAsJsonObject()
-            .getJsonArray("data")
-            .stream()
+        client.get("/api/v1/senders", admin).bodyAsJsonObject().getJsonArray("data").stream()
             .map(JsonObject.class::cast)
             .filter(s -> s.getString("channel").equals("sms"))
             .findFirst()

@@ -785,4 +785,47 @@ class WhatsAppChannelTest {
     assertThat(failed.getString("error_message")).contains("131026");
     assertThat(events(failed)).containsExactly("message.queued", "message.sent", "message.failed");
   }
+
+  @Test
+  void aSignedNotificationOfAnotherFieldIsAcknowledgedAndAForgedOneRefused() {
+    String body =
+        new JsonObject()
+            .put("object", "whatsapp_business_account")
+            .put(
+                "entry",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("id", config.wabaId())
+                            .put(
+                                "changes",
+                                new JsonArray()
+                                    .add(
+                                        new JsonObject()
+                                            .put("field", "message_template_status_update")
+                                            .put(
+                                                "value",
+                                                new JsonObject()
+                                                    .put("event", "APPROVED")
+                                                    .put(
+                                                        "message_template_name", "hello_world"))))))
+            .encode();
+    HttpResponse<Buffer> signed =
+        client.send(
+            HttpMethod.POST,
+            "/webhooks/whatsapp",
+            MultiMap.caseInsensitiveMultiMap()
+                .add("X-Hub-Signature-256", sign(config.appSecret(), body)),
+            Buffer.buffer(body),
+            "application/json");
+    assertThat(signed.statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> forged =
+        client.send(
+            HttpMethod.POST,
+            "/webhooks/whatsapp",
+            MultiMap.caseInsensitiveMultiMap().add("X-Hub-Signature-256", sign("wrong", body)),
+            Buffer.buffer(body),
+            "application/json");
+    assertThat(forged.statusCode()).isEqualTo(403);
+  }
 }

@@ -94,6 +94,10 @@ final class WhatsAppWebhooks {
       return;
     }
     List<WebhookEvents.Change> changes = WebhookEvents.parse(body);
+    if (changes.isEmpty()) {
+      acknowledgeOther(ctx, body, raw.getBytes());
+      return;
+    }
     Map<String, Future<ChannelSender>> lookups = new LinkedHashMap<>();
     changes.forEach(
         c ->
@@ -135,6 +139,41 @@ final class WhatsAppWebhooks {
                 ctx.response().setStatusCode(200).end();
               } else {
                 ctx.response().setStatusCode(503).putHeader("Retry-After", "1").end();
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * A signed notification of another field (template status, account updates): acknowledged with
+   * 200 when it is signed with the app secret of a sender of its business account (so Meta does not
+   * retry it and disable the webhook), 403 otherwise; nothing is applied.
+   */
+  private void acknowledgeOther(RoutingContext ctx, JsonObject body, byte[] bytes) {
+    Object entries = body.getValue("entry");
+    String wabaId =
+        entries instanceof io.vertx.core.json.JsonArray array
+                && !array.isEmpty()
+                && array.getValue(0) instanceof JsonObject entry
+                && entry.getValue("id") instanceof String id
+            ? id
+            : null;
+    if (wabaId == null) {
+      ctx.fail(ApiException.forbidden("Invalid or missing X-Hub-Signature-256"));
+      return;
+    }
+    String signature = ctx.request().getHeader(MetaSignature.HEADER);
+    context
+        .senders()
+        .active(WhatsAppCloudType.NAME, new JsonObject().put("waba_id", wabaId))
+        .onSuccess(
+            sender -> {
+              if (sender != null
+                  && MetaSignature.verify(
+                      sender.secrets().getString("app_secret"), bytes, signature)) {
+                ctx.response().setStatusCode(200).end();
+              } else {
+                ctx.fail(ApiException.forbidden("Invalid or missing X-Hub-Signature-256"));
               }
             })
         .onFailure(ctx::fail);
