@@ -27,3 +27,7 @@ CREATE TABLE provider_templates (
     synced_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (sender_id, name, language)
 );
+
+-- A WhatsApp campaign's message: a template content object (type, template with components whose
+-- text parameters are filled per recipient); null for SMS campaigns, which keep `message`.
+ALTER TABLE campaigns ADD COLUMN content jsonb;

@@ -828,4 +828,80 @@ class WhatsAppChannelTest {
             "application/json");
     assertThat(forged.statusCode()).isEqualTo(403);
   }
+
+  @Test
+  void aWhatsAppCampaignSendsATemplateWithPerRecipientParametersPaced() {
+    JsonArray recipients = new JsonArray();
+    for (int i = 0; i < 10; i++) {
+      recipients.add(new JsonObject().put("number", "+1415555310" + i).put("name", "Guest" + i));
+    }
+    HttpResponse<Buffer> created =
+        client.post(
+            "/api/v1/campaigns",
+            admin,
+            new JsonObject()
+                .put("name", "wa campaign")
+                .put("channel", "whatsapp")
+                .put("sender_ids", new JsonArray().add(senderId))
+                .put("rate_per_second", 20)
+                .put(
+                    "content",
+                    typed(
+                        "template",
+                        new JsonObject()
+                            .put("name", "order_update")
+                            .put("language", "en_US")
+                            .put(
+                                "components",
+                                new JsonArray()
+                                    .add(
+                                        new JsonObject()
+                                            .put("type", "body")
+                                            .put(
+                                                "parameters",
+                                                new JsonArray()
+                                                    .add(text("{{name}}"))
+                                                    .add(text("{order|your order}")))))))
+                .put("recipients", recipients));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String id = created.bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> started =
+        client.post("/api/v1/campaigns/" + id + "/start", admin, new JsonObject());
+    assertThat(started.statusCode()).as(started.bodyAsString()).isBetween(200, 202);
+    JsonObject stats =
+        Await.until(
+            "every campaign message read",
+            Duration.ofSeconds(60),
+            () -> client.get("/api/v1/messages/stats?campaign_id=" + id, admin).bodyAsJsonObject(),
+            st -> st.getJsonObject("by_status").getLong("read", 0L) == 10L);
+    assertThat(stats.getLong("total")).isEqualTo(10L);
+    for (int i = 0; i < 10; i++) {
+      String waId = "1415555310" + i;
+      JsonObject request =
+          sim.messages().stream()
+              .filter(m -> m.getString("to").equals(waId))
+              .findFirst()
+              .orElseThrow()
+              .getJsonObject("request");
+      JsonArray parameters =
+          request
+              .getJsonObject("template")
+              .getJsonArray("components")
+              .getJsonObject(0)
+              .getJsonArray("parameters");
+      assertThat(parameters.getJsonObject(0).getString("text")).isEqualTo("Guest" + i);
+      assertThat(parameters.getJsonObject(1).getString("text")).isEqualTo("your order");
+    }
+
+    HttpResponse<Buffer> freeForm =
+        client.post(
+            "/api/v1/campaigns",
+            admin,
+            new JsonObject()
+                .put("name", "wa free-form")
+                .put("channel", "whatsapp")
+                .put("content", typed("text", new JsonObject().put("body", "hi all"))));
+    assertThat(freeForm.statusCode()).isEqualTo(422);
+    assertThat(freeForm.bodyAsString()).contains("template_required");
+  }
 }
