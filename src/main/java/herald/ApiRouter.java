@@ -23,6 +23,8 @@ import herald.contact.GroupStore;
 import herald.contact.ImportRoutes;
 import herald.inbound.BusSink;
 import herald.job.JobRoutes;
+import herald.media.MediaRoutes;
+import herald.media.MediaService;
 import herald.message.MessageRoutes;
 import herald.phone.PhoneNumberRoutes;
 import herald.platform.Platform;
@@ -131,6 +133,8 @@ public final class ApiRouter {
     phoneNumbers.mount(api, bodies); // before /messages*, which would take /messages/analyze
     api.route("/messages*")
         .subRouter(new MessageRoutes(vertx, pool, platform.metrics()).router(bodies));
+    MediaService media = new MediaService(vertx, pool, platform.config().dataDir());
+    api.route("/media*").subRouter(new MediaRoutes(vertx, platform, media).router(bodies));
     api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router(bodies));
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router(bodies));
@@ -156,7 +160,8 @@ public final class ApiRouter {
               }
             },
             platform::publicUrl,
-            () -> platform.started().get()));
+            () -> platform.started().get(),
+            media));
     // Seed 000's contact list upload, with its path, on the same import jobs.
     root.post("/api/csv/upload")
         .handler(ready)

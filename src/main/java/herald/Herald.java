@@ -16,6 +16,8 @@ import herald.platform.metrics.Metrics;
 import herald.platform.security.Passwords;
 import herald.platform.security.Tokens;
 import herald.sim.Simulators;
+import herald.sim.whatsapp.WhatsAppSimConfig;
+import herald.sim.whatsapp.WhatsAppSimulator;
 import herald.webhook.DispatcherVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -42,6 +44,7 @@ public final class Herald {
   private final Platform platform;
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
   private volatile Simulators simulators;
+  private volatile WhatsAppSimulator whatsappSimulator;
   private Future<Void> stopping;
 
   private Herald(Vertx vertx, Database database, Platform platform) {
@@ -115,6 +118,9 @@ public final class Herald {
     return Future.all(herald.deploy(), prepared)
         .map(
             v -> {
+              if (herald.whatsappSimulator != null) {
+                WhatsAppSimulatorSender.route(herald.whatsappSimulator, herald.port());
+              }
               platform.started().set(true);
               LOG.debug("started in {} ms", (System.nanoTime() - began) / 1_000_000);
               return herald;
@@ -145,6 +151,26 @@ public final class Herald {
             sims -> {
               simulators = sims;
               return SimulatorSender.wire(vertx, platform.pool(), sims.smsc().port());
+            })
+        .compose(
+            v ->
+                WhatsAppSimulator.start(
+                        vertx,
+                        WhatsAppSimConfig.defaults().toBuilder()
+                            .port(config.whatsappPort())
+                            .build())
+                    .recover(
+                        err ->
+                            Future.failedFuture(
+                                StartFailure.listening(
+                                    "simulators.whatsapp_port",
+                                    "127.0.0.1",
+                                    config.whatsappPort(),
+                                    err))))
+        .compose(
+            sim -> {
+              whatsappSimulator = sim;
+              return WhatsAppSimulatorSender.wire(vertx, platform.pool(), sim);
             });
   }
 
@@ -177,6 +203,11 @@ public final class Herald {
                     () ->
                         new DispatcherVerticle(
                             platform, dispatcher.getAndIncrement() % dispatchers)));
+  }
+
+  /** The WhatsApp Cloud API simulator, when {@code simulators.enabled}; else null. */
+  public WhatsAppSimulator whatsappSimulator() {
+    return whatsappSimulator;
   }
 
   /** The protocol simulators, when {@code simulators.enabled}; else null. */
@@ -236,6 +267,8 @@ public final class Herald {
                           }));
     }
     return chain
+        .eventually(
+            () -> whatsappSimulator == null ? Future.succeededFuture() : whatsappSimulator.close())
         .eventually(() -> simulators == null ? Future.succeededFuture() : simulators.close())
         .eventually(database::close)
         .eventually(

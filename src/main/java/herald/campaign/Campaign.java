@@ -44,7 +44,7 @@ public record Campaign(
           + " group_ids, contact_ids, start_at, recurrence, next_run_at, rate_per_second,"
           + " delay_between_messages_ms, weight, quiet_hours, max_attempts, retry_delay_seconds,"
           + " missing_variables, audience_ready, skipped, error, created_at, updated_at, started_at,"
-          + " finished_at";
+          + " finished_at, content";
 
   static Campaign from(Row row) {
     JsonObject recurrence = (JsonObject) row.getJson("recurrence");
@@ -67,7 +67,8 @@ public record Campaign(
             QuietHours.fromJson(quiet),
             row.getInteger("max_attempts"),
             row.getInteger("retry_delay_seconds"),
-            row.getString("missing_variables"));
+            row.getString("missing_variables"),
+            row.getJsonObject("content"));
     return new Campaign(
         row.getUUID("id"),
         row.getUUID("account_id"),

@@ -34,7 +34,7 @@ final class CampaignChecks {
             client,
             "SELECT id FROM senders WHERE account_id = $1 AND id = ANY($2) AND is_active"
                 + " AND channel = '"
-                + Channels.DEFAULT_CHANNEL
+                + (spec.channel().equals("whatsapp") ? "whatsapp" : Channels.DEFAULT_CHANNEL)
                 + "'",
             accountId,
             spec.senderIds());
@@ -114,7 +114,10 @@ final class CampaignChecks {
   static Future<Void> startable(SqlClient client, Campaign campaign) {
     CampaignSpec spec = campaign.spec();
     List<FieldError> errors = new ArrayList<>();
-    if (spec.message() == null && spec.templateId() == null && spec.variants().isEmpty()) {
+    if (spec.message() == null
+        && spec.templateId() == null
+        && spec.variants().isEmpty()
+        && spec.content() == null) {
       errors.add(
           new FieldError(
               "message", "required", "a campaign needs a message, a template_id or variants"));

@@ -46,11 +46,47 @@ final class CampaignInput {
           "quiet_hours",
           "max_attempts",
           "retry_delay_seconds",
-          "missing_variables");
+          "missing_variables",
+          "content");
   static final int MAX_INLINE_RECIPIENTS = 100_000;
   static final int MAX_IDS = 1000;
 
   private CampaignInput() {}
+
+  /**
+   * A WhatsApp campaign's {@code content}: a template message, validated by the channel's format
+   * (free-form messages cannot go to a campaign's cold audience: Meta's 24-hour window); refused
+   * for SMS campaigns. Null when absent.
+   */
+  static JsonObject content(JsonInput in, String channel) {
+    JsonObject content = in.optionalObject("content");
+    if (content == null) {
+      if ("whatsapp".equals(channel)) {
+        in.error("content", "required", "a WhatsApp campaign sends a template: give 'content'");
+      }
+      return null;
+    }
+    if (!"whatsapp".equals(channel)) {
+      in.error(
+          "content", "not_supported", "'content' is for WhatsApp campaigns; SMS uses 'message'");
+      return null;
+    }
+    List<herald.platform.http.FieldError> errors = new ArrayList<>();
+    herald.channel.ContentFormat.Prepared prepared =
+        Channels.contentFormat(channel).prepare(null, content, errors);
+    if (prepared == null) {
+      errors.forEach(e -> in.error(e.field(), e.code(), e.detail()));
+      return null;
+    }
+    if (prepared.freeForm()) {
+      in.error(
+          "content.type",
+          "template_required",
+          "WhatsApp campaigns send templates (free-form messages need the contact's 24-hour window)");
+      return null;
+    }
+    return prepared.content();
+  }
 
   /** A campaign read from a request, and its inline recipients (null when none were given). */
   record Parsed(CampaignSpec spec, List<RecipientStore.NewRecipient> recipients) {}
@@ -58,12 +94,13 @@ final class CampaignInput {
   static Parsed read(JsonInput in, String defaultRegion, ZoneId accountZone) {
     String name = in.requiredString("name", 1, 200);
     String channel = in.optionalEnum("channel", Set.of("sms", "whatsapp", "voice"));
-    if (channel != null && !channel.equals(Channels.DEFAULT_CHANNEL)) {
+    if (channel != null && !Set.of(Channels.DEFAULT_CHANNEL, "whatsapp").contains(channel)) {
       in.error(
           "channel",
           "unsupported_channel",
-          "campaigns send over '" + Channels.DEFAULT_CHANNEL + "' in this release");
+          "campaigns send over 'sms' or 'whatsapp' in this release");
     }
+    JsonObject content = content(in, channel);
     List<UUID> senders = ids(in, "sender_ids");
     if (in.value("sender_id") != null) {
       UUID one = in.value("sender_id") instanceof String s ? Ids.parse(s) : null;
@@ -80,6 +117,12 @@ final class CampaignInput {
       in.error("message", "conflict", "give either 'message' or 'template_id', not both");
     }
     List<Variant> variants = variants(in);
+    if (content != null && (message != null || templateId != null || !variants.isEmpty())) {
+      in.error(
+          "content",
+          "conflict",
+          "a WhatsApp campaign's message is its 'content'; no 'message', 'template_id' or variants");
+    }
     JsonObject audience = in.optionalObject("audience");
     List<UUID> groups = ids(in, "group_ids");
     List<UUID> contacts = ids(in, "contact_ids");
@@ -145,7 +188,8 @@ final class CampaignInput {
             quiet,
             maxAttempts,
             retryDelay,
-            missing == null ? "blank" : missing);
+            missing == null ? "blank" : missing,
+            content);
     return new Parsed(spec, recipients);
   }
 

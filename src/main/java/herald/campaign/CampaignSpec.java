@@ -24,6 +24,8 @@ import java.util.UUID;
  *     retryDelaySeconds} until then)
  * @param missingVariables {@code blank} sends with missing variables left empty; {@code skip} skips
  *     such recipients (counted as {@code missing_variable})
+ * @param content a WhatsApp campaign's template message ({@code {"type": "template", ...}}), its
+ *     text parameters filled per recipient; null for SMS
  */
 public record CampaignSpec(
     String name,
@@ -42,7 +44,8 @@ public record CampaignSpec(
     QuietHours quietHours,
     int maxAttempts,
     int retryDelaySeconds,
-    String missingVariables) {
+    String missingVariables,
+    JsonObject content) {
 
   /** The campaign's own rate cap in messages per second, or null when it has none. */
   public Double rateCap() {
@@ -73,7 +76,8 @@ public record CampaignSpec(
         quietHours,
         maxAttempts,
         retryDelaySeconds,
-        missingVariables);
+        missingVariables,
+        content);
   }
 
   /** This spec under another name (a clone's). */
@@ -117,7 +121,8 @@ public record CampaignSpec(
         quietHours,
         maxAttempts,
         retryDelaySeconds,
-        missingVariables);
+        missingVariables,
+        content);
   }
 
   JsonObject toJson() {
@@ -139,7 +144,8 @@ public record CampaignSpec(
         .put("quiet_hours", quietHours == null ? null : quietHours.toJson())
         .put("max_attempts", maxAttempts)
         .put("retry_delay_seconds", retryDelaySeconds)
-        .put("missing_variables", missingVariables);
+        .put("missing_variables", missingVariables)
+        .put("content", content);
   }
 
   private static JsonArray ids(List<UUID> ids) {

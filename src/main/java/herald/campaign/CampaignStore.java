@@ -51,7 +51,9 @@ public final class CampaignStore {
                 + " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING "
                 + Campaign.COLUMNS)
         .execute(args)
-        .map(rows -> Rows.first(rows, Campaign::from));
+        .map(rows -> Rows.first(rows, Campaign::from))
+        .compose(
+            c -> spec.content() == null ? Future.succeededFuture(c) : setContent(tx, id, spec));
   }
 
   /** Replaces the spec (and the status, which a schedule change may move). */
@@ -65,6 +67,15 @@ public final class CampaignStore {
                 + " $14, $15, $16, $17, $18, $20, now()) WHERE id = $19 RETURNING "
                 + Campaign.COLUMNS)
         .execute(args)
+        .map(rows -> Rows.first(rows, Campaign::from))
+        .compose(c -> c == null ? Future.succeededFuture(c) : setContent(tx, id, spec));
+  }
+
+  /** Stores a WhatsApp campaign's content (a column apart from the SMS spec's). */
+  private static Future<Campaign> setContent(SqlClient tx, UUID id, CampaignSpec spec) {
+    return tx.preparedQuery(
+            "UPDATE campaigns SET content = $2 WHERE id = $1 RETURNING " + Campaign.COLUMNS)
+        .execute(Tuple.of(id, spec.content()))
         .map(rows -> Rows.first(rows, Campaign::from));
   }
 

@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.channel.registry.Channels;
 import herald.channel.sms.Encoding;
 import herald.contact.Contact;
 import herald.message.MessageStore;
@@ -85,6 +86,10 @@ final class Expansion {
           spec.variants().isEmpty()
               ? null
               : Variant.assign(spec.variants(), campaign.variantKey(), r.phone());
+      if (spec.content() != null) {
+        typed(r, now, firstSlot, spacing, messages, outcomes);
+        continue;
+      }
       String content = content(variant);
       Renderer.Result rendered = Renderer.render(content, variables(r));
       String variantName = variant == null ? null : variant.name();
@@ -122,6 +127,44 @@ final class Expansion {
               r.seq(), "queued", null, id, variantName, PhoneNumbers.operator(r.phone()), null));
     }
     return new Batch(outcomes, messages);
+  }
+
+  /**
+   * A recipient of a campaign with typed content (WhatsApp templates): the content's text
+   * parameters rendered with the recipient's variables, in the next slot of the paced stream.
+   */
+  private void typed(
+      RecipientStore.Due r,
+      Instant now,
+      double firstSlot,
+      double spacing,
+      List<MessageStore.NewMessage> messages,
+      List<RecipientStore.Outcome> outcomes) {
+    CampaignSpec spec = campaign.spec();
+    Renderer.Variables vars = variables(r);
+    java.util.Set<String> missing = new java.util.TreeSet<>();
+    JsonObject content =
+        Channels.contentFormat(spec.channel())
+            .renderTexts(
+                spec.content(),
+                text -> {
+                  Renderer.Result rendered = Renderer.render(text, vars);
+                  missing.addAll(rendered.missing());
+                  return rendered.text();
+                });
+    if (!missing.isEmpty() && "skip".equals(spec.missingVariables())) {
+      outcomes.add(skip(r, "missing_variable", null));
+      return;
+    }
+    Sender sender = senders.get(Math.floorMod(turn++, senders.size()));
+    UUID id = Ids.newId();
+    Instant slot = Instant.ofEpochMilli((long) (firstSlot + messages.size() * spacing));
+    messages.add(
+        new MessageStore.NewMessage(
+            id, sender.id(), r.phone(), sender.from(), "", null, 1, slot, null, null, content));
+    outcomes.add(
+        new RecipientStore.Outcome(
+            r.seq(), "queued", null, id, null, PhoneNumbers.operator(r.phone()), null));
   }
 
   private static RecipientStore.Outcome skip(RecipientStore.Due r, String reason, String variant) {

@@ -15,13 +15,25 @@ import java.util.function.Supplier;
  * @param publicUrl Herald's public base URL, as the provider calls it (for signatures); read per
  *     request, since it is known only once the HTTP server listens
  * @param started whether Herald has finished starting (inbound traffic waits until then)
+ * @param media where inbound media files are kept; null when Herald keeps none
  */
 public record CallbackContext(
     Vertx vertx,
     InboundSink sink,
     Senders senders,
     Supplier<String> publicUrl,
-    BooleanSupplier started) {
+    BooleanSupplier started,
+    MediaSink media) {
+
+  /** A context without a media sink. */
+  public CallbackContext(
+      Vertx vertx,
+      InboundSink sink,
+      Senders senders,
+      Supplier<String> publicUrl,
+      BooleanSupplier started) {
+    this(vertx, sink, senders, publicUrl, started, null);
+  }
 
   /** The sender lookups a callback needs. */
   public interface Senders {

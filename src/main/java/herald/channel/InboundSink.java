@@ -11,6 +11,13 @@ public interface InboundSink {
   /** A receipt that arrived through {@code senderId}'s connection. */
   CompletableFuture<Void> receipt(java.util.UUID senderId, Receipt receipt);
 
+  /**
+   * A status report of a provider that reports every step (see {@link StatusUpdate}). Completes
+   * with true once applied (or known not to be Herald's), false when its message is still being
+   * recorded as sent: the provider should deliver it again later.
+   */
+  CompletableFuture<Boolean> status(java.util.UUID senderId, StatusUpdate update);
+
   /** An inbound message, stored and passed through the inbound handler chain. */
   CompletableFuture<Void> inbound(InboundText message);
 }

@@ -1,5 +1,7 @@
 package herald.channel;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.Set;
@@ -51,4 +53,37 @@ public interface ProviderType<S extends Record> {
    * with its own body handling and authentication. Default: none.
    */
   default void mount(Router root, CallbackContext context) {}
+
+  /**
+   * The message templates the provider holds for {@code sender}'s account (WhatsApp's approved,
+   * pending and rejected templates), each as {@code {"name", "language", "status", "category",
+   * "components"}}. Default: the provider has none (fails).
+   */
+  default Future<java.util.List<io.vertx.core.json.JsonObject>> templates(
+      Vertx vertx, ChannelSender sender) {
+    return Future.failedFuture(
+        new UnsupportedOperationException(name() + " senders have no provider templates"));
+  }
+
+  /** Whether its senders take media uploads ({@link #uploadMedia}). Default: no. */
+  default boolean acceptsMedia() {
+    return false;
+  }
+
+  /**
+   * Uploads a media file to the provider for later sends by {@code sender}.
+   *
+   * @param file the file, on local disk (streamed, not read into memory)
+   * @param mimeType its type, as checked by its content
+   * @return the provider's media id; fails when the provider refuses it or cannot be reached
+   */
+  default Future<String> uploadMedia(
+      Vertx vertx,
+      ChannelSender sender,
+      java.nio.file.Path file,
+      String fileName,
+      String mimeType) {
+    return Future.failedFuture(
+        new UnsupportedOperationException(name() + " senders take no media uploads"));
+  }
 }

@@ -87,6 +87,28 @@ public final class ContactStore {
     return get(pool, accountId, id, "");
   }
 
+  /** The account's contacts with these phone numbers (E.164), by number. */
+  public Future<java.util.Map<String, Contact>> byPhones(UUID accountId, List<String> phones) {
+    if (phones.isEmpty()) {
+      return Future.succeededFuture(java.util.Map.of());
+    }
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM contacts c WHERE c.account_id = $1 AND c.phone_number = ANY($2)")
+        .execute(Tuple.from(new Object[] {accountId, phones.toArray(String[]::new)}))
+        .map(
+            rows -> {
+              java.util.Map<String, Contact> found = new java.util.HashMap<>();
+              rows.forEach(
+                  row -> {
+                    Contact c = Contact.from(row);
+                    found.put(c.phoneNumber(), c);
+                  });
+              return found;
+            });
+  }
+
   static Future<Contact> getForUpdate(SqlClient tx, UUID accountId, UUID id) {
     return get(tx, accountId, id, " FOR UPDATE");
   }

@@ -14,6 +14,7 @@ public enum EventType implements Outbox.Type {
   MESSAGE_QUEUED("message.queued", "A message was accepted and queued for sending."),
   MESSAGE_SENT("message.sent", "The provider accepted the message (SMSC or API)."),
   MESSAGE_DELIVERED("message.delivered", "The provider reported delivery to the handset."),
+  MESSAGE_READ("message.read", "The recipient read the message (WhatsApp read receipts)."),
   MESSAGE_UNDELIVERED("message.undelivered", "The provider reported the message undeliverable."),
   MESSAGE_FAILED("message.failed", "Herald gave up sending: permanent error or no attempts left."),
   MESSAGE_RECEIVED("message.received", "An inbound message arrived on one of your senders."),

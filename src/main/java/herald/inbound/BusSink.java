@@ -3,6 +3,7 @@ package herald.inbound;
 import herald.channel.InboundSink;
 import herald.channel.InboundText;
 import herald.channel.Receipt;
+import herald.channel.StatusUpdate;
 import herald.platform.bus.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -43,13 +44,33 @@ public final class BusSink implements InboundSink {
   }
 
   @Override
+  public CompletableFuture<Boolean> status(UUID senderId, StatusUpdate s) {
+    JsonObject body =
+        new JsonObject()
+            .put("sender_id", senderId.toString())
+            .put("provider_id", s.providerId())
+            .put("status", s.status())
+            .put("error_code", s.errorCode())
+            .put("error_message", s.errorMessage())
+            .put("pricing", s.pricing());
+    return vertx
+        .eventBus()
+        .<Boolean>request(Addresses.INBOUND_STATUS, body, LOCAL)
+        .map(reply -> Boolean.TRUE.equals(reply.body()))
+        .toCompletionStage()
+        .toCompletableFuture();
+  }
+
+  @Override
   public CompletableFuture<Void> inbound(InboundText m) {
     JsonObject body =
         new JsonObject()
             .put("sender_id", m.senderId().toString())
             .put("from", m.from())
             .put("to", m.to())
-            .put("text", m.text());
+            .put("text", m.text())
+            .put("provider_id", m.providerId())
+            .put("content", m.content());
     return vertx
         .eventBus()
         .request(Addresses.INBOUND_MESSAGE, body, LOCAL)
@@ -67,12 +88,24 @@ public final class BusSink implements InboundSink {
         body.getString("error_code"));
   }
 
+  /** The status a {@link #status} request carries. */
+  public static StatusUpdate statusOf(JsonObject body) {
+    return new StatusUpdate(
+        body.getString("provider_id"),
+        body.getString("status"),
+        body.getString("error_code"),
+        body.getString("error_message"),
+        body.getJsonObject("pricing"));
+  }
+
   /** The message an {@link #inbound} request carries. */
   public static InboundText messageOf(JsonObject body) {
     return new InboundText(
         UUID.fromString(body.getString("sender_id")),
         body.getString("from"),
         body.getString("to"),
-        body.getString("text"));
+        body.getString("text"),
+        body.getString("provider_id"),
+        body.getJsonObject("content"));
   }
 }

@@ -5,6 +5,7 @@ import herald.channel.InboundSink;
 import herald.channel.InboundText;
 import herald.channel.ProviderType;
 import herald.channel.Receipt;
+import herald.channel.StatusUpdate;
 import herald.channel.registry.Channels;
 import herald.message.MessageQueueStore;
 import herald.platform.bus.Addresses;
@@ -43,6 +44,7 @@ public final class InboundPipeline implements InboundSink {
   private final Metrics metrics;
   private final ReceiptWriter receipts;
   private final InboundMessages messages;
+  private final MessageQueueStore statuses;
 
   public InboundPipeline(
       Context context, Pool pool, Senders senders, Metrics metrics, List<InboundHandler> chain) {
@@ -50,6 +52,7 @@ public final class InboundPipeline implements InboundSink {
     this.senders = senders;
     this.metrics = metrics;
     this.messages = new InboundMessages(pool, chain);
+    this.statuses = new MessageQueueStore(pool);
     this.receipts =
         new ReceiptWriter(
             context, new MessageQueueStore(pool), senders::sharingAccount, this::count);
@@ -62,6 +65,18 @@ public final class InboundPipeline implements InboundSink {
         .<Void>mapEmpty()
         .toCompletionStage()
         .toCompletableFuture();
+  }
+
+  @Override
+  public CompletableFuture<Boolean> status(UUID senderId, StatusUpdate update) {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    context.runOnContext(
+        v ->
+            statuses
+                .applyStatus(senderId, update)
+                .onSuccess(done::complete)
+                .onFailure(done::completeExceptionally));
+    return done;
   }
 
   @Override
@@ -87,7 +102,15 @@ public final class InboundPipeline implements InboundSink {
             ? (type == null ? null : type.sourceAddress(sender.settings()))
             : m.to();
     return messages
-        .store(sender.accountId(), sender.id(), sender.channel(), m.from(), ourNumber, m.text())
+        .store(
+            sender.accountId(),
+            sender.id(),
+            sender.channel(),
+            m.from(),
+            ourNumber,
+            m.text(),
+            m.providerId(),
+            m.content())
         .map(
             replyQueued -> {
               if (replyQueued) {

@@ -29,7 +29,9 @@ public record Message(
     String createdAt,
     String updatedAt,
     String sentAt,
-    String doneAt) {
+    String doneAt,
+    JsonObject content,
+    JsonObject pricing) {
 
   static Message from(Row row) {
     return new Message(
@@ -55,7 +57,9 @@ public record Message(
         Rows.iso(row, "created_at"),
         Rows.iso(row, "updated_at"),
         Rows.iso(row, "sent_at"),
-        Rows.iso(row, "done_at"));
+        Rows.iso(row, "done_at"),
+        row.getJsonObject("content"),
+        row.getJsonObject("pricing"));
   }
 
   public JsonObject toJson() {
@@ -67,6 +71,8 @@ public record Message(
         .put("to", to)
         .put("from", from)
         .put("body", body)
+        .put("content", content)
+        .put("pricing", pricing)
         .put("encoding", encoding)
         .put("segments", segments)
         .put("sender_id", senderId == null ? null : senderId.toString())

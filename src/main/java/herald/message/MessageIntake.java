@@ -2,9 +2,11 @@ package herald.message;
 
 import herald.account.AccountStore;
 import herald.blacklist.BlacklistStore;
+import herald.channel.ContentFormat;
 import herald.channel.registry.Channels;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
+import herald.platform.http.FieldError;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
 import io.vertx.core.Future;
@@ -14,9 +16,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +37,14 @@ final class MessageIntake {
   private final BlacklistStore blacklist;
   private final SenderStore senders;
   private final AccountStore accounts;
+  private final ServiceWindows windows;
+  private final herald.media.MediaStore media;
+  private final herald.contact.ContactStore contacts;
 
   MessageIntake(Pool pool) {
+    this.contacts = new herald.contact.ContactStore(pool);
+    this.media = new herald.media.MediaStore(pool);
+    this.windows = new ServiceWindows(pool);
     this.blacklist = new BlacklistStore(pool);
     this.senders = new SenderStore(pool);
     this.accounts = new AccountStore(pool);
@@ -46,7 +56,12 @@ final class MessageIntake {
       Map<UUID, Sender> senders,
       List<SendRequest.ItemError> errors) {}
 
-  /** Validates every item, resolves senders and the blacklist, and builds the rows to insert. */
+  /**
+   * Validates every item, resolves senders (named, or the default of the item's channel), checks
+   * each item's content by its sender's channel ({@link ContentFormat}), the blacklist and, for
+   * free-form messages of channels that have one, the contact's customer-service window; builds the
+   * rows to insert.
+   */
   Future<Checked> check(UUID accountId, List<Object> items) {
     return accounts
         .getCached(accountId)
@@ -65,84 +80,349 @@ final class MessageIntake {
                 }
               }
               return resolveSenders(accountId, drafts)
-                  .compose(
-                      found -> {
-                        Set<String> numbers = new HashSet<>();
-                        drafts.forEach(d -> numbers.add(d.to()));
-                        return blacklist
-                            .listed(accountId, List.copyOf(numbers))
-                            .map(
-                                blocked -> {
-                                  Set<String> blacklisted = new HashSet<>(blocked);
-                                  List<MessageStore.NewMessage> accepted = new ArrayList<>();
-                                  Map<UUID, Sender> used = new HashMap<>();
-                                  for (SendRequest.Draft d : drafts) {
-                                    Sender sender =
-                                        found.get(d.senderId() == null ? DEFAULT : d.senderId());
-                                    if (sender == null) {
-                                      errors.add(
-                                          new SendRequest.ItemError(
-                                              d.index(),
-                                              "sender_id",
-                                              d.senderId() == null ? "no_sender" : "unknown_sender",
-                                              d.senderId() == null
-                                                  ? "the account has no default SMS sender; pass sender_id"
-                                                  : "no active SMS sender with this id"));
-                                    } else if (blacklisted.contains(d.to())) {
-                                      errors.add(
-                                          new SendRequest.ItemError(
-                                              d.index(),
-                                              "to",
-                                              "blacklisted",
-                                              d.to() + " is on the account's blacklist"));
-                                    } else {
-                                      used.put(sender.id(), sender);
-                                      accepted.add(
-                                          new MessageStore.NewMessage(
-                                              Ids.newId(),
-                                              sender.id(),
-                                              d.to(),
-                                              sender.from(),
-                                              d.body(),
-                                              d.encoding(),
-                                              d.segments(),
-                                              d.scheduledAt(),
-                                              d.metadata(),
-                                              d.callbackUrl()));
-                                    }
-                                  }
-                                  errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
-                                  return new Checked(accepted, used, errors);
-                                });
-                      });
+                  .compose(found -> prepare(accountId, drafts, found, errors));
             });
   }
 
-  private static final UUID DEFAULT = new UUID(0, 0);
+  /** A draft whose sender and content passed, waiting for the blacklist and window checks. */
+  private record Ready(SendRequest.Draft draft, Sender sender, ContentFormat.Prepared prepared) {}
 
-  /** The senders the drafts name (those that exist, are active and carry SMS), plus the default. */
-  private Future<Map<UUID, Sender>> resolveSenders(UUID accountId, List<SendRequest.Draft> drafts) {
-    Set<UUID> wanted = new HashSet<>();
-    drafts.stream()
-        .map(SendRequest.Draft::senderId)
-        .filter(java.util.Objects::nonNull)
-        .forEach(wanted::add);
-    boolean needDefault = drafts.stream().anyMatch(d -> d.senderId() == null);
-    List<Future<Sender>> lookups = new ArrayList<>();
-    wanted.forEach(id -> lookups.add(senders.getCached(accountId, id)));
-    if (needDefault) {
-      lookups.add(senders.defaultForCached(accountId, Channels.DEFAULT_CHANNEL));
+  private Future<Checked> prepare(
+      UUID accountId,
+      List<SendRequest.Draft> drafts,
+      Map<String, Sender> found,
+      List<SendRequest.ItemError> errors) {
+    List<Ready> ready = new ArrayList<>();
+    for (SendRequest.Draft d : drafts) {
+      Sender sender =
+          found.get(
+              d.senderId() != null
+                  ? d.senderId().toString()
+                  : DEFAULT + (d.channel() == null ? Channels.DEFAULT_CHANNEL : d.channel()));
+      String channel = d.channel() == null ? Channels.DEFAULT_CHANNEL : d.channel();
+      if (sender == null) {
+        errors.add(
+            new SendRequest.ItemError(
+                d.index(),
+                "sender_id",
+                d.senderId() == null ? "no_sender" : "unknown_sender",
+                d.senderId() == null
+                    ? "the account has no default " + channel + " sender; pass sender_id"
+                    : "no active sender with this id"));
+        continue;
+      }
+      if (d.channel() != null && !d.channel().equals(sender.channel())) {
+        errors.add(
+            new SendRequest.ItemError(
+                d.index(),
+                "channel",
+                "channel_mismatch",
+                "the sender carries " + sender.channel() + ", not " + d.channel()));
+        continue;
+      }
+      ContentFormat format = Channels.contentFormat(sender.channel());
+      if (format == null) {
+        errors.add(
+            new SendRequest.ItemError(
+                d.index(),
+                "sender_id",
+                "unsupported_channel",
+                sender.channel() + " senders do not send through /messages"));
+        continue;
+      }
+      List<FieldError> problems = new ArrayList<>();
+      ContentFormat.Prepared prepared = format.prepare(d.body(), d.content(), problems);
+      if (prepared == null) {
+        FieldError first = problems.get(0);
+        errors.add(
+            new SendRequest.ItemError(d.index(), first.field(), first.code(), first.detail()));
+        continue;
+      }
+      ready.add(new Ready(d, sender, prepared));
+    }
+    return resolveMedia(accountId, ready, errors)
+        .compose(withMedia -> render(accountId, withMedia, errors))
+        .compose(rendered -> screen(accountId, rendered, errors));
+  }
+
+  /**
+   * Fills the placeholders ({@code {{first_name}}}, ...) of the texts a recipient's data may fill
+   * in ({@link ContentFormat#renderTexts}: WhatsApp template parameters) from the recipient's
+   * contact, with the shared template engine; an item with a placeholder nothing fills is refused
+   * ({@code missing_variable}).
+   */
+  private Future<List<Ready>> render(
+      UUID accountId, List<Ready> ready, List<SendRequest.ItemError> errors) {
+    List<Ready> templated = ready.stream().filter(MessageIntake::hasPlaceholders).toList();
+    if (templated.isEmpty()) {
+      return Future.succeededFuture(ready);
+    }
+    List<String> phones = templated.stream().map(r -> r.draft().to()).distinct().toList();
+    return contacts
+        .byPhones(accountId, phones)
+        .map(
+            found -> {
+              List<Ready> out = new ArrayList<>();
+              for (Ready r : ready) {
+                if (!templated.contains(r)) {
+                  out.add(r);
+                  continue;
+                }
+                herald.contact.Contact contact = found.get(r.draft().to());
+                herald.template.Renderer.Variables variables =
+                    contact == null
+                        ? herald.template.Renderer.Variables.of(new JsonObject())
+                        : herald.template.Renderer.Variables.of(contact);
+                Set<String> missing = new java.util.TreeSet<>();
+                ContentFormat format = Channels.contentFormat(r.sender().channel());
+                JsonObject content =
+                    format.renderTexts(
+                        r.prepared().content(),
+                        text -> {
+                          herald.template.Renderer.Result result =
+                              herald.template.Renderer.render(text, variables);
+                          missing.addAll(result.missing());
+                          return result.text();
+                        });
+                if (!missing.isEmpty()) {
+                  errors.add(
+                      new SendRequest.ItemError(
+                          r.draft().index(),
+                          "content",
+                          "missing_variable",
+                          (contact == null ? "no contact has this number; " : "")
+                              + "nothing fills "
+                              + String.join(", ", missing)));
+                  continue;
+                }
+                ContentFormat.Prepared p = r.prepared();
+                out.add(
+                    new Ready(
+                        r.draft(),
+                        r.sender(),
+                        new ContentFormat.Prepared(
+                            p.body(), content, p.encoding(), p.segments(), p.freeForm())));
+              }
+              return out;
+            });
+  }
+
+  /**
+   * Items whose content sends an uploaded file ({@link ContentFormat#mediaRef}) get the provider's
+   * id of it; the file must be the account's, uploaded for the item's sender, and of a type the
+   * message type takes ({@code unknown_media} otherwise).
+   */
+  private Future<List<Ready>> resolveMedia(
+      UUID accountId, List<Ready> ready, List<SendRequest.ItemError> errors) {
+    List<Future<herald.media.Media>> lookups = new ArrayList<>();
+    for (Ready r : ready) {
+      ContentFormat.MediaRef ref =
+          r.prepared().content() == null
+              ? null
+              : Channels.contentFormat(r.sender().channel()).mediaRef(r.prepared().content());
+      lookups.add(ref == null ? Future.succeededFuture() : media.get(accountId, ref.mediaId()));
     }
     return Future.all(lookups)
         .map(
             all -> {
-              Map<UUID, Sender> found = new HashMap<>();
+              List<Ready> out = new ArrayList<>();
+              for (int i = 0; i < ready.size(); i++) {
+                Ready r = ready.get(i);
+                ContentFormat format = Channels.contentFormat(r.sender().channel());
+                ContentFormat.MediaRef ref =
+                    r.prepared().content() == null ? null : format.mediaRef(r.prepared().content());
+                if (ref == null) {
+                  out.add(r);
+                  continue;
+                }
+                herald.media.Media found = lookups.get(i).result();
+                if (found == null
+                    || !found.senderId().equals(r.sender().id())
+                    || found.providerMediaId() == null
+                    || !herald.media.MediaKind.sendableAs(found.mimeType(), ref.messageType())) {
+                  errors.add(
+                      new SendRequest.ItemError(
+                          r.draft().index(),
+                          "content." + ref.messageType() + ".media_id",
+                          "unknown_media",
+                          "no "
+                              + ref.messageType()
+                              + " file with this id was uploaded for the sender"));
+                  continue;
+                }
+                ContentFormat.Prepared p = r.prepared();
+                out.add(
+                    new Ready(
+                        r.draft(),
+                        r.sender(),
+                        new ContentFormat.Prepared(
+                            p.body(),
+                            format.withProviderMedia(p.content(), found.providerMediaId()),
+                            p.encoding(),
+                            p.segments(),
+                            p.freeForm())));
+              }
+              return out;
+            });
+  }
+
+  /** Whether a recipient's data fills some text of the item's content. */
+  private static boolean hasPlaceholders(Ready r) {
+    if (r.prepared().content() == null) {
+      return false;
+    }
+    List<String> texts = new ArrayList<>();
+    Channels.contentFormat(r.sender().channel())
+        .renderTexts(
+            r.prepared().content(),
+            text -> {
+              texts.add(text);
+              return text;
+            });
+    return texts.stream().anyMatch(t -> !herald.template.Renderer.variables(t).isEmpty());
+  }
+
+  private Future<Checked> screen(
+      UUID accountId, List<Ready> ready, List<SendRequest.ItemError> errors) {
+    Set<String> numbers = new HashSet<>();
+    ready.forEach(r -> numbers.add(r.draft().to()));
+    return blacklist
+        .listed(accountId, List.copyOf(numbers))
+        .compose(
+            blocked -> {
+              Set<String> blacklisted = new HashSet<>(blocked);
+              List<Ready> allowed = new ArrayList<>();
+              for (Ready r : ready) {
+                if (blacklisted.contains(r.draft().to())) {
+                  errors.add(
+                      new SendRequest.ItemError(
+                          r.draft().index(),
+                          "to",
+                          "blacklisted",
+                          r.draft().to() + " is on the account's blacklist"));
+                } else {
+                  allowed.add(r);
+                }
+              }
+              return openWindows(allowed);
+            })
+        .map(
+            open -> {
+              List<MessageStore.NewMessage> accepted = new ArrayList<>();
+              Map<UUID, Sender> used = new HashMap<>();
+              for (Ready r : open.keySet()) {
+                if (!open.get(r)) {
+                  errors.add(
+                      new SendRequest.ItemError(
+                          r.draft().index(),
+                          "to",
+                          OUTSIDE_WINDOW,
+                          r.draft().to()
+                              + " has not written to this sender within "
+                              + Channels.contentFormat(r.sender().channel())
+                                  .serviceWindow()
+                                  .toHours()
+                              + " hours: only template messages may be sent"));
+                  continue;
+                }
+                SendRequest.Draft d = r.draft();
+                ContentFormat.Prepared p = r.prepared();
+                used.put(r.sender().id(), r.sender());
+                accepted.add(
+                    new MessageStore.NewMessage(
+                        Ids.newId(),
+                        r.sender().id(),
+                        d.to(),
+                        r.sender().from(),
+                        p.body(),
+                        p.encoding(),
+                        p.segments(),
+                        d.scheduledAt(),
+                        d.metadata(),
+                        d.callbackUrl(),
+                        p.content()));
+              }
+              errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
+              return new Checked(accepted, used, errors);
+            });
+  }
+
+  /** The error code of a free-form message to a contact outside the customer-service window. */
+  static final String OUTSIDE_WINDOW = "outside_customer_service_window";
+
+  /**
+   * Whether each item may be sent now, in item order: free-form messages of channels with a
+   * customer-service window need the contact to have written to the sender within it.
+   */
+  private Future<Map<Ready, Boolean>> openWindows(List<Ready> items) {
+    Map<UUID, List<Ready>> bySender = new LinkedHashMap<>();
+    for (Ready r : items) {
+      Duration window = Channels.contentFormat(r.sender().channel()).serviceWindow();
+      if (window != null && r.prepared().freeForm()) {
+        bySender.computeIfAbsent(r.sender().id(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    List<Future<Set<String>>> lookups = new ArrayList<>();
+    List<UUID> order = new ArrayList<>(bySender.keySet());
+    for (UUID senderId : order) {
+      List<Ready> list = bySender.get(senderId);
+      Duration window = Channels.contentFormat(list.get(0).sender().channel()).serviceWindow();
+      lookups.add(
+          windows.openFor(
+              senderId, list.stream().map(r -> r.draft().to()).distinct().toList(), window));
+    }
+    return Future.all(lookups)
+        .map(
+            all -> {
+              Map<Ready, Boolean> open = new LinkedHashMap<>();
+              items.forEach(r -> open.put(r, true));
+              for (int i = 0; i < order.size(); i++) {
+                Set<String> contacts = lookups.get(i).result();
+                for (Ready r : bySender.get(order.get(i))) {
+                  open.put(r, contacts.contains(r.draft().to()));
+                }
+              }
+              return open;
+            });
+  }
+
+  private static final String DEFAULT = "default:";
+
+  /**
+   * The senders the drafts name (those that exist and are active), keyed by id, plus each named
+   * channel's default sender, keyed {@code default:<channel>}.
+   */
+  private Future<Map<String, Sender>> resolveSenders(
+      UUID accountId, List<SendRequest.Draft> drafts) {
+    Set<UUID> wanted = new HashSet<>();
+    Set<String> defaults = new java.util.TreeSet<>();
+    for (SendRequest.Draft d : drafts) {
+      if (d.senderId() != null) {
+        wanted.add(d.senderId());
+      } else {
+        defaults.add(d.channel() == null ? Channels.DEFAULT_CHANNEL : d.channel());
+      }
+    }
+    List<String> keys = new ArrayList<>();
+    List<Future<Sender>> lookups = new ArrayList<>();
+    wanted.forEach(
+        id -> {
+          keys.add(id.toString());
+          lookups.add(senders.getCached(accountId, id));
+        });
+    defaults.forEach(
+        channel -> {
+          keys.add(DEFAULT + channel);
+          lookups.add(senders.defaultForCached(accountId, channel));
+        });
+    return Future.all(lookups)
+        .map(
+            all -> {
+              Map<String, Sender> found = new HashMap<>();
               for (int i = 0; i < lookups.size(); i++) {
                 Sender sender = lookups.get(i).result();
-                if (sender != null
-                    && sender.active()
-                    && sender.channel().equals(Channels.DEFAULT_CHANNEL)) {
-                  found.put(needDefault && i == lookups.size() - 1 ? DEFAULT : sender.id(), sender);
+                if (sender != null && sender.active()) {
+                  found.put(keys.get(i), sender);
                 }
               }
               return found;

@@ -3,6 +3,7 @@ package herald.message;
 import herald.channel.OutboundItem;
 import herald.channel.Receipt;
 import herald.channel.SendOutcome;
+import herald.channel.StatusUpdate;
 import herald.event.EventType;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;
@@ -40,7 +41,8 @@ public final class MessageQueueStore {
                 + " updated_at = now() FROM (SELECT id FROM messages WHERE sender_id = $1 AND status = 'queued'"
                 + " AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) c"
                 + " WHERE m.id = c.id"
-                + " RETURNING m.id, m.account_id, m.to_number, m.from_number, m.body, m.encoding, m.attempts")
+                + " RETURNING m.id, m.account_id, m.to_number, m.from_number, m.body, m.encoding, m.attempts,"
+                + " m.content")
         .execute(Tuple.of(senderId, limit))
         .map(
             rows ->
@@ -54,7 +56,8 @@ public final class MessageQueueStore {
                             row.getString("from_number"),
                             row.getString("body"),
                             row.getString("encoding"),
-                            row.getInteger("attempts"))));
+                            row.getInteger("attempts"),
+                            row.getJsonObject("content"))));
   }
 
   /**
@@ -379,6 +382,92 @@ public final class MessageQueueStore {
                           MessageStore.appendEvents(tx, EventType.MESSAGE_UNDELIVERED, undelivered))
                   .map(new Applied(unmatched, settled));
             });
+  }
+
+  /** The statuses a status report may move a message to, with the statuses it may move from. */
+  private static final java.util.Map<String, List<String>> STATUS_FROM =
+      java.util.Map.of(
+          "delivered", List.of("sent"),
+          "read", List.of("sent", "delivered"),
+          "failed", List.of("sent"));
+
+  /**
+   * Applies one status report ({@link StatusUpdate}) of a sender that reports every step, in one
+   * transaction: its pricing is recorded when it carries any, and the message moves forward ({@code
+   * sent} → {@code delivered} → {@code read}, or {@code sent} → {@code failed}) with its {@code
+   * message.delivered}, {@code message.read} or {@code message.failed} event. A report that does
+   * not move the message forward (a duplicate, {@code sent} after the send was recorded, {@code
+   * delivered} after {@code read}) changes nothing else, so redeliveries apply once.
+   *
+   * @return false when no message of the sender has this provider id yet while some of its messages
+   *     are being sent (the report outran the sent record: deliver it again later); true otherwise
+   */
+  public Future<Boolean> applyStatus(UUID senderId, StatusUpdate update) {
+    List<String> from = STATUS_FROM.getOrDefault(update.status(), List.of());
+    EventType event =
+        switch (update.status()) {
+          case "delivered" -> EventType.MESSAGE_DELIVERED;
+          case "read" -> EventType.MESSAGE_READ;
+          case "failed" -> EventType.MESSAGE_FAILED;
+          default -> null;
+        };
+    return pool.withTransaction(
+        tx ->
+            lockProviderIds(tx, List.of(update.providerId()))
+                .compose(
+                    v ->
+                        tx.preparedQuery(
+                                "SELECT m.id, m.status, m.pricing FROM message_parts mp"
+                                    + " JOIN messages m ON m.id = mp.message_id"
+                                    + " WHERE mp.sender_id = $1 AND mp.provider_message_id = $2"
+                                    + " FOR UPDATE OF m")
+                            .execute(Tuple.of(senderId, update.providerId())))
+                .compose(
+                    rows -> {
+                      if (rows.rowCount() == 0) {
+                        return tx.preparedQuery(
+                                "SELECT 1 FROM messages WHERE sender_id = $1 AND status = 'sending'"
+                                    + " LIMIT 1")
+                            .execute(Tuple.of(senderId))
+                            .map(sending -> sending.rowCount() == 0);
+                      }
+                      io.vertx.sqlclient.Row row = rows.iterator().next();
+                      UUID id = row.getUUID("id");
+                      boolean moves = from.contains(row.getString("status"));
+                      io.vertx.core.json.JsonObject pricing =
+                          update.pricing() == null
+                              ? row.getJsonObject("pricing")
+                              : (row.getJsonObject("pricing") == null
+                                      ? new io.vertx.core.json.JsonObject()
+                                      : row.getJsonObject("pricing").copy())
+                                  .mergeIn(update.pricing());
+                      if (!moves) {
+                        if (update.pricing() == null
+                            || pricing.equals(row.getJsonObject("pricing"))) {
+                          return Future.succeededFuture(true);
+                        }
+                        return tx.preparedQuery("UPDATE messages SET pricing = $2 WHERE id = $1")
+                            .execute(Tuple.of(id, pricing))
+                            .map(true);
+                      }
+                      boolean failed = update.status().equals("failed");
+                      return tx.preparedQuery(
+                              "UPDATE messages SET status = $2, pricing = $3,"
+                                  + " error_code = CASE WHEN $4 THEN $5 ELSE error_code END,"
+                                  + " error_message = CASE WHEN $4 THEN $6 ELSE error_message END,"
+                                  + " done_at = coalesce(done_at, now()), updated_at = now()"
+                                  + " WHERE id = $1")
+                          .execute(
+                              Tuple.of(
+                                  id,
+                                  update.status(),
+                                  pricing,
+                                  failed,
+                                  update.errorCode(),
+                                  update.errorMessage()))
+                          .compose(x -> MessageStore.appendEvents(tx, event, List.of(id)))
+                          .map(true);
+                    }));
   }
 
   /**

@@ -1,5 +1,7 @@
 package herald.message;
 
+import herald.channel.ContentFormat;
+import herald.channel.registry.Channels;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Rows;
 import herald.platform.http.ApiException;
@@ -130,7 +132,7 @@ public final class MessageRoutes {
               .put("status", "queued")
               .put("to", m.to())
               .put("segments", m.segments())
-              .put("encoding", m.encoding().wireName())
+              .put("encoding", m.encoding())
               .put("sender_id", m.senderId().toString()));
     }
     JsonArray errors = new JsonArray();
@@ -175,9 +177,10 @@ public final class MessageRoutes {
                         .put("to", m.to())
                         .put("from", m.from())
                         .put("body", m.body())
-                        .put("encoding", m.encoding().wireName())
+                        .put("content", m.content())
+                        .put("encoding", m.encoding())
                         .put("segments", m.segments())
-                        .put("parts", new JsonArray(m.encoding().split(m.body())))
+                        .put("parts", new JsonArray(parts(checked, m)))
                         .put("sender_id", m.senderId().toString())
                         .put("would_send", true));
               }
@@ -240,6 +243,13 @@ public final class MessageRoutes {
     UUID accountId = Requests.principal(ctx).accountId();
     UUID id = Requests.pathId(ctx, "id", "Message");
     return service.cancel(accountId, id).map(Message::toJson);
+  }
+
+  /** The parts a message is sent in, as its channel splits it. */
+  private static List<String> parts(MessageIntake.Checked checked, MessageStore.NewMessage m) {
+    ContentFormat format = Channels.contentFormat(checked.senders().get(m.senderId()).channel());
+    return format.parts(
+        new ContentFormat.Prepared(m.body(), m.content(), m.encoding(), m.segments(), false));
   }
 
   /** Each sender's channel, for counting what was queued. */

@@ -28,7 +28,8 @@ public final class MessageStore {
   static final String COLUMNS =
       "id, account_id, sender_id, campaign_id, direction, channel, to_number, from_number, body,"
           + " encoding, segments, status, attempts, provider_message_id, error_code, error_message,"
-          + " metadata, callback_url, scheduled_at, created_at, updated_at, sent_at, done_at";
+          + " metadata, callback_url, scheduled_at, created_at, updated_at, sent_at, done_at, content,"
+          + " pricing";
 
   /** The event body of a message, built from its row ({@code m}). */
   private static final String EVENT_DATA =
@@ -38,19 +39,21 @@ public final class MessageStore {
           + " 'attempts', m.attempts, 'provider_message_id', m.provider_message_id,"
           + " 'error_code', m.error_code, 'error_message', m.error_message, 'metadata', m.metadata,"
           + " 'body', CASE WHEN m.direction = 'inbound' THEN m.body END,"
+          + " 'content', m.content, 'pricing', m.pricing,"
           + " 'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))";
 
   private static final String INSERT =
       "INSERT INTO messages (id, account_id, sender_id, direction, channel, to_number, from_number, body,"
-          + " encoding, segments, status, scheduled_at, next_attempt_at, metadata, callback_url, campaign_id)"
+          + " encoding, segments, status, scheduled_at, next_attempt_at, metadata, callback_url, campaign_id,"
+          + " content)"
           + " SELECT t.id, $1, t.sender_id, $2, (SELECT s.channel FROM senders s WHERE s.id = t.sender_id),"
           + " t.to_number, t.from_number, t.body, t.encoding,"
           + " t.segments, $3, t.scheduled_at, coalesce(t.scheduled_at, now()), t.metadata::jsonb, t.callback_url,"
-          + " $16::uuid"
+          + " $16::uuid, t.content::jsonb"
           + " FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],"
-          + " $10::int[], $11::timestamptz[], $12::text[], $13::text[])"
+          + " $10::int[], $11::timestamptz[], $12::text[], $13::text[], $17::text[])"
           + " AS t(id, sender_id, to_number, from_number, body, encoding, segments, scheduled_at, metadata,"
-          + " callback_url)";
+          + " callback_url, content)";
 
   /** The insert, and one event per inserted row built from what it returned: one statement. */
   private static final String INSERT_WITH_EVENTS =
@@ -73,18 +76,52 @@ public final class MessageStore {
           + " RETURNING id, account_id) "
           + Outbox.enqueue("appended");
 
-  /** A message to insert. */
+  /**
+   * A message to insert.
+   *
+   * @param encoding the SMS wire encoding ({@code GSM-7}, {@code UCS-2}), or null for channels
+   *     without one
+   * @param content the channel's typed content (WhatsApp), or null
+   */
   public record NewMessage(
       UUID id,
       UUID senderId,
       String to,
       String from,
       String body,
-      Encoding encoding,
+      String encoding,
       int segments,
       Instant scheduledAt,
       JsonObject metadata,
-      String callbackUrl) {}
+      String callbackUrl,
+      JsonObject content) {
+
+    /** An SMS message: text in an encoding, no typed content. */
+    public NewMessage(
+        UUID id,
+        UUID senderId,
+        String to,
+        String from,
+        String body,
+        Encoding encoding,
+        int segments,
+        Instant scheduledAt,
+        JsonObject metadata,
+        String callbackUrl) {
+      this(
+          id,
+          senderId,
+          to,
+          from,
+          body,
+          encoding.wireName(),
+          segments,
+          scheduledAt,
+          metadata,
+          callbackUrl,
+          null);
+    }
+  }
 
   private final Pool pool;
 
@@ -129,6 +166,7 @@ public final class MessageStore {
     OffsetDateTime[] scheduled = new OffsetDateTime[n];
     String[] metadata = new String[n];
     String[] callbacks = new String[n];
+    String[] contents = new String[n];
     for (int i = 0; i < n; i++) {
       NewMessage m = batch.get(i);
       ids[i] = m.id();
@@ -136,7 +174,8 @@ public final class MessageStore {
       to[i] = m.to();
       from[i] = m.from();
       bodies[i] = m.body();
-      encodings[i] = m.encoding().wireName();
+      encodings[i] = m.encoding();
+      contents[i] = m.content() == null ? null : m.content().encode();
       segments[i] = m.segments();
       scheduled[i] = m.scheduledAt() == null ? null : m.scheduledAt().atOffset(ZoneOffset.UTC);
       metadata[i] = m.metadata() == null ? null : m.metadata().encode();
@@ -165,9 +204,40 @@ public final class MessageStore {
                   callbacks,
                   eventType.type(),
                   eventIds,
-                  campaignId
+                  campaignId,
+                  contents
                 }))
         .onSuccess(rows -> Outbox.appended(tx))
+        .mapEmpty();
+  }
+
+  /**
+   * Serialises the inbound messages of one provider id and answers whether this one is new: false
+   * when {@code senderId} already stored an inbound message with this id (a redelivered webhook).
+   * Always true for a null id. Part of the storing transaction.
+   */
+  public static Future<Boolean> claimInbound(SqlClient tx, UUID senderId, String providerId) {
+    if (providerId == null) {
+      return Future.succeededFuture(true);
+    }
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
+        .execute(Tuple.of(providerId))
+        .compose(
+            v ->
+                tx.preparedQuery(
+                        "SELECT 1 FROM messages WHERE sender_id = $1 AND provider_message_id = $2"
+                            + " AND direction = 'inbound'")
+                    .execute(Tuple.of(senderId, providerId)))
+        .map(rows -> rows.rowCount() == 0);
+  }
+
+  /** Records the provider's id of a stored message; nothing for a null id. */
+  public static Future<Void> setProviderId(SqlClient tx, UUID id, String providerId) {
+    if (providerId == null) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("UPDATE messages SET provider_message_id = $2 WHERE id = $1")
+        .execute(Tuple.of(id, providerId))
         .mapEmpty();
   }
 

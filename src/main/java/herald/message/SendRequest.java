@@ -1,7 +1,6 @@
 package herald.message;
 
 import herald.channel.registry.Channels;
-import herald.channel.sms.Encoding;
 import herald.phone.PhoneNumbers;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -17,21 +16,39 @@ import java.util.UUID;
  */
 final class SendRequest {
   static final Set<String> FIELDS =
-      Set.of("to", "body", "sender_id", "channel", "scheduled_at", "metadata", "callback_url");
-  static final int MAX_BODY = 1600;
+      Set.of(
+          "to",
+          "body",
+          "content",
+          "sender_id",
+          "channel",
+          "scheduled_at",
+          "metadata",
+          "callback_url");
+
+  /** Bound on any body before its channel's own limit is checked. */
+  static final int MAX_BODY = 4096;
+
+  static final int MAX_CONTENT_BYTES = 16 * 1024;
   static final int MAX_METADATA_BYTES = 4096;
 
-  /** A valid item, before the sender and blacklist are checked. */
+  /**
+   * A valid item, before its sender, its channel's content rules and the blacklist are checked.
+   *
+   * @param body the text, or null
+   * @param content the typed content, or null
+   * @param channel the channel the item names, or null (its sender's, or the default channel)
+   */
   record Draft(
       int index,
       String to,
       String body,
+      JsonObject content,
+      String channel,
       UUID senderId,
       Instant scheduledAt,
       JsonObject metadata,
-      String callbackUrl,
-      Encoding encoding,
-      int segments) {}
+      String callbackUrl) {}
 
   /** Why an item was refused. */
   record ItemError(int index, String field, String code, String detail) {
@@ -74,26 +91,36 @@ final class SendRequest {
       return error(index, "to", "invalid_number", to.error());
     }
     Object bodyValue = json.getValue("body");
-    if (!(bodyValue instanceof String body) || body.isEmpty()) {
-      return error(
-          index,
-          "body",
-          bodyValue == null ? "required" : "invalid_value",
-          "'body' must be a non-empty string");
+    if (bodyValue != null && !(bodyValue instanceof String)) {
+      return error(index, "body", "invalid_value", "'body' must be a non-empty string");
     }
-    if (body.length() > MAX_BODY) {
+    String body = (String) bodyValue;
+    if (body != null && body.length() > MAX_BODY) {
       return error(index, "body", "too_long", "'body' may be at most " + MAX_BODY + " characters");
     }
-    String channel =
-        json.getValue("channel") instanceof String c
-            ? c
-            : json.getValue("channel") == null ? Channels.DEFAULT_CHANNEL : null;
-    if (!Channels.DEFAULT_CHANNEL.equals(channel)) {
+    Object contentValue = json.getValue("content");
+    if (contentValue != null
+        && (!(contentValue instanceof JsonObject)
+            || ((JsonObject) contentValue).encode().length() > MAX_CONTENT_BYTES)) {
+      return error(
+          index,
+          "content",
+          "invalid_value",
+          "'content' must be an object of at most " + MAX_CONTENT_BYTES + " bytes");
+    }
+    Object channelValue = json.getValue("channel");
+    String channel = channelValue instanceof String c ? c : null;
+    if (channelValue != null && Channels.contentFormat(channel) == null) {
       return error(
           index,
           "channel",
           "unsupported_channel",
-          "channel must be '" + Channels.DEFAULT_CHANNEL + "'");
+          "channel must be one of "
+              + String.join(
+                  ", ",
+                  Channels.channels().stream()
+                      .filter(name -> Channels.contentFormat(name) != null)
+                      .toList()));
     }
     UUID senderId = null;
     if (json.getValue("sender_id") != null) {
@@ -139,18 +166,17 @@ final class SendRequest {
             index, "callback_url", "invalid_value", "'callback_url' must be an http(s) URL");
       }
     }
-    Encoding encoding = Encoding.detect(body);
     return new Result(
         new Draft(
             index,
             to.e164(),
             body,
+            (JsonObject) contentValue,
+            channel,
             senderId,
             scheduledAt,
             (JsonObject) metadataValue,
-            callback,
-            encoding,
-            encoding.segments(body)),
+            callback),
         null);
   }
 

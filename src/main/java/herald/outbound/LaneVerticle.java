@@ -162,6 +162,21 @@ public final class LaneVerticle extends VerticleBase {
                     BusSink.receiptOf(message.body()))
                 .whenComplete((v, err) -> answer(message, err)));
     bus.<JsonObject>localConsumer(
+        Addresses.INBOUND_STATUS,
+        message ->
+            inbound
+                .status(
+                    UUID.fromString(message.body().getString("sender_id")),
+                    BusSink.statusOf(message.body()))
+                .whenComplete(
+                    (applied, err) -> {
+                      if (err == null) {
+                        message.reply(applied);
+                      } else {
+                        answer(message, err);
+                      }
+                    }));
+    bus.<JsonObject>localConsumer(
         Addresses.INBOUND_MESSAGE,
         message ->
             inbound

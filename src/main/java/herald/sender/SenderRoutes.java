@@ -4,6 +4,7 @@ import herald.audit.Actor;
 import herald.channel.registry.Channels;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
+import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.PageRequest;
@@ -15,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -36,9 +38,11 @@ public final class SenderRoutes {
   private final Vertx vertx;
   private final SenderService service;
   private final SenderStore senders;
+  private final ProviderTemplateStore templates;
 
   public SenderRoutes(Vertx vertx, Pool pool, SenderStore senders) {
     this.vertx = vertx;
+    this.templates = new ProviderTemplateStore(pool);
     this.service = new SenderService(vertx, pool);
     this.senders = senders;
   }
@@ -53,6 +57,11 @@ public final class SenderRoutes {
     router.get("/").handler(Scoped.require("senders:read")).respond(this::list);
     router.get("/:id").handler(Scoped.require("senders:read")).respond(this::get);
     router.get("/:id/status").handler(Scoped.require("senders:read")).respond(this::status);
+    router
+        .post("/:id/templates/sync")
+        .handler(Scoped.require("senders:write"))
+        .respond(this::syncTemplates);
+    router.get("/:id/templates").handler(Scoped.require("senders:read")).respond(this::templates);
     router.patch("/:id").handler(Scoped.require("senders:write")).respond(this::update);
     router
         .delete("/:id")
@@ -91,7 +100,7 @@ public final class SenderRoutes {
             Ids.newId(),
             actor.accountId(),
             name,
-            channel == null ? Channels.DEFAULT_CHANNEL : channel,
+            channel != null ? channel : Channels.type(provider).channel(),
             provider,
             split.settings(),
             split.secrets(),
@@ -196,5 +205,60 @@ public final class SenderRoutes {
   private Future<Void> deactivate(RoutingContext ctx) {
     UUID id = Requests.pathId(ctx, "id", "Sender");
     return service.deactivate(Actor.of(ctx), id).mapEmpty();
+  }
+
+  /**
+   * Fetches the sender's message templates from its provider and replaces the stored ones; answers
+   * them ({@code 422 not_supported} for providers without templates, 502 when the provider fails).
+   */
+  private Future<JsonObject> syncTemplates(RoutingContext ctx) {
+    UUID accountId = Requests.principal(ctx).accountId();
+    UUID id = Requests.pathId(ctx, "id", "Sender");
+    return senders
+        .get(accountId, id)
+        .compose(
+            sender -> {
+              Responses.found(sender, "Sender");
+              var type = Channels.type(sender.provider());
+              if (type == null) {
+                throw ApiException.validation(
+                    "provider", "not_supported", sender.provider() + " has no templates");
+              }
+              return type.templates(vertx, sender.toChannelSender())
+                  .recover(
+                      err ->
+                          Future.failedFuture(
+                              err instanceof UnsupportedOperationException
+                                  ? ApiException.validation(
+                                      "provider", "not_supported", err.getMessage())
+                                  : new ApiException(
+                                      502,
+                                      "provider-failed",
+                                      "The provider could not list its templates",
+                                      String.valueOf(err.getMessage()))))
+                  .compose(list -> templates.replace(id, list))
+                  .compose(v -> templates.list(id, null))
+                  .map(
+                      list ->
+                          new JsonObject()
+                              .put("data", new JsonArray(list))
+                              .put("synced", list.size()));
+            });
+  }
+
+  /** The sender's synced templates, optionally filtered by {@code status} (APPROVED, ...). */
+  private Future<JsonObject> templates(RoutingContext ctx) {
+    UUID accountId = Requests.principal(ctx).accountId();
+    UUID id = Requests.pathId(ctx, "id", "Sender");
+    String status = ctx.queryParams().get("status");
+    return senders
+        .get(accountId, id)
+        .compose(
+            sender -> {
+              Responses.found(sender, "Sender");
+              return templates.list(
+                  id, status == null ? null : status.toUpperCase(java.util.Locale.ROOT));
+            })
+        .map(list -> new JsonObject().put("data", new JsonArray(list)));
   }
 }

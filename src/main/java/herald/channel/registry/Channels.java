@@ -2,12 +2,16 @@ package herald.channel.registry;
 
 import herald.channel.CallbackContext;
 import herald.channel.ChannelSender;
+import herald.channel.ContentFormat;
 import herald.channel.ProviderType;
 import herald.channel.SettingsInput;
 import herald.channel.sms.Sms;
+import herald.channel.sms.SmsFormat;
 import herald.channel.sms.android.AndroidType;
 import herald.channel.sms.smpp.SmppType;
 import herald.channel.sms.twilio.TwilioType;
+import herald.channel.whatsapp.WhatsAppFormat;
+import herald.channel.whatsapp.cloud.WhatsAppCloudType;
 import herald.platform.http.JsonInput;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,11 +30,15 @@ public final class Channels {
   public static final String DEFAULT_CHANNEL = Sms.CHANNEL;
 
   private static final Map<String, ProviderType<?>> TYPES = new LinkedHashMap<>();
+  private static final Map<String, ContentFormat> FORMATS = new LinkedHashMap<>();
 
   static {
     register(new SmppType());
     register(new TwilioType());
     register(new AndroidType());
+    register(new WhatsAppCloudType());
+    format(new SmsFormat());
+    format(new WhatsAppFormat());
   }
 
   private Channels() {}
@@ -39,6 +47,21 @@ public final class Channels {
     if (TYPES.putIfAbsent(type.name(), type) != null) {
       throw new IllegalStateException("provider " + type.name() + " is registered twice");
     }
+  }
+
+  private static void format(ContentFormat format) {
+    if (FORMATS.putIfAbsent(format.channel(), format) != null) {
+      throw new IllegalStateException("channel " + format.channel() + " has two formats");
+    }
+  }
+
+  /**
+   * What messages of {@code channel} may hold, or null when no registered provider carries the
+   * channel or it has no message format (it cannot be sent through {@code POST /messages}).
+   */
+  public static ContentFormat contentFormat(String channel) {
+    ContentFormat format = channel == null ? null : FORMATS.get(channel);
+    return format != null && channels().contains(channel) ? format : null;
   }
 
   /** The registered type of this name, or null. */

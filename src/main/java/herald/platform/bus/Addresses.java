@@ -21,6 +21,12 @@ public final class Addresses {
   public static final String INBOUND_MESSAGE = "herald.inbound.message";
 
   /**
+   * Request/reply, local: a status report (sent, delivered, read, failed) from an HTTP provider
+   * callback (JSON), for any lane verticle's inbound sink; replied with whether it was applied.
+   */
+  public static final String INBOUND_STATUS = "herald.inbound.status";
+
+  /**
    * Published after every commit that wrote events to the outbox (no body), so event consumers take
    * them at once; a consumer that misses one (a crash) finds them in its slow sweep.
    */

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -61,6 +62,10 @@ public final class WhatsAppSimulator {
   private final Webhooks webhooks;
   private final Statuses statuses;
   private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
+
+  /** Inbound message ids by phone-number id + id, and whether the business marked them read. */
+  private final Map<String, Boolean> inboundRead = new ConcurrentHashMap<>();
+
   private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
   private volatile String webhookUrl;
   private volatile HttpServer server;
@@ -147,6 +152,7 @@ public final class WhatsAppSimulator {
       return Future.failedFuture(GraphError.invalidParameter("A field has the wrong JSON type."));
     }
     lastInbound.put(built.waId(), Instant.now());
+    inboundRead.put(built.waId().split("/")[0] + "/" + built.messageId(), false);
     return webhooks
         .send(built.payload())
         .map(
@@ -167,6 +173,18 @@ public final class WhatsAppSimulator {
    */
   public Future<List<Integer>> redeliver(int count) {
     return webhooks.redeliver(count);
+  }
+
+  /**
+   * Whether the business marked the simulated inbound message {@code messageId} read ({@code POST
+   * /{Phone-Number-ID}/messages} with {@code "status": "read"}); null for an unknown id.
+   */
+  public Boolean markedRead(String messageId) {
+    return inboundRead.entrySet().stream()
+        .filter(e -> e.getKey().endsWith("/" + messageId))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Runs Meta's {@code GET} verification handshake against the webhook URL. */
@@ -277,6 +295,10 @@ public final class WhatsAppSimulator {
     if (body == null) {
       throw GraphError.requiredParameter("messaging_product");
     }
+    if (body.containsKey("status")) {
+      markRead(ctx, phone, body);
+      return;
+    }
     SendRequest request =
         SendRequest.parse(
             body,
@@ -326,6 +348,40 @@ public final class WhatsAppSimulator {
             body,
             failure);
     reply(ctx, 200, answer).onComplete(v -> statuses.start(outbound));
+  }
+
+  /**
+   * Marks an inbound message read (and optionally shows a typing indicator), as the Cloud API's
+   * "Send typing indicator and read receipt" request: {@code {"messaging_product": "whatsapp",
+   * "status": "read", "message_id": <an inbound message id>, "typing_indicator"?: {"type":
+   * "text"}}}; answers {@code {"success": true}}.
+   */
+  private void markRead(RoutingContext ctx, PhoneNumber phone, JsonObject body) {
+    for (String key : body.fieldNames()) {
+      if (!Set.of("messaging_product", "status", "message_id", "typing_indicator").contains(key)) {
+        throw GraphError.invalidParameter("Param " + key + " is not allowed with status.");
+      }
+    }
+    if (!"whatsapp".equals(body.getValue("messaging_product"))) {
+      throw GraphError.requiredParameter("messaging_product");
+    }
+    if (!"read".equals(body.getValue("status"))) {
+      throw GraphError.invalidParameter("Param status must be one of {READ}.");
+    }
+    if (!(body.getValue("message_id") instanceof String id)) {
+      throw GraphError.requiredParameter("message_id");
+    }
+    if (body.containsKey("typing_indicator")
+        && !(body.getValue("typing_indicator") instanceof JsonObject indicator
+            && "text".equals(indicator.getValue("type")))) {
+      throw GraphError.invalidParameter("Param typing_indicator['type'] must be text.");
+    }
+    String key = phone.id() + "/" + id;
+    if (!inboundRead.containsKey(key)) {
+      throw GraphError.invalidParameter("Param message_id is not a message this number received.");
+    }
+    inboundRead.put(key, true);
+    reply(ctx, 200, new JsonObject().put("success", true));
   }
 
   private boolean windowOpen(String phoneId, String waId) {

@@ -64,7 +64,10 @@ final class WriteRoutes {
           "POST /api/v1/webhooks/:id/recover",
           "POST /api/v1/webhooks/:id/deliveries/:delivery_id/retry",
           "POST /webhooks/twilio/:senderId/status",
-          "POST /api/v1/inbound/twilio/sms");
+          "POST /api/v1/inbound/twilio/sms",
+          "POST /api/v1/media",
+          "POST /api/v1/senders/:id/templates/sync",
+          "POST /webhooks/whatsapp");
 
   static int next() {
     return SEQ.incrementAndGet();
