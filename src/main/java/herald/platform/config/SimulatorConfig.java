@@ -13,13 +13,18 @@ import java.time.Duration;
  * @param submitLatency delay before the SMSC answers each submit_sm
  * @param receiptDelay delay before it sends the delivery receipt
  * @param undeliveredPercent share of receipts that report UNDELIV
+ * @param llmPort TCP port of the OpenAI-compatible model simulator (127.0.0.1 only); 0 binds a free
+ *     port (the default agent follows the port at each start)
+ * @param llmLatency delay before the model simulator answers each request
  */
 public record SimulatorConfig(
     boolean enabled,
     int smppPort,
     @ConfigKey("submit_latency_ms") Duration submitLatency,
     @ConfigKey("receipt_delay_ms") Duration receiptDelay,
-    int undeliveredPercent) {
+    int undeliveredPercent,
+    int llmPort,
+    @ConfigKey("llm_latency_ms") Duration llmLatency) {
 
   static SimulatorConfig from(ConfigNode node) {
     return new SimulatorConfig(
@@ -27,6 +32,8 @@ public record SimulatorConfig(
         node.integer("smpp_port", 0, 65535),
         Duration.ofMillis(node.integer("submit_latency_ms", 0, 60_000)),
         Duration.ofMillis(node.integer("receipt_delay_ms", 0, 600_000)),
-        node.integer("undelivered_percent", 0, 100));
+        node.integer("undelivered_percent", 0, 100),
+        node.integer("llm_port", 0, 65535),
+        Duration.ofMillis(node.integer("llm_latency_ms", 0, 600_000)));
   }
 }
