@@ -1,6 +1,5 @@
 package herald.sim.llm;
 
-import herald.sim.SimHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -83,7 +82,13 @@ public final class LlmSimulator {
 
   /** {@code http://host:port/v1}: the base URL an OpenAI client is configured with. */
   public String baseUrl() {
-    return SimHttp.baseUrl(config.host(), port()) + "/v1";
+    String host = config.host();
+    String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    return "http://"
+        + (reachable.contains(":") ? "[" + reachable + "]" : reachable)
+        + ":"
+        + port()
+        + "/v1";
   }
 
   /** The Bearer token it accepts, or null when it accepts any. */
@@ -142,7 +147,17 @@ public final class LlmSimulator {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(SimHttp.requestLog(LOG));
+    router
+        .route()
+        .handler(
+            ctx -> {
+              // method, path and status only: never bodies or headers (the API key)
+              String method = ctx.request().method().name();
+              String path = ctx.request().path();
+              ctx.addEndHandler(
+                  v -> LOG.debug("{} {} -> {}", method, path, ctx.response().getStatusCode()));
+              ctx.next();
+            });
     router.route().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
     router.route().handler(this::delay);
     router.route("/v1/*").handler(this::authenticate);
