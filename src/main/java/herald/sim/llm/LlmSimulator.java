@@ -159,6 +159,7 @@ public final class LlmSimulator {
               ctx.next();
             });
     router.route().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
+    router.post("/v1/chat/completions").handler(this::record);
     router.route().handler(this::delay);
     router.route("/v1/*").handler(this::authenticate);
     router.post("/v1/chat/completions").handler(this::complete);
@@ -232,7 +233,8 @@ public final class LlmSimulator {
     return now != null ? now : outage;
   }
 
-  private void complete(RoutingContext ctx) {
+  /** Records the request as it arrives (before the latency), so tests see calls under way. */
+  private void record(RoutingContext ctx) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -240,6 +242,12 @@ public final class LlmSimulator {
       body = null;
     }
     received.add(body == null ? new JsonObject() : body.copy());
+    ctx.put("body", body);
+    ctx.next();
+  }
+
+  private void complete(RoutingContext ctx) {
+    JsonObject body = ctx.get("body");
     if (body == null) {
       error(
           ctx,
