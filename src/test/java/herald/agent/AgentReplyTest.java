@@ -320,4 +320,46 @@ class AgentReplyTest {
             client.get("/api/v1/agents/" + agentId, admin).bodyAsJsonObject().getString("breaker"))
         .isEqualTo("open");
   }
+
+  @Test
+  void aContactsTierOverridesTheAgentsDefaultAndItsCountersFollow() {
+    created(
+        "/api/v1/tiers",
+        new JsonObject()
+            .put("name", "vip")
+            .put("priority", 10)
+            .put("requests_per_day", 100)
+            .put("allowed_categories", new JsonArray().add("general")));
+    JsonObject contact =
+        created(
+            "/api/v1/contacts",
+            new JsonObject().put("phone_number", "+14155550108").put("tier", "vip"));
+    assertThat(contact.getString("tier")).isEqualTo("vip");
+    String agentId =
+        agent(
+            "tiered",
+            new JsonObject()
+                .put("default_tier", "ghost")
+                .put("unknown_tier_reply", "Unknown plan."));
+    route("5550108", agentId);
+
+    smsc.sendMo("14155550108", "5550108", "good morning");
+    await(() -> sentTo("14155550108").size() == 1, "the AI reply");
+    assertThat(textsSentTo("14155550108")).containsExactly("You said: good morning");
+    JsonObject looked =
+        client.get("/api/v1/contacts/lookup?phone_number=%2B14155550108", admin).bodyAsJsonObject();
+    assertThat(looked.getLong("total_requests")).isEqualTo(1);
+    assertThat(looked.getString("last_request_at")).isNotNull();
+
+    HttpResponse<Buffer> changed =
+        client.post(
+            "/api/v1/contacts/" + contact.getString("id") + "/update-tier",
+            admin,
+            new JsonObject().put("tier", "ghost").put("reason", "downgrade"));
+    assertThat(changed.statusCode()).as(changed.bodyAsString()).isEqualTo(200);
+    smsc.sendMo("14155550108", "5550108", "good evening");
+    await(() -> sentTo("14155550108").size() == 2, "the unknown-tier answer");
+    assertThat(textsSentTo("14155550108").get(1)).isEqualTo("Unknown plan.");
+    assertThat(modelRequestsFor("good evening")).isEmpty();
+  }
 }
