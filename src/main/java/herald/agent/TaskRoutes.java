@@ -153,10 +153,16 @@ public final class TaskRoutes {
                   s.id(),
                   s.channel(),
                   phone,
-                  null,
+                  sourceAddress(s),
                   content,
                   category));
         });
+  }
+
+  /** The address a sender sends from by default (replies come from it). */
+  private static String sourceAddress(herald.sender.Sender s) {
+    var type = herald.channel.registry.Channels.type(s.provider());
+    return type == null ? null : type.sourceAddress(s.settings());
   }
 
   private Future<JsonObject> listErrors(RoutingContext ctx) {

@@ -362,4 +362,54 @@ class AgentReplyTest {
     assertThat(textsSentTo("14155550108").get(1)).isEqualTo("Unknown plan.");
     assertThat(modelRequestsFor("good evening")).isEmpty();
   }
+
+  @Test
+  void aTaskRunByHandAnswersThroughTheDefaultSenderAndAnalyticsCountIt() {
+    String agentId =
+        agent(
+            "by hand",
+            new JsonObject()
+                .put(
+                    "category_keywords",
+                    new JsonObject().put("coding", new JsonArray().add("python"))));
+    HttpResponse<Buffer> run =
+        client.post(
+            "/api/v1/agent-tasks",
+            admin,
+            new JsonObject()
+                .put("agent_id", agentId)
+                .put("phone_number", "+14155550109")
+                .put("content", "sort a list in python"));
+    assertThat(run.statusCode()).as(run.bodyAsString()).isEqualTo(202);
+    String id = run.bodyAsJsonObject().getString("id");
+
+    Await.until(
+        "the reply",
+        Duration.ofSeconds(20),
+        () -> client.get("/api/v1/agent-tasks/" + id, admin).bodyAsString(),
+        t -> sentTo("14155550109").size() == 1);
+    assertThat(textsSentTo("14155550109")).containsExactly("You said: sort a list in python");
+    JsonObject task = client.get("/api/v1/agent-tasks/" + id, admin).bodyAsJsonObject();
+    assertThat(task.getString("category")).isEqualTo("coding");
+    assertThat(task.getString("status")).isEqualTo("done");
+
+    JsonObject analytics =
+        client.get("/api/v1/agent-tasks/analytics?category=coding", admin).bodyAsJsonObject();
+    assertThat(analytics.getLong("total_tasks")).isEqualTo(1);
+    assertThat(analytics.getLong("successful_tasks")).isEqualTo(1);
+    assertThat(analytics.getJsonObject("categories").getJsonObject("coding").getLong("count"))
+        .isEqualTo(1);
+    assertThat(analytics.getJsonObject("processing_ms").getDouble("p95")).isNotNull();
+    assertThat(analytics.getLong("tokens_used")).isPositive();
+
+    HttpResponse<Buffer> unknownAgent =
+        client.post(
+            "/api/v1/agent-tasks",
+            admin,
+            new JsonObject()
+                .put("agent_id", java.util.UUID.randomUUID().toString())
+                .put("phone_number", "+14155550109")
+                .put("content", "x"));
+    assertThat(unknownAgent.statusCode()).isEqualTo(422);
+  }
 }
