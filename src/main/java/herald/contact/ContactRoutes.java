@@ -149,14 +149,13 @@ public final class ContactRoutes {
         .map(contact -> Responses.found(contact, "Contact").toJson());
   }
 
-  /** {@code POST /:id/update-tier} {@code {tier, reason?}}: a null tier clears it. */
+  /**
+   * {@code POST /:id/update-tier} {@code {tier, reason?}} (PATCH with {@code tier: null} clears).
+   */
   private Future<JsonObject> updateTier(RoutingContext ctx) {
     UUID id = Requests.pathId(ctx, "id", "Contact");
     JsonInput in = JsonInput.of(ctx, java.util.Set.of("tier", "reason"));
-    if (!in.has("tier")) {
-      in.error("tier", "required", "'tier' is required (null clears it)");
-    }
-    String tier = in.optionalString("tier", 1, 100);
+    String tier = in.requiredString("tier", 1, 100);
     String reason = in.optionalString("reason", 0, 500);
     in.check();
     return service.updateTier(Actor.of(ctx), id, tier, reason);
