@@ -145,6 +145,9 @@ public final class InboundRouter implements InboundHandler {
 
   /** Compiles (once) a rule's expression, case-insensitive. */
   static Pattern pattern(String regex) {
+    if (PATTERNS.size() > 10_000) {
+      PATTERNS.clear(); // expressions of rules changed or deleted long ago
+    }
     return PATTERNS.computeIfAbsent(
         regex, r -> Pattern.compile(r, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
   }
