@@ -3,6 +3,7 @@ package herald;
 import herald.account.AccountRoutes;
 import herald.account.AccountStore;
 import herald.agent.AgentRoutes;
+import herald.agent.BroadcastRoutes;
 import herald.agent.TaskRoutes;
 import herald.agent.TierRoutes;
 import herald.audit.AuditRoutes;
@@ -141,6 +142,7 @@ public final class ApiRouter {
     TaskRoutes agentTasks = new TaskRoutes(vertx, pool);
     api.route("/agent-tasks*").subRouter(agentTasks.tasks(bodies));
     api.route("/agent-errors*").subRouter(agentTasks.errors(bodies));
+    api.route("/broadcasts*").subRouter(new BroadcastRoutes(vertx, platform).router(bodies));
     api.route("/inbound-rules*").subRouter(new RuleRoutes(vertx, pool).router(bodies));
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router(bodies));

@@ -413,6 +413,17 @@ final class WriteRoutes {
             () -> new JsonObject().put("resolved", true).put("resolution_notes", "fixed")),
         new WriteRoute(
             HttpMethod.POST,
+            "/api/v1/broadcasts",
+            () ->
+                new JsonObject()
+                    .put("message", "Hello all")
+                    .put("group_ids", new JsonArray().add(ids.get("group")))
+                    .put("tiers", new JsonArray().add("gold"))
+                    .put("channel", "sms")
+                    .put("name", name("broadcast"))
+                    .put("sender_id", ids.get("sender"))),
+        new WriteRoute(
+            HttpMethod.POST,
             "/api/v1/contacts/:id/update-tier",
             () -> new JsonObject().put("tier", "gold").put("reason", "upgrade")));
   }
