@@ -78,6 +78,8 @@ public final class Herald {
       if (config.simulators().enabled()) {
         StartFailure.requireFreePort(
             "simulators.smpp_port", "127.0.0.1", config.simulators().smppPort());
+        StartFailure.requireFreePort(
+            "simulators.llm_port", "127.0.0.1", config.simulators().llmPort());
       }
     } catch (StartFailure e) {
       return Future.failedFuture(e);

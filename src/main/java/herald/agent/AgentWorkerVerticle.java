@@ -144,14 +144,16 @@ public final class AgentWorkerVerticle extends VerticleBase {
     return AgentStore.get(platform.pool(), task.accountId(), task.agentId())
         .compose(
             agent ->
-                tasks
-                    .history(task, agent.historyTurns())
-                    .compose(
-                        history -> {
-                          JsonArray prompt = prompt(agent, task, history);
-                          return chat.complete(agent, prompt)
-                              .compose(result -> commit(agent, task, prompt, result, began));
-                        }));
+                agent == null
+                    ? Future.<Void>failedFuture("agent " + task.agentId() + " is gone")
+                    : tasks
+                        .history(task, agent.historyTurns())
+                        .compose(
+                            history -> {
+                              JsonArray prompt = prompt(agent, task, history);
+                              return chat.complete(agent, prompt)
+                                  .compose(result -> commit(agent, task, prompt, result, began));
+                            }));
   }
 
   private static JsonArray prompt(Agent agent, AgentTask task, List<String[]> history) {
