@@ -2,6 +2,10 @@ package herald;
 
 import herald.account.AccountRoutes;
 import herald.account.AccountStore;
+import herald.agent.AgentRoutes;
+import herald.agent.BroadcastRoutes;
+import herald.agent.TaskRoutes;
+import herald.agent.TierRoutes;
 import herald.audit.AuditRoutes;
 import herald.audit.AuditStore;
 import herald.auth.ApiKeyRoutes;
@@ -37,6 +41,7 @@ import herald.platform.http.RequestIds;
 import herald.platform.http.Scoped;
 import herald.platform.http.Uploads;
 import herald.platform.metrics.MetricsRoutes;
+import herald.routing.RuleRoutes;
 import herald.sender.SenderRoutes;
 import herald.sender.SenderStore;
 import herald.template.TemplateRoutes;
@@ -136,6 +141,13 @@ public final class ApiRouter {
     MediaService media = new MediaService(vertx, pool, platform.config().dataDir());
     api.route("/media*").subRouter(new MediaRoutes(vertx, platform, media).router(bodies));
     api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router(bodies));
+    api.route("/agents*").subRouter(new AgentRoutes(vertx, pool).router(bodies));
+    api.route("/tiers*").subRouter(new TierRoutes(vertx, pool).router(bodies));
+    TaskRoutes agentTasks = new TaskRoutes(vertx, pool);
+    api.route("/agent-tasks*").subRouter(agentTasks.tasks(bodies));
+    api.route("/agent-errors*").subRouter(agentTasks.errors(bodies));
+    api.route("/broadcasts*").subRouter(new BroadcastRoutes(vertx, platform).router(bodies));
+    api.route("/inbound-rules*").subRouter(new RuleRoutes(vertx, pool).router(bodies));
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router(bodies));
 

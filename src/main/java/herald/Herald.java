@@ -1,6 +1,7 @@
 package herald;
 
 import herald.account.Bootstrap;
+import herald.agent.AgentWorkerVerticle;
 import herald.campaign.CampaignVerticle;
 import herald.contact.ImportVerticle;
 import herald.outbound.LaneVerticle;
@@ -80,6 +81,8 @@ public final class Herald {
       if (config.simulators().enabled()) {
         StartFailure.requireFreePort(
             "simulators.smpp_port", "127.0.0.1", config.simulators().smppPort());
+        StartFailure.requireFreePort(
+            "simulators.llm_port", "127.0.0.1", config.simulators().llmPort());
       }
     } catch (StartFailure e) {
       return Future.failedFuture(e);
@@ -150,7 +153,14 @@ public final class Herald {
         .compose(
             sims -> {
               simulators = sims;
-              return SimulatorSender.wire(vertx, platform.pool(), sims.smsc().port());
+              return SimulatorSender.wire(vertx, platform.pool(), sims.smsc().port())
+                  .compose(
+                      v ->
+                          SimulatorAgent.wire(
+                              platform.pool(),
+                              sims.llm().baseUrl(),
+                              sims.llm().models().get(0),
+                              sims.llm().apiKey()));
             })
         .compose(
             v ->
@@ -195,6 +205,12 @@ public final class Herald {
             v ->
                 deploy(
                     CampaignVerticle.GROUP, campaignEngines, () -> new CampaignVerticle(platform)))
+        .compose(
+            v ->
+                deploy(
+                    AgentWorkerVerticle.GROUP,
+                    platform.config().agents().workerInstances(),
+                    () -> new AgentWorkerVerticle(platform)))
         .compose(
             v ->
                 deploy(

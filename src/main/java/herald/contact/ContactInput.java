@@ -28,7 +28,8 @@ record ContactInput(
     String timezone,
     String language,
     JsonObject customFields,
-    List<UUID> groupIds) {
+    List<UUID> groupIds,
+    String tier) {
 
   static final Set<String> FIELDS =
       Set.of(
@@ -41,7 +42,8 @@ record ContactInput(
           "timezone",
           "language",
           "custom_fields",
-          "group_ids");
+          "group_ids",
+          "tier");
 
   static final Set<String> STATUSES = Set.of("active", "inactive");
 
@@ -115,8 +117,10 @@ record ContactInput(
       }
       groups = new ArrayList<>(ids);
     }
+    String tier = in.optionalString("tier", 1, 100);
     return new ContactInput(
-        in, phone, name, firstName, lastName, email, status, timezone, language, custom, groups);
+        in, phone, name, firstName, lastName, email, status, timezone, language, custom, groups,
+        tier);
   }
 
   /**

@@ -52,8 +52,13 @@ public final class ContactRoutes {
         .handler(Responses.status(201, this::create));
     router.get("/").handler(Scoped.require("contacts:read")).respond(this::list);
     router.get("/export").handler(Scoped.require("contacts:read")).handler(export::handle);
+    router.get("/lookup").handler(Scoped.require("contacts:read")).respond(this::lookup);
     router.get("/:id").handler(Scoped.require("contacts:read")).respond(this::get);
     router.patch("/:id").handler(Scoped.require("contacts:write")).respond(this::update);
+    router
+        .post("/:id/update-tier")
+        .handler(Scoped.require("contacts:write"))
+        .respond(this::updateTier);
     router
         .delete("/:id")
         .handler(Scoped.require("contacts:write"))
@@ -117,6 +122,43 @@ public final class ContactRoutes {
     return contacts
         .get(Requests.principal(ctx).accountId(), id)
         .map(contact -> Responses.found(contact, "Contact").toJson());
+  }
+
+  /** {@code GET /lookup?phone_number=}: the contact of a number in any spelling; 404 if none. */
+  private Future<JsonObject> lookup(RoutingContext ctx) {
+    String phone = ctx.queryParams().get("phone_number");
+    if (phone == null || phone.isBlank() || phone.length() > 64) {
+      throw ApiException.badRequest(
+          "Invalid query parameters",
+          List.of(new FieldError("phone_number", "required", "phone_number is required")));
+    }
+    UUID accountId = Requests.principal(ctx).accountId();
+    return region(accountId)
+        .compose(
+            region -> {
+              herald.phone.PhoneNumbers.Parsed parsed =
+                  herald.phone.PhoneNumbers.parse(phone, region);
+              if (!parsed.ok()) {
+                throw ApiException.badRequest(
+                    "Invalid query parameters",
+                    List.of(
+                        new FieldError("phone_number", "invalid_phone_number", parsed.error())));
+              }
+              return contacts.byPhone(accountId, parsed.e164());
+            })
+        .map(contact -> Responses.found(contact, "Contact").toJson());
+  }
+
+  /**
+   * {@code POST /:id/update-tier} {@code {tier, reason?}} (PATCH with {@code tier: null} clears).
+   */
+  private Future<JsonObject> updateTier(RoutingContext ctx) {
+    UUID id = Requests.pathId(ctx, "id", "Contact");
+    JsonInput in = JsonInput.of(ctx, java.util.Set.of("tier", "reason"));
+    String tier = in.requiredString("tier", 1, 100);
+    String reason = in.optionalString("reason", 0, 500);
+    in.check();
+    return service.updateTier(Actor.of(ctx), id, tier, reason);
   }
 
   private Future<String> region(UUID accountId) {

@@ -41,6 +41,9 @@ public final class ContactService {
             input.customFields() == null ? new JsonObject() : input.customFields(),
             input.groupIds() == null ? List.of() : input.groupIds(),
             null,
+            null,
+            input.tier(),
+            0,
             null);
     return pool.withTransaction(
         tx ->
@@ -108,7 +111,40 @@ public final class ContactService {
             ? (input.groupIds() == null ? List.of() : input.groupIds())
             : before.groupIds(),
         before.createdAt(),
-        before.updatedAt());
+        before.updatedAt(),
+        pick(input, "tier", input.tier(), before.tier()),
+        before.totalRequests(),
+        before.lastRequestAt());
+  }
+
+  /**
+   * Sets a contact's tier (seed 004's {@code update_tier}), audited with the reason; 404 when the
+   * contact is not the account's.
+   */
+  public Future<JsonObject> updateTier(Actor actor, UUID id, String tier, String reason) {
+    return pool.withTransaction(
+        tx ->
+            ContactStore.getForUpdate(tx, actor.accountId(), id)
+                .compose(
+                    before -> {
+                      Responses.found(before, "Contact");
+                      return tx.preparedQuery(
+                              "UPDATE contacts SET tier = $3, updated_at = now()"
+                                  + " WHERE account_id = $1 AND id = $2")
+                          .execute(io.vertx.sqlclient.Tuple.of(actor.accountId(), id, tier))
+                          .compose(v -> ContactStore.getForUpdate(tx, actor.accountId(), id))
+                          .compose(
+                              after ->
+                                  AuditStore.record(
+                                          tx,
+                                          actor,
+                                          "update_tier",
+                                          "contact",
+                                          id,
+                                          before.toJson(),
+                                          after.toJson().put("reason", reason))
+                                      .map(after.toJson()));
+                    }));
   }
 
   private static String pick(ContactInput input, String field, String given, String before) {

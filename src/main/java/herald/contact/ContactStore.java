@@ -20,7 +20,8 @@ import java.util.UUID;
 public final class ContactStore {
   static final String COLUMNS =
       "c.id, c.account_id, c.phone_number, c.name, c.first_name, c.last_name, c.email, c.status,"
-          + " c.timezone, c.language, c.custom_fields, c.created_at, c.updated_at,"
+          + " c.timezone, c.language, c.custom_fields, c.created_at, c.updated_at, c.tier,"
+          + " c.total_requests, c.last_request_at,"
           + " ARRAY(SELECT m.group_id FROM contact_group_members m WHERE m.contact_id = c.id"
           + " ORDER BY m.group_id) AS group_ids";
 
@@ -109,6 +110,16 @@ public final class ContactStore {
             });
   }
 
+  /** The account's contact of this E.164 number, or null. */
+  public Future<Contact> byPhone(UUID accountId, String e164) {
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM contacts c WHERE c.account_id = $1 AND c.phone_number = $2")
+        .execute(Tuple.of(accountId, e164))
+        .map(rows -> Rows.first(rows, Contact::from));
+  }
+
   static Future<Contact> getForUpdate(SqlClient tx, UUID accountId, UUID id) {
     return get(tx, accountId, id, " FOR UPDATE");
   }
@@ -125,8 +136,8 @@ public final class ContactStore {
   static Future<Contact> insert(SqlClient tx, Contact c) {
     return tx.preparedQuery(
             "INSERT INTO contacts (id, account_id, phone_number, name, first_name, last_name,"
-                + " email, status, timezone, language, custom_fields)"
-                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                + " email, status, timezone, language, custom_fields, tier)"
+                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
         .execute(
             Tuple.from(
                 new Object[] {
@@ -140,7 +151,8 @@ public final class ContactStore {
                   c.status(),
                   c.timezone(),
                   c.language(),
-                  c.customFields()
+                  c.customFields(),
+                  c.tier()
                 }))
         .recover(err -> Future.failedFuture(duplicate(err, c.phoneNumber())))
         .compose(v -> setGroups(tx, c.accountId(), c.id(), c.groupIds()))
@@ -152,7 +164,7 @@ public final class ContactStore {
     return tx.preparedQuery(
             "UPDATE contacts SET phone_number = $3, name = $4, first_name = $5, last_name = $6,"
                 + " email = $7, status = $8, timezone = $9, language = $10, custom_fields = $11,"
-                + " updated_at = now() WHERE account_id = $1 AND id = $2")
+                + " tier = $12, updated_at = now() WHERE account_id = $1 AND id = $2")
         .execute(
             Tuple.from(
                 new Object[] {
@@ -166,7 +178,8 @@ public final class ContactStore {
                   c.status(),
                   c.timezone(),
                   c.language(),
-                  c.customFields()
+                  c.customFields(),
+                  c.tier()
                 }))
         .recover(err -> Future.failedFuture(duplicate(err, c.phoneNumber())))
         .compose(

@@ -12,6 +12,7 @@ import herald.message.MessageQueueStore;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
 import herald.platform.cluster.Ownership;
+import herald.routing.InboundRouter;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
 import io.vertx.core.Future;
@@ -105,7 +106,7 @@ public final class LaneVerticle extends VerticleBase {
               }
             },
             platform.metrics(),
-            List.of(new OptOutKeywords(platform.config().sms())));
+            List.of(new OptOutKeywords(platform.config().sms()), new InboundRouter()));
     outcomes =
         new OutcomeRecorder(
             context,

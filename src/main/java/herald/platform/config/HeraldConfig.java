@@ -25,7 +25,8 @@ public record HeraldConfig(
     WebhookConfig webhooks,
     ContactsConfig contacts,
     MetricsConfig metrics,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    AgentConfig agents) {
 
   /**
    * Validates the merged configuration tree, which must hold every key (the built-in defaults under
@@ -49,6 +50,7 @@ public record HeraldConfig(
         WebhookConfig.from(root.child("webhooks")),
         ContactsConfig.from(root.child("contacts")),
         MetricsConfig.from(root.child("metrics")),
-        ClusterConfig.from(root.child("cluster")));
+        ClusterConfig.from(root.child("cluster")),
+        AgentConfig.from(root.child("agents")));
   }
 }

@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param undeliveredPercent share of receipts that report UNDELIV
  * @param whatsappPort HTTP port of the simulated WhatsApp Cloud API (127.0.0.1 only); 0 binds a
  *     free port (the default WhatsApp sender follows it at each start)
+ * @param llmPort TCP port of the OpenAI-compatible model simulator (127.0.0.1 only); 0 binds a free
+ *     port (the default agent follows the port at each start)
+ * @param llmLatency delay before the model simulator answers each request
  */
 public record SimulatorConfig(
     boolean enabled,
@@ -22,7 +25,9 @@ public record SimulatorConfig(
     @ConfigKey("submit_latency_ms") Duration submitLatency,
     @ConfigKey("receipt_delay_ms") Duration receiptDelay,
     int undeliveredPercent,
-    int whatsappPort) {
+    int whatsappPort,
+    int llmPort,
+    @ConfigKey("llm_latency_ms") Duration llmLatency) {
 
   static SimulatorConfig from(ConfigNode node) {
     return new SimulatorConfig(
@@ -31,6 +36,8 @@ public record SimulatorConfig(
         Duration.ofMillis(node.integer("submit_latency_ms", 0, 60_000)),
         Duration.ofMillis(node.integer("receipt_delay_ms", 0, 600_000)),
         node.integer("undelivered_percent", 0, 100),
-        node.integer("whatsapp_port", 0, 65535));
+        node.integer("whatsapp_port", 0, 65535),
+        node.integer("llm_port", 0, 65535),
+        Duration.ofMillis(node.integer("llm_latency_ms", 0, 600_000)));
   }
 }

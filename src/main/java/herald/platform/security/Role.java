@@ -17,7 +17,9 @@ public enum Role {
           "senders:*",
           "webhooks:*",
           "api_keys:*",
-          "audit:read")),
+          "audit:read",
+          "agents:*",
+          "inbound_rules:*")),
   SENDER(
       Set.of(
           "messages:send",
@@ -37,7 +39,9 @@ public enum Role {
           "blacklist:read",
           "senders:read",
           "webhooks:read",
-          "api_keys:read"));
+          "api_keys:read",
+          "agents:read",
+          "inbound_rules:read"));
 
   private final Set<String> scopes;
 

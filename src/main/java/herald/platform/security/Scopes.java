@@ -32,6 +32,10 @@ public final class Scopes {
           "api_keys:read",
           "api_keys:write",
           "audit:read",
+          "agents:read",
+          "agents:write",
+          "inbound_rules:read",
+          "inbound_rules:write",
           ADMIN);
 
   private static final Set<String> RESOURCES =
@@ -44,7 +48,9 @@ public final class Scopes {
           "senders",
           "webhooks",
           "api_keys",
-          "audit");
+          "audit",
+          "agents",
+          "inbound_rules");
 
   private Scopes() {}
 

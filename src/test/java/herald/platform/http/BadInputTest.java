@@ -40,6 +40,10 @@ class BadInputTest {
   private static String patchAccountId;
   private static String patchUserId;
   private static String webhookId;
+  private static String agentId;
+  private static String tierId;
+  private static String ruleId;
+  private static String agentErrorId;
 
   /** A JSON-accepting route and a body that is valid for it. */
   record JsonRoute(HttpMethod method, String path, JsonObject valid, boolean authenticated) {
@@ -107,6 +111,39 @@ class BadInputTest {
                 .put("name", "target")
                 .put("url", "http://127.0.0.1:9/hook")
                 .put("events", new io.vertx.core.json.JsonArray().add("message.sent")));
+    agentTargets();
+  }
+
+  /** An agent, a tier, an inbound rule and an error-log entry, targets of their write routes. */
+  private static void agentTargets() {
+    agentId =
+        created(
+            "/api/v1/agents",
+            new JsonObject()
+                .put("name", "target-agent")
+                .put("base_url", "http://127.0.0.1:9/v1")
+                .put("model", "m"));
+    tierId = created("/api/v1/tiers", new JsonObject().put("name", "target-tier"));
+    ruleId =
+        created(
+            "/api/v1/inbound-rules",
+            new JsonObject()
+                .put("name", "target-rule")
+                .put("enabled", false)
+                .put("action", "webhook"));
+    // The error log is written by the agent workers only; one entry is made here directly.
+    agentErrorId = java.util.UUID.randomUUID().toString();
+    herald
+        .herald()
+        .platform()
+        .pool()
+        .preparedQuery(
+            "INSERT INTO agent_errors (id, account_id, error_type, error_message)"
+                + " SELECT $1, account_id, 'timeout', 'test' FROM agents WHERE id = $2")
+        .execute(
+            io.vertx.sqlclient.Tuple.of(
+                java.util.UUID.fromString(agentErrorId), java.util.UUID.fromString(agentId)))
+        .await();
   }
 
   private static String created(String path, JsonObject body) {
@@ -450,7 +487,7 @@ class BadInputTest {
   // Every route that reads JSON, every field: NUL characters and explicit nulls.
 
   private static Map<String, String> ids() {
-    return Map.of("sender", senderId, "group", groupId, "contact", contactId);
+    return Map.of("sender", senderId, "group", groupId, "contact", contactId, "agent", agentId);
   }
 
   static Stream<WriteRoutes.WriteRoute> writeRoutes() {
@@ -484,15 +521,19 @@ class BadInputTest {
     String path =
         WriteRoutes.resolve(
             route.path(),
-            Map.of(
-                "accounts", () -> patchAccountId,
-                "users", () -> patchUserId,
-                "contacts", () -> contactId,
-                "contact-groups", () -> groupId,
-                "templates", () -> templateId,
-                "senders", () -> senderId,
-                "webhooks", () -> webhookId,
-                "campaigns", BadInputTest::draftCampaign));
+            Map.ofEntries(
+                Map.entry("accounts", () -> patchAccountId),
+                Map.entry("users", () -> patchUserId),
+                Map.entry("contacts", () -> contactId),
+                Map.entry("contact-groups", () -> groupId),
+                Map.entry("templates", () -> templateId),
+                Map.entry("senders", () -> senderId),
+                Map.entry("webhooks", () -> webhookId),
+                Map.entry("campaigns", BadInputTest::draftCampaign),
+                Map.entry("agents", () -> agentId),
+                Map.entry("tiers", () -> tierId),
+                Map.entry("inbound-rules", () -> ruleId),
+                Map.entry("agent-errors", () -> agentErrorId)));
     return client.send(
         route.method(),
         path,

@@ -142,6 +142,52 @@ final class WriteRoutes {
                 .put("is_active", true)
                 .put("ordered", false)
                 .put("sender_id", ids.get("sender"));
+    Supplier<JsonObject> agent =
+        () ->
+            new JsonObject()
+                .put("name", name("agent"))
+                .put("base_url", "http://127.0.0.1:9/v1")
+                .put("model", "test-model")
+                .put("api_key", "sk-test")
+                .put("system_prompt", "Be brief.")
+                .put("prompt_templates", new JsonObject().put("coding", "Code: {message}"))
+                .put(
+                    "category_keywords",
+                    new JsonObject().put("coding", new JsonArray().add("python")))
+                .put("temperature", 0.5)
+                .put("max_tokens", 200)
+                .put("history_turns", 3)
+                .put("max_segments", 2)
+                .put("timeout_ms", 5000)
+                .put("fallback_reply", "Sorry.")
+                .put("default_tier", "free")
+                .put("unknown_tier_reply", "Unknown plan.");
+    Supplier<JsonObject> tier =
+        () ->
+            new JsonObject()
+                .put("name", name("tier"))
+                .put("requests_per_hour", 10)
+                .put("requests_per_day", 50)
+                .put("requests_per_month", 500)
+                .put("max_reply_chars", 300)
+                .put("allowed_categories", new JsonArray().add("general"))
+                .put("priority", 1)
+                .put("over_quota_message", "Quota used.");
+    Supplier<JsonObject> rule =
+        () ->
+            new JsonObject()
+                .put("name", name("rule"))
+                .put("position", 5)
+                .put("enabled", false)
+                .put(
+                    "match",
+                    new JsonObject()
+                        .put("keyword", "INFO")
+                        .put("regex", "info")
+                        .put("number", "5550000")
+                        .put("tier", "free"))
+                .put("action", "reply")
+                .put("reply_text", "Open 9 to 5.");
     return List.of(
         new WriteRoute(
             HttpMethod.POST,
@@ -347,7 +393,42 @@ final class WriteRoutes {
             "/api/v1/webhooks/:id/rotate-secret",
             () ->
                 new JsonObject()
-                    .put("secret", "whsec_" + Base64.getEncoder().encodeToString(new byte[40]))));
+                    .put("secret", "whsec_" + Base64.getEncoder().encodeToString(new byte[40]))),
+        new WriteRoute(HttpMethod.POST, "/api/v1/agents", agent),
+        new WriteRoute(HttpMethod.PATCH, "/api/v1/agents/:id", agent),
+        new WriteRoute(HttpMethod.POST, "/api/v1/tiers", tier),
+        new WriteRoute(HttpMethod.PATCH, "/api/v1/tiers/:id", tier),
+        new WriteRoute(HttpMethod.POST, "/api/v1/inbound-rules", rule),
+        new WriteRoute(HttpMethod.PUT, "/api/v1/inbound-rules/:id", rule),
+        new WriteRoute(
+            HttpMethod.POST,
+            "/api/v1/agent-tasks",
+            () ->
+                new JsonObject()
+                    .put("agent_id", ids.get("agent"))
+                    .put("phone_number", phone())
+                    .put("content", "What time is it?")
+                    .put("category", "general")
+                    .put("sender_id", ids.get("sender"))),
+        new WriteRoute(
+            HttpMethod.PATCH,
+            "/api/v1/agent-errors/:id",
+            () -> new JsonObject().put("resolved", true).put("resolution_notes", "fixed")),
+        new WriteRoute(
+            HttpMethod.POST,
+            "/api/v1/broadcasts",
+            () ->
+                new JsonObject()
+                    .put("message", "Hello all")
+                    .put("group_ids", new JsonArray().add(ids.get("group")))
+                    .put("tiers", new JsonArray().add("gold"))
+                    .put("channel", "sms")
+                    .put("name", name("broadcast"))
+                    .put("sender_id", ids.get("sender"))),
+        new WriteRoute(
+            HttpMethod.POST,
+            "/api/v1/contacts/:id/update-tier",
+            () -> new JsonObject().put("tier", "gold").put("reason", "upgrade")));
   }
 
   /**
