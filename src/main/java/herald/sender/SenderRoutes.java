@@ -91,7 +91,7 @@ public final class SenderRoutes {
             Ids.newId(),
             actor.accountId(),
             name,
-            channel == null ? Channels.DEFAULT_CHANNEL : channel,
+            channel == null ? Channels.type(provider).channel() : channel, // the provider's own
             provider,
             split.settings(),
             split.secrets(),

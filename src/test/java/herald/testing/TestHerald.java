@@ -77,6 +77,20 @@ public final class TestHerald implements AutoCloseable {
                 .substring(0, 16)
                 .toLowerCase(Locale.ROOT);
     pg.createDatabase(database, template(pg));
+    return startOn(database, overrides, env, clock);
+  }
+
+  /**
+   * Starts another Herald node on this one's database (its own port and data dir), as a restart
+   * after this one stopped, or a second node beside it.
+   */
+  public TestHerald restartOnSameDatabase(JsonObject overrides) {
+    return startOn(database, overrides, Map.of(), java.time.Clock.systemUTC());
+  }
+
+  private static TestHerald startOn(
+      String database, JsonObject overrides, Map<String, String> env, java.time.Clock clock) {
+    EmbeddedPostgres pg = TestPostgres.get();
     Path dataDir;
     try {
       dataDir =

@@ -8,6 +8,7 @@ import herald.channel.sms.Sms;
 import herald.channel.sms.android.AndroidType;
 import herald.channel.sms.smpp.SmppType;
 import herald.channel.sms.twilio.TwilioType;
+import herald.channel.voice.ari.AriType;
 import herald.platform.http.JsonInput;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,6 +32,7 @@ public final class Channels {
     register(new SmppType());
     register(new TwilioType());
     register(new AndroidType());
+    register(new AriType());
   }
 
   private Channels() {}

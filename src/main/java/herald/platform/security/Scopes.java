@@ -32,6 +32,8 @@ public final class Scopes {
           "api_keys:read",
           "api_keys:write",
           "audit:read",
+          "calls:read",
+          "calls:write",
           ADMIN);
 
   private static final Set<String> RESOURCES =
@@ -44,7 +46,8 @@ public final class Scopes {
           "senders",
           "webhooks",
           "api_keys",
-          "audit");
+          "audit",
+          "calls");
 
   private Scopes() {}
 
