@@ -16,11 +16,15 @@ import herald.platform.metrics.Metrics;
 import herald.platform.security.Passwords;
 import herald.platform.security.Tokens;
 import herald.sim.Simulators;
+import herald.sim.ari.AriSimConfig;
+import herald.sim.ari.AriSimulator;
+import herald.sim.ari.CallScript;
 import herald.webhook.DispatcherVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -42,6 +46,11 @@ public final class Herald {
   private final Platform platform;
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
   private volatile Simulators simulators;
+  private volatile AriSimulator ariSimulator;
+
+  /** The ARI user and password of the default run's ARI simulator. */
+  static final String ARI_SIM_USER = "herald";
+
   private Future<Void> stopping;
 
   private Herald(Vertx vertx, Database database, Platform platform) {
@@ -145,6 +154,35 @@ public final class Herald {
             sims -> {
               simulators = sims;
               return SimulatorSender.wire(vertx, platform.pool(), sims.smsc().port());
+            })
+        .compose(v -> startAriSimulator(config));
+  }
+
+  /**
+   * The ARI simulator of the default run (user and password {@value #ARI_SIM_USER}): calls ring 2
+   * s, one in ten is busy and one in ten rings out; answered callees hang up after 20 s. The
+   * platform account's voice sender is wired to it.
+   */
+  private Future<Void> startAriSimulator(SimulatorConfig config) {
+    return AriSimulator.start(
+            vertx,
+            AriSimConfig.loopback(ARI_SIM_USER, ARI_SIM_USER)
+                .withPort(config.ariPort())
+                .withCalls(
+                    CallScript.answer(Duration.ofSeconds(2), Duration.ofSeconds(20)),
+                    0.1,
+                    0.1,
+                    0.0))
+        .recover(
+            err ->
+                Future.failedFuture(
+                    StartFailure.listening(
+                        "simulators.ari_port", "127.0.0.1", config.ariPort(), err)))
+        .compose(
+            ari -> {
+              ariSimulator = ari;
+              return SimulatorSender.wireVoice(
+                  vertx, platform.pool(), ari.baseUrl() + "/ari", ARI_SIM_USER, ARI_SIM_USER);
             });
   }
 
@@ -177,6 +215,11 @@ public final class Herald {
                     () ->
                         new DispatcherVerticle(
                             platform, dispatcher.getAndIncrement() % dispatchers)));
+  }
+
+  /** The ARI simulator, when {@code simulators.enabled}; else null. */
+  public AriSimulator ariSimulator() {
+    return ariSimulator;
   }
 
   /** The protocol simulators, when {@code simulators.enabled}; else null. */
@@ -237,6 +280,7 @@ public final class Herald {
     }
     return chain
         .eventually(() -> simulators == null ? Future.succeededFuture() : simulators.close())
+        .eventually(() -> ariSimulator == null ? Future.succeededFuture() : ariSimulator.close())
         .eventually(database::close)
         .eventually(
             () -> {

@@ -191,8 +191,17 @@ final class Lane {
     if (inFlight >= MAX_IN_FLIGHT || stopped) {
       return;
     }
+    int free = Integer.MAX_VALUE;
+    if (work.longSends()) {
+      // Claim only what can start now: a claimed call is dialled at once, never left waiting for a
+      // slot; a released slot wakes the lane.
+      free = window.size() - window.inUse();
+      if (inFlight > 0 || free <= 0) {
+        return;
+      }
+    }
     long now = System.nanoTime();
-    int allowed = Math.min(bucket.available(now), config.batchSize());
+    int allowed = Math.min(Math.min(bucket.available(now), config.batchSize()), free);
     // With a batch already out, wait for a worthwhile one (50 ms of the rate, at most a batch)
     // rather than claiming a token's worth each millisecond: fewer, larger transactions.
     int worthwhile = inFlight == 0 ? 1 : Math.max(1, Math.min(config.batchSize(), rate / 20));
@@ -244,35 +253,41 @@ final class Lane {
    */
   private Future<Void> send(List<OutboundItem> claimed) {
     List<Future<Void>> results = new ArrayList<>(claimed.size());
+    List<Future<Void>> slots = new ArrayList<>(claimed.size());
     claimed.forEach(m -> held.add(m.id()));
     for (OutboundItem m : claimed) {
+      Future<Void> slot = window.acquire();
+      slots.add(slot);
       results.add(
-          window
-              .acquire()
-              .compose(
-                  slot ->
-                      guard
-                          .call(() -> provider.send(m))
-                          .map(outcome -> outcome == null ? circuitOpen(m) : outcome)
-                          .compose(outcome -> work.record(sender.id(), m, outcome))
-                          .andThen(
-                              done -> {
-                                window.release();
-                                held.remove(m.id());
-                              })));
+          slot.compose(
+              acquired ->
+                  guard
+                      .call(() -> provider.send(m))
+                      .map(outcome -> outcome == null ? circuitOpen(m) : outcome)
+                      .compose(outcome -> work.record(sender.id(), m, outcome))
+                      .andThen(
+                          done -> {
+                            window.release();
+                            held.remove(m.id());
+                            if (work.longSends()) {
+                              wake();
+                            }
+                          })));
     }
-    return Future.join(results)
-        .otherwise(
-            err -> {
-              long unrecorded = results.stream().filter(Future::failed).count();
-              LOG.warn(
-                  "Sender {}: {} outcomes could not be recorded ({}); they are requeued when stale",
-                  sender.id(),
-                  unrecorded,
-                  err.getMessage());
-              return null;
-            })
-        .mapEmpty();
+    Future<Void> recorded =
+        Future.join(results)
+            .otherwise(
+                err -> {
+                  long unrecorded = results.stream().filter(Future::failed).count();
+                  LOG.warn(
+                      "Sender {}: {} outcomes could not be recorded ({}); they are requeued when stale",
+                      sender.id(),
+                      unrecorded,
+                      err.getMessage());
+                  return null;
+                })
+            .mapEmpty();
+    return work.longSends() ? Future.join(slots).mapEmpty() : recorded;
   }
 
   /** What a send answers while the circuit is open, or when the provider's future failed. */

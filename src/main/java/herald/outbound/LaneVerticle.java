@@ -328,6 +328,11 @@ public final class LaneVerticle extends VerticleBase {
         public Future<Void> record(UUID senderId, OutboundItem item, SendOutcome outcome) {
           return calls.end(item, outcome);
         }
+
+        @Override
+        public boolean longSends() {
+          return true;
+        }
       };
     }
     return new LaneWork() {

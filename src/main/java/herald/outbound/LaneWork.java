@@ -16,4 +16,13 @@ interface LaneWork {
 
   /** Records one item's outcome; the lane holds the item's slot until this completes. */
   Future<Void> record(UUID senderId, OutboundItem item, SendOutcome outcome);
+
+  /**
+   * Whether sends last long (a call: until its channel is destroyed). Then a claimed batch stops
+   * counting against the lane's overlapping batches once each of its items holds a slot, so the
+   * capacity (the concurrent-call cap), not the batch count, bounds what is under way.
+   */
+  default boolean longSends() {
+    return false;
+  }
 }

@@ -13,13 +13,16 @@ import java.time.Duration;
  * @param submitLatency delay before the SMSC answers each submit_sm
  * @param receiptDelay delay before it sends the delivery receipt
  * @param undeliveredPercent share of receipts that report UNDELIV
+ * @param ariPort TCP port of the simulated Asterisk REST Interface (127.0.0.1 only); 0 binds a free
+ *     port (the default voice sender follows it at each start)
  */
 public record SimulatorConfig(
     boolean enabled,
     int smppPort,
     @ConfigKey("submit_latency_ms") Duration submitLatency,
     @ConfigKey("receipt_delay_ms") Duration receiptDelay,
-    int undeliveredPercent) {
+    int undeliveredPercent,
+    int ariPort) {
 
   static SimulatorConfig from(ConfigNode node) {
     return new SimulatorConfig(
@@ -27,6 +30,7 @@ public record SimulatorConfig(
         node.integer("smpp_port", 0, 65535),
         Duration.ofMillis(node.integer("submit_latency_ms", 0, 60_000)),
         Duration.ofMillis(node.integer("receipt_delay_ms", 0, 600_000)),
-        node.integer("undelivered_percent", 0, 100));
+        node.integer("undelivered_percent", 0, 100),
+        node.integer("ari_port", 0, 65535));
   }
 }

@@ -17,7 +17,8 @@ public enum Role {
           "senders:*",
           "webhooks:*",
           "api_keys:*",
-          "audit:read")),
+          "audit:read",
+          "calls:*")),
   SENDER(
       Set.of(
           "messages:send",
@@ -27,7 +28,9 @@ public enum Role {
           "templates:read",
           "blacklist:read",
           "senders:read",
-          "api_keys:*")),
+          "api_keys:*",
+          "calls:write",
+          "calls:read")),
   VIEWER(
       Set.of(
           "messages:read",
@@ -37,7 +40,8 @@ public enum Role {
           "blacklist:read",
           "senders:read",
           "webhooks:read",
-          "api_keys:read"));
+          "api_keys:read",
+          "calls:read"));
 
   private final Set<String> scopes;
 

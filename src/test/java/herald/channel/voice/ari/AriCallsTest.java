@@ -40,35 +40,34 @@ class AriCallsTest {
   @BeforeAll
   static void start() {
     simVertx = Vertx.vertx();
-    ari =
-        AriSimulator.start(
-                simVertx,
-                AriSimConfig.loopback(VoiceTesting.USER, VoiceTesting.PASSWORD)
-                    .withNumber(
-                        "+1555100",
-                        CallScript.answer(Duration.ofMillis(100), Duration.ofMillis(300)))
-                    .withNumber(
-                        "+1555200", CallScript.unanswered(Outcome.BUSY, Duration.ofMillis(100)))
-                    .withNumber(
-                        "+1555300",
-                        CallScript.unanswered(Outcome.NO_ANSWER, Duration.ofMillis(100)))
-                    .withNumber(
-                        "+1555400",
-                        CallScript.unanswered(Outcome.CONGESTION, Duration.ofMillis(50)))
-                    .withNumber("+1555500", CallScript.answer(Duration.ofMillis(50), null))
-                    .withNumber(
-                        "+1555600",
-                        CallScript.answer(Duration.ofMillis(50), Duration.ofMillis(250)))
-                    .withNumber(
-                        "+1555700",
-                        CallScript.answer(Duration.ofMillis(50), Duration.ofSeconds(5))
-                            .withDtmf("12#")))
-            .await();
+    ari = AriSimulator.start(simVertx, simConfig()).await();
     herald = TestHerald.start();
     client = herald.client();
     admin = client.loginAdmin();
     voice = new VoiceTesting(client, admin);
     sender = voice.sender(ari.baseUrl(), "herald-calls", 10, 50);
+  }
+
+  /** Calls scripted by number prefix: see each test. */
+  private static AriSimConfig simConfig() {
+    return AriSimConfig.loopback(VoiceTesting.USER, VoiceTesting.PASSWORD)
+        .withNumber("+1555210", CallScript.unanswered(Outcome.BUSY, Duration.ofMillis(400)))
+        .withNumber("+1555310", CallScript.unanswered(Outcome.NO_ANSWER, Duration.ofMillis(400)))
+        .withNumber("+1555610", CallScript.answer(Duration.ofMillis(100), Duration.ofMillis(400)))
+        .withNumber("+1555100", CallScript.answer(Duration.ofMillis(100), Duration.ofMillis(300)))
+        .withNumber("+1555200", CallScript.unanswered(Outcome.BUSY, Duration.ofMillis(100)))
+        .withNumber("+1555300", CallScript.unanswered(Outcome.NO_ANSWER, Duration.ofMillis(100)))
+        .withNumber("+1555400", CallScript.unanswered(Outcome.CONGESTION, Duration.ofMillis(50)))
+        .withNumber("+1555500", CallScript.answer(Duration.ofMillis(50), null))
+        .withNumber("+1555600", CallScript.answer(Duration.ofMillis(50), Duration.ofMillis(250)))
+        .withNumber(
+            "+1555700",
+            CallScript.answer(Duration.ofMillis(50), Duration.ofSeconds(5)).withDtmf("12#"));
+  }
+
+  /** A simulator of the test's own, so its live channel count is the test's calls only. */
+  private static AriSimulator ownSimulator() {
+    return AriSimulator.start(simVertx, simConfig()).await();
   }
 
   @AfterAll
@@ -128,13 +127,8 @@ class AriCallsTest {
 
   @Test
   void theConcurrentCallCapIsNeverExceededAndEverySlotIsReleased() {
+    AriSimulator ari = ownSimulator();
     String capped = voice.sender(ari.baseUrl(), "herald-capped", 3, 50);
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      // answered, busy and no-answer calls mixed: every outcome must give its slot back
-      String prefix = i % 3 == 0 ? "+1555600" : i % 3 == 1 ? "+1555200" : "+1555300";
-      ids.add(voice.call(capped, prefix + String.format("%04d", i), new JsonObject()));
-    }
     AtomicInteger most = new AtomicInteger();
     AtomicBoolean sampling = new AtomicBoolean(true);
     Thread sampler =
@@ -151,6 +145,12 @@ class AriCallsTest {
               }
             });
     sampler.start();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      // answered, busy and no-answer calls mixed: every outcome must give its slot back
+      String prefix = i % 3 == 0 ? "+1555610" : i % 3 == 1 ? "+1555210" : "+1555310";
+      ids.add(voice.call(capped, prefix + String.format("%04d", i), new JsonObject()));
+    }
     try {
       for (String id : ids) {
         Await.until(
@@ -164,6 +164,7 @@ class AriCallsTest {
     }
     // only this sender dials now, so the simulator's live channels are its calls
     assertThat(most.get()).isLessThanOrEqualTo(3).isGreaterThanOrEqualTo(2);
+    assertThat(ari.peakChannels()).isEqualTo(3); // the simulator's own peak: reached, never passed
     // no slot leaked: three more calls still go through
     for (int i = 0; i < 3; i++) {
       voice.await(
@@ -174,6 +175,51 @@ class AriCallsTest {
     JsonObject status =
         client.get("/api/v1/senders/" + capped + "/status", admin).bodyAsJsonObject();
     assertThat(status.toString()).contains("\"live_calls\":0");
+  }
+
+  @Test
+  void callsBeyondTheCapWaitQueuedUntilASlotIsFree() {
+    AriSimulator ari = ownSimulator();
+    String held = voice.sender(ari.baseUrl(), "herald-held", 3, 50);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(voice.call(held, "+155550020" + i, new JsonObject())); // answered, never hung up
+    }
+    Await.until(
+        "three calls answered",
+        Duration.ofSeconds(20),
+        () ->
+            ids.stream().filter(id -> voice.get(id).getString("status").equals("answered")).count(),
+        n -> n == 3);
+    Await.stillAfter(
+        Duration.ofMillis(500),
+        "two calls still queued",
+        () ->
+            ids.stream().filter(id -> voice.get(id).getString("status").equals("queued")).count()
+                == 2);
+    String up =
+        ids.stream()
+            .filter(id -> voice.get(id).getString("status").equals("answered"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(client.delete("/api/v1/calls/" + up, admin).statusCode()).isEqualTo(202);
+    voice.await(up, "completed", Duration.ofSeconds(20));
+    Await.until(
+        "a queued call dialled in the freed slot",
+        Duration.ofSeconds(20),
+        () ->
+            ids.stream().filter(id -> voice.get(id).getString("status").equals("answered")).count(),
+        n -> n == 3);
+    for (String id : ids) {
+      client.delete("/api/v1/calls/" + id, admin);
+    }
+    for (String id : ids) {
+      Await.until(
+          "call " + id + " to end",
+          Duration.ofSeconds(20),
+          () -> voice.get(id).getString("status"),
+          s -> s.equals("completed") || s.equals("canceled"));
+    }
   }
 
   @Test
