@@ -51,6 +51,14 @@ class AriCallsTest {
   /** Calls scripted by number prefix: see each test. */
   private static AriSimConfig simConfig() {
     return AriSimConfig.loopback(VoiceTesting.USER, VoiceTesting.PASSWORD)
+        .withNumber(
+            "+1555800",
+            CallScript.answer(Duration.ofMillis(50), null)
+                .withAmd("MACHINE", "LONGGREETING-2000-1500"))
+        .withNumber(
+            "+1555810",
+            CallScript.answer(Duration.ofMillis(50), Duration.ofMillis(300))
+                .withAmd("HUMAN", "HUMAN-300-1000"))
         .withNumber("+1555210", CallScript.unanswered(Outcome.BUSY, Duration.ofMillis(400)))
         .withNumber("+1555310", CallScript.unanswered(Outcome.NO_ANSWER, Duration.ofMillis(400)))
         .withNumber("+1555610", CallScript.answer(Duration.ofMillis(100), Duration.ofMillis(400)))
@@ -254,6 +262,28 @@ class AriCallsTest {
     JsonObject call = voice.await(id, "completed", Duration.ofSeconds(20));
     assertThat(call.getInteger("hangup_cause")).isEqualTo(16);
     assertThat(voice.cdrOf(id).getString("disposition")).isEqualTo("completed");
+  }
+
+  @Test
+  void anAnsweringMachineEndsTheCallAsMachine() throws Exception {
+    String id = voice.call(sender, "+15558000001", new JsonObject().put("amd", true));
+    JsonObject call = voice.await(id, "machine", Duration.ofSeconds(20));
+    assertThat(call.getString("amd_status")).isEqualTo("MACHINE");
+    assertThat(call.getString("amd_cause")).isEqualTo("LONGGREETING-2000-1500");
+    JsonObject cdr = voice.cdrOf(id);
+    assertThat(cdr.getString("disposition")).isEqualTo("machine");
+    assertThat(cdr.getString("amd_status")).isEqualTo("MACHINE");
+    assertThat(VoiceTesting.events(herald.database(), id)).endsWith("call.completed");
+    String human = voice.call(sender, "+15558100001", new JsonObject().put("amd", true));
+    assertThat(voice.await(human, "completed", Duration.ofSeconds(20)).getString("amd_status"))
+        .isEqualTo("HUMAN");
+  }
+
+  @Test
+  void aRecordedCallNamesItsRecordingOnTheCdr() {
+    String id = voice.call(sender, "+15551000009", new JsonObject().put("record", true));
+    voice.await(id, "completed", Duration.ofSeconds(20));
+    assertThat(voice.cdrOf(id).getString("recording")).isEqualTo("herald-" + id);
   }
 
   @Test
