@@ -14,7 +14,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,6 +241,23 @@ public final class CallQueueStore implements ProgressSink {
         yield Future.succeededFuture();
       }
     };
+  }
+
+  /** Of these calls of the sender, those a {@code DELETE} asked to hang up. */
+  @Override
+  public Future<Set<UUID>> stopRequested(UUID senderId, Collection<UUID> callIds) {
+    if (callIds.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return pool.preparedQuery(
+            "SELECT id FROM calls WHERE sender_id = $1 AND id = ANY($2) AND hangup_requested")
+        .execute(Tuple.tuple().addUUID(senderId).addArrayOfUUID(callIds.toArray(new UUID[0])))
+        .map(
+            rows -> {
+              Set<UUID> ids = new HashSet<>();
+              rows.forEach(row -> ids.add(row.getUUID("id")));
+              return ids;
+            });
   }
 
   private Future<Void> transition(UUID callId, String sql, EventType type) {

@@ -2,6 +2,8 @@ package herald.channel;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -18,4 +20,13 @@ public interface ProgressSink {
    * {@code ringing}, {@code answered}, {@code dtmf}); {@code detail} carries what goes with it.
    */
   Future<Void> progress(UUID senderId, UUID itemId, String state, JsonObject detail);
+
+  /**
+   * Of {@code itemIds}, live items of {@code senderId}, those whose stop was asked for (a call's
+   * {@code DELETE} taken by another node, whose event bus does not reach this one). Providers whose
+   * items last long poll it. Default: none.
+   */
+  default Future<Set<UUID>> stopRequested(UUID senderId, Collection<UUID> itemIds) {
+    return Future.succeededFuture(Set.of());
+  }
 }

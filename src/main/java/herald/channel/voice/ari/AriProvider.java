@@ -43,6 +43,7 @@ final class AriProvider implements Provider {
   private static final Logger LOG = LoggerFactory.getLogger(AriProvider.class);
   private static final long CONNECT_WAIT_MS = 5000;
   private static final long VERIFY_MS = 10_000;
+  private static final long STOP_POLL_MS = 2000;
 
   /** A call this provider follows. */
   private static final class LiveCall {
@@ -87,6 +88,7 @@ final class AriProvider implements Provider {
   private AriClient client;
   private MessageConsumer<String> hangups;
   private boolean closed;
+  private long stopPoll = -1;
   private volatile int live;
   private volatile int reconciles;
 
@@ -120,7 +122,39 @@ final class AriProvider implements Provider {
                   }
                 });
     client.connect();
+    stopPoll = vertx.setPeriodic(STOP_POLL_MS, id -> pollStops());
     return Future.succeededFuture();
+  }
+
+  /**
+   * Hangs up the calls whose {@code DELETE} another node took (the bus message reaches this node's
+   * lane only when the API call came in here).
+   */
+  private void pollStops() {
+    List<UUID> ids = new ArrayList<>();
+    byCall
+        .values()
+        .forEach(
+            c -> {
+              if (!c.hangupWanted) {
+                ids.add(c.item.id());
+              }
+            });
+    if (ids.isEmpty()) {
+      return;
+    }
+    progress
+        .stopRequested(sender.id(), ids)
+        .onSuccess(
+            stop ->
+                stop.forEach(
+                    id -> {
+                      LiveCall call = byCall.get(id);
+                      if (call != null && !call.hangupWanted) {
+                        hangup(call, "normal");
+                      }
+                    }))
+        .onFailure(err -> LOG.warn("Polling hang-up requests failed: {}", err.getMessage()));
   }
 
   @Override
@@ -632,6 +666,9 @@ final class AriProvider implements Provider {
   @Override
   public Future<Void> close() {
     closed = true;
+    if (stopPoll >= 0) {
+      vertx.cancelTimer(stopPoll);
+    }
     byCall.values().forEach(this::cancelTimers);
     waiting.forEach(p -> p.tryFail("closed"));
     waiting.clear();

@@ -117,4 +117,22 @@ class AriRecoveryTest {
     after.await(
         after.call(sender, "+15556000001", new JsonObject()), "completed", Duration.ofSeconds(20));
   }
+
+  @Test
+  void aCallIsHungUpThroughANodeThatDoesNotRunItsLane() {
+    TestHerald owner = TestHerald.start();
+    firstNode = owner;
+    VoiceTesting voice = new VoiceTesting(owner.client(), owner.client().loginAdmin());
+    String sender = voice.sender(ari.baseUrl(), "herald-two-nodes", 5, 50);
+    String id = voice.call(sender, "+15555000201", new JsonObject());
+    voice.await(id, "answered", Duration.ofSeconds(20));
+    TestHerald other = owner.restartOnSameDatabase(new JsonObject());
+    nodes.add(other);
+    String token = other.client().loginAdmin();
+    HttpResponse<Buffer> hung = other.client().delete("/api/v1/calls/" + id, token);
+    assertThat(hung.statusCode()).as(hung.bodyAsString()).isEqualTo(202);
+    JsonObject ended = voice.await(id, "completed", Duration.ofSeconds(20));
+    assertThat(ended.getInteger("hangup_cause")).isEqualTo(16);
+    assertThat(voice.cdrOf(id)).isNotNull();
+  }
 }
