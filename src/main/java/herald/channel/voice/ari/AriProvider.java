@@ -7,7 +7,6 @@ import herald.channel.Provider;
 import herald.channel.ProviderContext;
 import herald.channel.SendOutcome;
 import herald.platform.bus.Addresses;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -76,7 +75,6 @@ final class AriProvider implements Provider {
     }
   }
 
-  private final Context context;
   private final Vertx vertx;
   private final ProgressSink progress;
   private final ChannelSender sender;
@@ -93,7 +91,6 @@ final class AriProvider implements Provider {
   private volatile int reconciles;
 
   AriProvider(ProviderContext context, ChannelSender sender, AriType.Settings settings) {
-    this.context = context.context();
     this.vertx = context.context().owner();
     this.progress = context.progress();
     this.sender = sender;
@@ -676,9 +673,5 @@ final class AriProvider implements Provider {
       hangups.unregister();
     }
     return client == null ? Future.succeededFuture() : client.close();
-  }
-
-  Context context() {
-    return context;
   }
 }
