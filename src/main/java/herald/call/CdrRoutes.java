@@ -25,10 +25,12 @@ import java.util.UUID;
 public final class CdrRoutes {
   private final Vertx vertx;
   private final CdrStore cdrs;
+  private final CdrExport export;
 
   public CdrRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.cdrs = new CdrStore(pool);
+    this.export = new CdrExport(pool);
   }
 
   public Router router(Bodies bodies) {
@@ -36,11 +38,12 @@ public final class CdrRoutes {
     router.route().handler(bodies.standard());
     router.get("/").handler(Scoped.require("calls:read")).respond(this::list);
     router.get("/stats").handler(Scoped.require("calls:read")).respond(this::stats);
+    router.get("/export").handler(Scoped.require("calls:read")).handler(export::handle);
     router.get("/:id").handler(Scoped.require("calls:read")).respond(this::get);
     return router;
   }
 
-  private static CdrStore.Filter filter(RoutingContext ctx) {
+  static CdrStore.Filter filter(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx);
     String disposition = q.string("disposition", 16);
     UUID senderId = q.uuid("sender_id");

@@ -27,7 +27,7 @@ public final class CdrStore {
    */
   public record Filter(String disposition, UUID senderId, Instant from, Instant to) {}
 
-  private static Where where(UUID accountId, Filter filter) {
+  static Where where(UUID accountId, Filter filter) {
     return new Where("account_id = ", accountId)
         .and("disposition = ", filter.disposition())
         .and("sender_id = ", filter.senderId())

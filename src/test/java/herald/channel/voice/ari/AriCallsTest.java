@@ -128,6 +128,14 @@ class AriCallsTest {
     assertThat(busyOnly.bodyAsJsonObject().getJsonArray("data").stream())
         .allMatch(c -> ((JsonObject) c).getString("disposition").equals("busy"))
         .isNotEmpty();
+    HttpResponse<Buffer> csv = client.get("/api/v1/cdrs/export?format=csv&disposition=busy", admin);
+    assertThat(csv.statusCode()).isEqualTo(200);
+    assertThat(csv.getHeader("Content-Type")).startsWith("text/csv");
+    assertThat(csv.bodyAsString())
+        .startsWith("id,call_id,")
+        .contains(busy)
+        .contains(",busy,17,")
+        .doesNotContain(noAnswer);
     JsonObject stats = client.get("/api/v1/cdrs/stats", admin).bodyAsJsonObject();
     assertThat(stats.getJsonObject("by_disposition").getLong("busy")).isGreaterThanOrEqualTo(1);
     assertThat(stats.getLong("calls")).isGreaterThanOrEqualTo(3);
