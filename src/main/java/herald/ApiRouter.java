@@ -16,6 +16,8 @@ import herald.auth.UserRoutes;
 import herald.auth.UserStore;
 import herald.blacklist.BlacklistRoutes;
 import herald.blacklist.BlacklistStore;
+import herald.call.CallRoutes;
+import herald.call.CdrRoutes;
 import herald.campaign.CampaignRoutes;
 import herald.channel.CallbackContext;
 import herald.channel.ChannelSender;
@@ -150,6 +152,8 @@ public final class ApiRouter {
     api.route("/inbound-rules*").subRouter(new RuleRoutes(vertx, pool).router(bodies));
     api.route("/webhooks*")
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router(bodies));
+    api.route("/calls*").subRouter(new CallRoutes(vertx, pool).router(bodies));
+    api.route("/cdrs*").subRouter(new CdrRoutes(vertx, pool).router(bodies));
 
     // Every provider type's own callback routes (Twilio's status callbacks and inbound SMS, ...).
     SenderStore callbackSenders = new SenderStore(pool);

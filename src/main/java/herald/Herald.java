@@ -17,6 +17,9 @@ import herald.platform.metrics.Metrics;
 import herald.platform.security.Passwords;
 import herald.platform.security.Tokens;
 import herald.sim.Simulators;
+import herald.sim.ari.AriSimConfig;
+import herald.sim.ari.AriSimulator;
+import herald.sim.ari.CallScript;
 import herald.sim.whatsapp.WhatsAppSimConfig;
 import herald.sim.whatsapp.WhatsAppSimulator;
 import herald.webhook.DispatcherVerticle;
@@ -24,6 +27,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -46,6 +50,11 @@ public final class Herald {
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
   private volatile Simulators simulators;
   private volatile WhatsAppSimulator whatsappSimulator;
+  private volatile AriSimulator ariSimulator;
+
+  /** The ARI user and password of the default run's ARI simulator. */
+  static final String ARI_SIM_USER = "herald";
+
   private Future<Void> stopping;
 
   private Herald(Vertx vertx, Database database, Platform platform) {
@@ -181,6 +190,35 @@ public final class Herald {
             sim -> {
               whatsappSimulator = sim;
               return WhatsAppSimulatorSender.wire(vertx, platform.pool(), sim);
+            })
+        .compose(v -> startAriSimulator(config));
+  }
+
+  /**
+   * The ARI simulator of the default run (user and password {@value #ARI_SIM_USER}): calls ring 2
+   * s, one in ten is busy and one in ten rings out; answered callees hang up after 20 s. The
+   * platform account's voice sender is wired to it.
+   */
+  private Future<Void> startAriSimulator(SimulatorConfig config) {
+    return AriSimulator.start(
+            vertx,
+            AriSimConfig.loopback(ARI_SIM_USER, ARI_SIM_USER)
+                .withPort(config.ariPort())
+                .withCalls(
+                    CallScript.answer(Duration.ofSeconds(2), Duration.ofSeconds(20)),
+                    0.1,
+                    0.1,
+                    0.0))
+        .recover(
+            err ->
+                Future.failedFuture(
+                    StartFailure.listening(
+                        "simulators.ari_port", "127.0.0.1", config.ariPort(), err)))
+        .compose(
+            ari -> {
+              ariSimulator = ari;
+              return SimulatorSender.wireVoice(
+                  vertx, platform.pool(), ari.baseUrl() + "/ari", ARI_SIM_USER, ARI_SIM_USER);
             });
   }
 
@@ -224,6 +262,11 @@ public final class Herald {
   /** The WhatsApp Cloud API simulator, when {@code simulators.enabled}; else null. */
   public WhatsAppSimulator whatsappSimulator() {
     return whatsappSimulator;
+  }
+
+  /** The ARI simulator, when {@code simulators.enabled}; else null. */
+  public AriSimulator ariSimulator() {
+    return ariSimulator;
   }
 
   /** The protocol simulators, when {@code simulators.enabled}; else null. */
@@ -286,6 +329,7 @@ public final class Herald {
         .eventually(
             () -> whatsappSimulator == null ? Future.succeededFuture() : whatsappSimulator.close())
         .eventually(() -> simulators == null ? Future.succeededFuture() : simulators.close())
+        .eventually(() -> ariSimulator == null ? Future.succeededFuture() : ariSimulator.close())
         .eventually(database::close)
         .eventually(
             () -> {

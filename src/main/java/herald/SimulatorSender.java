@@ -12,10 +12,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 /**
- * The platform account's sender for the SMPP simulator of the default run, created on the first
- * start (as the default SMS sender when the account has none) and kept pointing at the simulator's
- * port, through {@link SenderService} as any sender is (audited as a system change). The simulators
- * themselves know nothing of Herald's data.
+ * The platform account's senders for the SMPP and ARI simulators of the default run, created on the
+ * first start (as the default SMS and voice senders when the account has none) and kept pointing at
+ * the simulators' ports, through {@link SenderService} as any sender is (audited as a system
+ * change). The simulators themselves know nothing of Herald's data.
  */
 final class SimulatorSender {
   /** Name of the sender Herald creates for the simulator; it updates that one sender only. */
@@ -70,6 +70,93 @@ final class SimulatorSender {
                       });
             })
         .mapEmpty();
+  }
+
+  /** Name of the voice sender Herald creates for the ARI simulator. */
+  static final String VOICE_NAME = "Simulator Asterisk";
+
+  /**
+   * Makes the platform account's {@value #VOICE_NAME} sender (provider {@code ari}) point at the
+   * ARI simulator at {@code ariUrl}, creating it (as the default voice sender, if the account has
+   * none) on first start.
+   */
+  static Future<Void> wireVoice(
+      Vertx vertx, Pool pool, String ariUrl, String user, String password) {
+    SenderStore senders = new SenderStore(pool);
+    SenderService service = new SenderService(vertx, pool);
+    return AccountStore.platform(pool)
+        .compose(
+            account -> {
+              Actor system = Actor.system(account.id());
+              return senders
+                  .byName(account.id(), VOICE_NAME)
+                  .compose(
+                      existing -> {
+                        if (existing == null) {
+                          return senders
+                              .defaultFor(account.id(), "voice")
+                              .compose(
+                                  other ->
+                                      service.create(
+                                          system,
+                                          voiceSender(
+                                              account.id(),
+                                              ariUrl,
+                                              user,
+                                              password,
+                                              other == null)));
+                        }
+                        if (!ariUrl.equals(existing.settings().getString("base_url"))) {
+                          return service.update(
+                              system,
+                              existing.id(),
+                              before ->
+                                  new Sender(
+                                      before.id(),
+                                      before.accountId(),
+                                      before.name(),
+                                      before.channel(),
+                                      before.provider(),
+                                      before.settings().copy().put("base_url", ariUrl),
+                                      before.secrets(),
+                                      before.ratePerSecond(),
+                                      before.isDefault(),
+                                      before.active(),
+                                      before.createdAt(),
+                                      before.updatedAt()));
+                        }
+                        return Future.succeededFuture();
+                      });
+            })
+        .mapEmpty();
+  }
+
+  private static Sender voiceSender(
+      java.util.UUID accountId, String ariUrl, String user, String password, boolean isDefault) {
+    JsonObject settings =
+        new JsonObject()
+            .put("base_url", ariUrl)
+            .put("username", user)
+            .put("app", "herald")
+            .put("endpoint", "PJSIP/{number}@simulator")
+            .put("caller_id", "\"Herald\" <+15550100>")
+            .put("max_concurrent_calls", 30)
+            .put("calls_per_second", 10)
+            .put("max_call_seconds", 3600)
+            .put("amd_variable", "AMD_ENABLED");
+    return new Sender(
+        Ids.newId(),
+        accountId,
+        VOICE_NAME,
+        "voice",
+        "ari",
+        settings,
+        new JsonObject().put("password", password),
+        10,
+        isDefault,
+        true,
+        null,
+        null);
   }
 
   private static Sender sender(java.util.UUID accountId, int smscPort, boolean isDefault) {

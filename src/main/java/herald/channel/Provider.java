@@ -29,6 +29,14 @@ public interface Provider {
   }
 
   /**
+   * The most sends a second the provider itself allows (voice: calls per second); the lane paces at
+   * the lower of this and the sender's rate. Default: no limit of its own.
+   */
+  default int maxRatePerSecond() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
    * Whether an outcome says the provider itself is in trouble (so the lane's guard counts it), not
    * one recipient. By default: every PAUSED and RETRY outcome.
    */

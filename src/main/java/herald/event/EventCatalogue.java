@@ -63,6 +63,36 @@ public final class EventCatalogue {
           .put("body", inbound ? "STOP" : null)
           .put("timestamp", "2026-01-31T12:00:00.000000Z");
     }
+    if (type.startsWith("call.")) {
+      String status =
+          switch (type) {
+            case "call.queued" -> "queued";
+            case "call.ringing" -> "ringing";
+            case "call.answered" -> "answered";
+            case "call.completed" -> "completed";
+            default -> "busy";
+          };
+      boolean ended = status.equals("completed") || status.equals("busy");
+      boolean answered = status.equals("answered") || status.equals("completed");
+      JsonObject data =
+          new JsonObject()
+              .put("id", id)
+              .put("sender_id", "01980c4e-1111-7aaa-8bbb-cccccccccccc")
+              .put("to", "+14155550100")
+              .put("caller_id", "\"Herald\" <+14155550199>")
+              .put("status", status)
+              .put("channel_id", status.equals("queued") ? null : "herald-" + id + "-1")
+              .put("attempts", status.equals("queued") ? 0 : 1)
+              .put("hangup_cause", ended ? (answered ? 16 : 17) : null)
+              .put("hangup_cause_text", ended ? (answered ? "Normal Clearing" : "User busy") : null)
+              .put("dtmf", "")
+              .put("answered_at", answered ? "2026-01-31T12:00:05Z" : null)
+              .put("ended_at", ended ? "2026-01-31T12:01:05Z" : null);
+      if (ended) {
+        data.put("cdr_id", "01980c4e-3333-7aaa-8bbb-cccccccccccc");
+      }
+      return data;
+    }
     if (type.startsWith("campaign.")) {
       String status =
           switch (type) {

@@ -47,6 +47,17 @@ public enum EventType implements Outbox.Type {
   CONTACTS_IMPORT_FAILED(
       "contacts.import_failed",
       "A contact CSV import failed and imported nothing: the job with its error."),
+  CALL_QUEUED("call.queued", "A call was accepted and queued for its voice sender's lane."),
+  CALL_RINGING("call.ringing", "The called party's phone is ringing."),
+  CALL_ANSWERED("call.answered", "The call was answered."),
+  CALL_COMPLETED(
+      "call.completed",
+      "An answered call ended (status completed, or machine when AMD heard a machine), with its"
+          + " CDR id."),
+  CALL_FAILED(
+      "call.failed",
+      "A call ended unanswered (busy, no_answer, failed) or was canceled, with its CDR id when it"
+          + " was dialled."),
   WEBHOOK_TEST("webhook.test", "Sent to one endpoint by POST /api/v1/webhooks/{id}/test."),
   WEBHOOK_DISABLED(
       "webhook.disabled",

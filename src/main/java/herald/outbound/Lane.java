@@ -4,7 +4,6 @@ import herald.channel.ChannelSender;
 import herald.channel.OutboundItem;
 import herald.channel.Provider;
 import herald.channel.SendOutcome;
-import herald.message.MessageQueueStore;
 import herald.platform.config.EngineConfig;
 import herald.platform.pacing.Guard;
 import herald.platform.pacing.TokenBucket;
@@ -21,12 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sender's outbound lane: claims its due messages ({@code SKIP LOCKED}) as fast as the token
- * bucket at the sender's rate allows (at most a batch at a time, up to four batches overlapping),
- * sends each through its provider behind a {@link Guard} once a capacity slot is free, and has the
- * {@link OutcomeRecorder} write each outcome; the slot is held until the outcome is committed. The
- * item goes from claim to provider in memory: no event bus, no JSON. Runs on its lane verticle's
- * event loop only.
+ * One sender's outbound lane: claims its due messages (or calls: see {@link LaneWork}) ({@code SKIP
+ * LOCKED}) as fast as the token bucket at the sender's rate allows (at most a batch at a time, up
+ * to four batches overlapping), sends each through its provider behind a {@link Guard} once a
+ * capacity slot is free, and has the {@link OutcomeRecorder} write each outcome; the slot is held
+ * until the outcome is committed. The item goes from claim to provider in memory: no event bus, no
+ * JSON. Runs on its lane verticle's event loop only.
  */
 final class Lane {
   private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
@@ -44,8 +43,7 @@ final class Lane {
   private final Provider provider;
   private final Guard<SendOutcome> guard;
   private final SendWindow window;
-  private final MessageQueueStore queue;
-  private final OutcomeRecorder recorder;
+  private final LaneWork work;
   private final EngineConfig config;
   private final TokenBucket bucket;
   private int rate;
@@ -71,17 +69,15 @@ final class Lane {
       ChannelSender sender,
       int ratePerSecond,
       Provider provider,
-      MessageQueueStore queue,
-      OutcomeRecorder recorder,
+      LaneWork work,
       EngineConfig config) {
     this.vertx = vertx;
     this.sender = sender;
     this.provider = provider;
-    this.queue = queue;
-    this.recorder = recorder;
+    this.work = work;
     this.config = config;
-    this.rate = ratePerSecond;
-    this.bucket = new TokenBucket(ratePerSecond, burst(ratePerSecond), System.nanoTime());
+    this.rate = Math.min(ratePerSecond, provider.maxRatePerSecond());
+    this.bucket = new TokenBucket(rate, burst(rate), System.nanoTime());
     this.window = new SendWindow(provider.capacity());
     this.guard =
         new Guard<>(
@@ -100,8 +96,8 @@ final class Lane {
 
   /** Paces at {@code ratePerSecond} from now on, keeping the provider connection. */
   void setRate(int ratePerSecond) {
-    rate = ratePerSecond;
-    bucket.setRate(ratePerSecond, burst(ratePerSecond));
+    rate = Math.min(ratePerSecond, provider.maxRatePerSecond());
+    bucket.setRate(rate, burst(rate));
   }
 
   ChannelSender sender() {
@@ -195,8 +191,17 @@ final class Lane {
     if (inFlight >= MAX_IN_FLIGHT || stopped) {
       return;
     }
+    int free = Integer.MAX_VALUE;
+    if (work.longSends()) {
+      // Claim only what can start now: a claimed call is dialled at once, never left waiting for a
+      // slot; a released slot wakes the lane.
+      free = window.size() - window.inUse();
+      if (inFlight > 0 || free <= 0) {
+        return;
+      }
+    }
     long now = System.nanoTime();
-    int allowed = Math.min(bucket.available(now), config.batchSize());
+    int allowed = Math.min(Math.min(bucket.available(now), config.batchSize()), free);
     // With a batch already out, wait for a worthwhile one (50 ms of the rate, at most a batch)
     // rather than claiming a token's worth each millisecond: fewer, larger transactions.
     int worthwhile = inFlight == 0 ? 1 : Math.max(1, Math.min(config.batchSize(), rate / 20));
@@ -206,8 +211,7 @@ final class Lane {
     }
     inFlight++;
     bucket.take(allowed);
-    queue
-        .claim(sender.id(), allowed)
+    work.claim(sender.id(), allowed)
         .compose(
             claimed -> {
               bucket.refund(allowed - claimed.size());
@@ -249,35 +253,41 @@ final class Lane {
    */
   private Future<Void> send(List<OutboundItem> claimed) {
     List<Future<Void>> results = new ArrayList<>(claimed.size());
+    List<Future<Void>> slots = new ArrayList<>(claimed.size());
     claimed.forEach(m -> held.add(m.id()));
     for (OutboundItem m : claimed) {
+      Future<Void> slot = window.acquire();
+      slots.add(slot);
       results.add(
-          window
-              .acquire()
-              .compose(
-                  slot ->
-                      guard
-                          .call(() -> provider.send(m))
-                          .map(outcome -> outcome == null ? circuitOpen(m) : outcome)
-                          .compose(outcome -> recorder.record(sender.id(), m, outcome))
-                          .andThen(
-                              done -> {
-                                window.release();
-                                held.remove(m.id());
-                              })));
+          slot.compose(
+              acquired ->
+                  guard
+                      .call(() -> provider.send(m))
+                      .map(outcome -> outcome == null ? circuitOpen(m) : outcome)
+                      .compose(outcome -> work.record(sender.id(), m, outcome))
+                      .andThen(
+                          done -> {
+                            window.release();
+                            held.remove(m.id());
+                            if (work.longSends()) {
+                              wake();
+                            }
+                          })));
     }
-    return Future.join(results)
-        .otherwise(
-            err -> {
-              long unrecorded = results.stream().filter(Future::failed).count();
-              LOG.warn(
-                  "Sender {}: {} outcomes could not be recorded ({}); they are requeued when stale",
-                  sender.id(),
-                  unrecorded,
-                  err.getMessage());
-              return null;
-            })
-        .mapEmpty();
+    Future<Void> recorded =
+        Future.join(results)
+            .otherwise(
+                err -> {
+                  long unrecorded = results.stream().filter(Future::failed).count();
+                  LOG.warn(
+                      "Sender {}: {} outcomes could not be recorded ({}); they are requeued when stale",
+                      sender.id(),
+                      unrecorded,
+                      err.getMessage());
+                  return null;
+                })
+            .mapEmpty();
+    return work.longSends() ? Future.join(slots).mapEmpty() : recorded;
   }
 
   /** What a send answers while the circuit is open, or when the provider's future failed. */

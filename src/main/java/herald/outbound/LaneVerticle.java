@@ -1,10 +1,14 @@
 package herald.outbound;
 
+import herald.call.CallQueueStore;
 import herald.channel.ChannelSender;
+import herald.channel.OutboundItem;
 import herald.channel.Provider;
 import herald.channel.ProviderContext;
 import herald.channel.ProviderType;
+import herald.channel.SendOutcome;
 import herald.channel.registry.Channels;
+import herald.channel.voice.Voice;
 import herald.inbound.BusSink;
 import herald.inbound.InboundPipeline;
 import herald.inbound.OptOutKeywords;
@@ -65,6 +69,7 @@ public final class LaneVerticle extends VerticleBase {
   private SenderStore senderStore;
   private OutcomeRecorder outcomes;
   private InboundPipeline inbound;
+  private CallQueueStore calls;
 
   /**
    * @param index this instance's number on this node (spreads the stale sweeps)
@@ -78,6 +83,7 @@ public final class LaneVerticle extends VerticleBase {
   public Future<?> start() {
     queue = new MessageQueueStore(platform.pool());
     senderStore = new SenderStore(platform.pool());
+    calls = new CallQueueStore(platform.pool());
     inbound =
         new InboundPipeline(
             context,
@@ -288,16 +294,10 @@ public final class LaneVerticle extends VerticleBase {
     }
     ChannelSender view = sender.toChannelSender();
     Provider provider =
-        type.open(new ProviderContext(context, inbound, platform.publicUrl()), view);
+        type.open(new ProviderContext(context, inbound, platform.publicUrl(), calls), view);
     Lane lane =
         new Lane(
-            vertx,
-            view,
-            sender.ratePerSecond(),
-            provider,
-            queue,
-            outcomes,
-            platform.config().engine());
+            vertx, view, sender.ratePerSecond(), provider, work(view), platform.config().engine());
     lanes.put(sender.id(), lane);
     AutoCloseable gauges =
         platform
@@ -326,6 +326,42 @@ public final class LaneVerticle extends VerticleBase {
         sender.provider(),
         sender.ratePerSecond());
     return lane.start();
+  }
+
+  /**
+   * Calls for voice senders (a claim token per lane: see {@link CallQueueStore}), else messages.
+   */
+  private LaneWork work(ChannelSender sender) {
+    if (Voice.CHANNEL.equals(sender.channel())) {
+      UUID token = UUID.randomUUID();
+      return new LaneWork() {
+        @Override
+        public Future<List<OutboundItem>> claim(UUID senderId, int max) {
+          return calls.claim(senderId, token, max);
+        }
+
+        @Override
+        public Future<Void> record(UUID senderId, OutboundItem item, SendOutcome outcome) {
+          return calls.end(item, outcome);
+        }
+
+        @Override
+        public boolean longSends() {
+          return true;
+        }
+      };
+    }
+    return new LaneWork() {
+      @Override
+      public Future<List<OutboundItem>> claim(UUID senderId, int max) {
+        return queue.claim(senderId, max);
+      }
+
+      @Override
+      public Future<Void> record(UUID senderId, OutboundItem item, SendOutcome outcome) {
+        return outcomes.record(senderId, item, outcome);
+      }
+    };
   }
 
   private Future<Void> close(UUID senderId) {

@@ -37,9 +37,10 @@ class ChannelsTest {
   }
 
   @Test
-  void registersTheThreeSmsProvidersOnTheSmsChannel() {
+  void registersTheThreeSmsProvidersOnTheSmsChannelAndAriOnVoice() {
     assertThat(Channels.providers("sms")).containsExactly("android", "smpp", "twilio");
-    assertThat(Channels.channels()).containsExactly("sms");
+    assertThat(Channels.providers("voice")).containsExactly("ari");
+    assertThat(Channels.channels()).containsExactly("sms", "voice");
     assertThat(Channels.DEFAULT_CHANNEL).isEqualTo("sms");
     assertThat(Channels.type("smpp")).isInstanceOf(SmppType.class);
   }
@@ -53,7 +54,7 @@ class ChannelsTest {
     assertThat(e.errors())
         .extracting(FieldError::field, FieldError::code)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("provider", "invalid_value"));
-    assertThat(e.errors().get(0).detail()).contains("android, smpp, twilio");
+    assertThat(e.errors().get(0).detail()).contains("android, ari, smpp, twilio");
   }
 
   @Test

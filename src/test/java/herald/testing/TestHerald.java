@@ -88,6 +88,14 @@ public final class TestHerald implements AutoCloseable {
     return startOn(database, overrides, Map.of(), java.time.Clock.systemUTC());
   }
 
+  /**
+   * Starts another Herald node on this one's database (its own port and data dir), as a restart
+   * after this one stopped, or a second node beside it.
+   */
+  public TestHerald restartOnSameDatabase(JsonObject overrides) {
+    return startOn(database, overrides);
+  }
+
   private static TestHerald startOn(
       String database, JsonObject overrides, Map<String, String> env, java.time.Clock clock) {
     EmbeddedPostgres pg = TestPostgres.get();

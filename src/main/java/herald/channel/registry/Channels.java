@@ -10,6 +10,7 @@ import herald.channel.sms.SmsFormat;
 import herald.channel.sms.android.AndroidType;
 import herald.channel.sms.smpp.SmppType;
 import herald.channel.sms.twilio.TwilioType;
+import herald.channel.voice.ari.AriType;
 import herald.channel.whatsapp.WhatsAppFormat;
 import herald.channel.whatsapp.cloud.WhatsAppCloudType;
 import herald.platform.http.JsonInput;
@@ -39,6 +40,7 @@ public final class Channels {
     register(new WhatsAppCloudType());
     format(new SmsFormat());
     format(new WhatsAppFormat());
+    register(new AriType());
   }
 
   private Channels() {}

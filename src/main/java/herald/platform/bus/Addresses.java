@@ -67,6 +67,14 @@ public final class Addresses {
     return "herald.lanes.status." + senderId;
   }
 
+  /**
+   * Published, local: hang up a call of this voice sender (body: call id), for the provider of its
+   * lane; the call's {@code hangup_requested} flag is the durable request.
+   */
+  public static String callHangup(java.util.UUID senderId) {
+    return "herald.calls.hangup." + senderId;
+  }
+
   /** Liveness ping answered by every instance of a verticle group (request/reply). */
   public static String health(String group) {
     return "herald.health." + group;

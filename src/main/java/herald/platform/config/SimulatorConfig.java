@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param llmPort TCP port of the OpenAI-compatible model simulator (127.0.0.1 only); 0 binds a free
  *     port (the default agent follows the port at each start)
  * @param llmLatency delay before the model simulator answers each request
+ * @param ariPort TCP port of the simulated Asterisk REST Interface (127.0.0.1 only); 0 binds a free
+ *     port (the default voice sender follows it at each start)
  */
 public record SimulatorConfig(
     boolean enabled,
@@ -27,7 +29,8 @@ public record SimulatorConfig(
     int undeliveredPercent,
     int whatsappPort,
     int llmPort,
-    @ConfigKey("llm_latency_ms") Duration llmLatency) {
+    @ConfigKey("llm_latency_ms") Duration llmLatency,
+    int ariPort) {
 
   static SimulatorConfig from(ConfigNode node) {
     return new SimulatorConfig(
@@ -38,6 +41,7 @@ public record SimulatorConfig(
         node.integer("undelivered_percent", 0, 100),
         node.integer("whatsapp_port", 0, 65535),
         node.integer("llm_port", 0, 65535),
-        Duration.ofMillis(node.integer("llm_latency_ms", 0, 600_000)));
+        Duration.ofMillis(node.integer("llm_latency_ms", 0, 600_000)),
+        node.integer("ari_port", 0, 65535));
   }
 }

@@ -19,7 +19,8 @@ public enum Role {
           "api_keys:*",
           "audit:read",
           "agents:*",
-          "inbound_rules:*")),
+          "inbound_rules:*",
+          "calls:*")),
   SENDER(
       Set.of(
           "messages:send",
@@ -29,7 +30,9 @@ public enum Role {
           "templates:read",
           "blacklist:read",
           "senders:read",
-          "api_keys:*")),
+          "api_keys:*",
+          "calls:write",
+          "calls:read")),
   VIEWER(
       Set.of(
           "messages:read",
@@ -41,7 +44,8 @@ public enum Role {
           "webhooks:read",
           "api_keys:read",
           "agents:read",
-          "inbound_rules:read"));
+          "inbound_rules:read",
+          "calls:read"));
 
   private final Set<String> scopes;
 

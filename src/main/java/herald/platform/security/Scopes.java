@@ -36,6 +36,8 @@ public final class Scopes {
           "agents:write",
           "inbound_rules:read",
           "inbound_rules:write",
+          "calls:read",
+          "calls:write",
           ADMIN);
 
   private static final Set<String> RESOURCES =
@@ -50,7 +52,8 @@ public final class Scopes {
           "api_keys",
           "audit",
           "agents",
-          "inbound_rules");
+          "inbound_rules",
+          "calls");
 
   private Scopes() {}
 

@@ -37,6 +37,7 @@ class BadInputTest {
   private static String groupId;
   private static String templateId;
   private static String senderId;
+  private static String voiceSenderId;
   private static String patchAccountId;
   private static String patchUserId;
   private static String webhookId;
@@ -89,6 +90,7 @@ class BadInputTest {
             "/api/v1/templates",
             new JsonObject().put("name", "target").put("content", "Hi {name}"));
     senderId = created("/api/v1/senders", WriteRoutes.sender());
+    voiceSenderId = created("/api/v1/senders", WriteRoutes.voiceSender());
     // Targets of the catalogue's PATCH routes, so the resources other tests check stay as made.
     patchUserId =
         created(
@@ -487,7 +489,17 @@ class BadInputTest {
   // Every route that reads JSON, every field: NUL characters and explicit nulls.
 
   private static Map<String, String> ids() {
-    return Map.of("sender", senderId, "group", groupId, "contact", contactId, "agent", agentId);
+    return Map.of(
+        "sender",
+        senderId,
+        "group",
+        groupId,
+        "contact",
+        contactId,
+        "agent",
+        agentId,
+        "voice_sender",
+        voiceSenderId);
   }
 
   static Stream<WriteRoutes.WriteRoute> writeRoutes() {

@@ -96,6 +96,22 @@ final class WriteRoutes {
                 .put("from", "+14155550000"));
   }
 
+  /** A voice sender on an ARI nobody serves (its calls stay queued). */
+  static JsonObject voiceSender() {
+    return new JsonObject()
+        .put("name", name("voice"))
+        .put("provider", "ari")
+        .put("rate_per_second", 10)
+        .put(
+            "settings",
+            new JsonObject()
+                .put("base_url", "http://127.0.0.1:9/ari")
+                .put("username", "herald")
+                .put("password", "secret-" + next())
+                .put("app", "bad-input")
+                .put("endpoint", "PJSIP/{number}@trunk"));
+  }
+
   /** The catalogue; ids of existing resources come from {@code ids} (see {@link #resolve}). */
   static List<WriteRoute> catalogue(Map<String, String> ids) {
     String later =
@@ -245,6 +261,18 @@ final class WriteRoutes {
                     .put("scopes", new JsonArray().add("messages:read"))
                     .put("expires_at", later)),
         new WriteRoute(HttpMethod.POST, "/api/v1/senders", WriteRoutes::sender),
+        new WriteRoute(
+            HttpMethod.POST,
+            "/api/v1/calls",
+            () ->
+                new JsonObject()
+                    .put("to", phone())
+                    .put("sender_id", ids.get("voice_sender"))
+                    .put("play", "sound:hello-world")
+                    .put("record", false)
+                    .put("amd", false)
+                    .put("timeout_seconds", 20)
+                    .put("variables", new JsonObject().put("CAMPAIGN", "spring"))),
         new WriteRoute(
             HttpMethod.PATCH,
             "/api/v1/senders/:id",

@@ -1,0 +1,102 @@
+package herald.call;
+
+import herald.platform.database.Rows;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One call attempt: queued by the API, dialled by its sender's lane, ended by the provider's
+ * outcome. {@code status} runs {@code queued → dialing → ringing → answered} and ends in one of
+ * {@link #FINAL}.
+ *
+ * @param options what the request asked for: {@code play}, {@code record}, {@code amd}, {@code
+ *     timeout_seconds}, {@code variables}
+ * @param channelId the ARI channel id (Herald's own, set when the lane claims the call)
+ */
+public record Call(
+    UUID id,
+    UUID accountId,
+    UUID senderId,
+    String to,
+    String callerId,
+    String status,
+    JsonObject options,
+    String channelId,
+    int attempts,
+    boolean hangupRequested,
+    Integer hangupCause,
+    String hangupCauseText,
+    String amdStatus,
+    String amdCause,
+    String dtmf,
+    String recording,
+    String error,
+    String createdAt,
+    String dialedAt,
+    String ringingAt,
+    String answeredAt,
+    String endedAt) {
+
+  /** States a call is still live in (a lane holds it, or will). */
+  public static final Set<String> LIVE = Set.of("queued", "dialing", "ringing", "answered");
+
+  /** The dispositions a call ends with. */
+  public static final Set<String> FINAL =
+      Set.of("completed", "busy", "no_answer", "failed", "canceled", "machine");
+
+  static Call from(Row row) {
+    return new Call(
+        row.getUUID("id"),
+        row.getUUID("account_id"),
+        row.getUUID("sender_id"),
+        row.getString("to_number"),
+        row.getString("caller_id"),
+        row.getString("status"),
+        row.getJsonObject("options"),
+        row.getString("channel_id"),
+        row.getInteger("attempts"),
+        row.getBoolean("hangup_requested"),
+        row.getInteger("hangup_cause"),
+        row.getString("hangup_cause_text"),
+        row.getString("amd_status"),
+        row.getString("amd_cause"),
+        row.getString("dtmf"),
+        row.getString("recording"),
+        row.getString("error"),
+        Rows.iso(row, "created_at"),
+        Rows.iso(row, "dialed_at"),
+        Rows.iso(row, "ringing_at"),
+        Rows.iso(row, "answered_at"),
+        Rows.iso(row, "ended_at"));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id.toString())
+        .put("sender_id", senderId.toString())
+        .put("to", to)
+        .put("caller_id", callerId)
+        .put("status", status)
+        .put("play", options.getString("play"))
+        .put("record", options.getBoolean("record", false))
+        .put("amd", options.getBoolean("amd", false))
+        .put("timeout_seconds", options.getInteger("timeout_seconds"))
+        .put("variables", options.getJsonObject("variables", new JsonObject()))
+        .put("channel_id", channelId)
+        .put("attempts", attempts)
+        .put("hangup_cause", hangupCause)
+        .put("hangup_cause_text", hangupCauseText)
+        .put("amd_status", amdStatus)
+        .put("amd_cause", amdCause)
+        .put("dtmf", dtmf)
+        .put("recording", recording)
+        .put("error", error)
+        .put("created_at", createdAt)
+        .put("dialed_at", dialedAt)
+        .put("ringing_at", ringingAt)
+        .put("answered_at", answeredAt)
+        .put("ended_at", endedAt);
+  }
+}
