@@ -214,6 +214,7 @@ public final class AgentIntake {
                     id,
                     h.accountId(),
                     h.senderId(),
+                    h.channel(),
                     h.phone(),
                     h.ourNumber(),
                     reply,

@@ -230,6 +230,7 @@ public final class AgentWorkerVerticle extends VerticleBase {
                                           task.id(),
                                           task.accountId(),
                                           task.senderId(),
+                                          task.channel(),
                                           task.phoneNumber(),
                                           task.ourNumber(),
                                           text,

@@ -20,37 +20,35 @@ public final class Replies {
   private Replies() {}
 
   /**
-   * Queues {@code text} to {@code to} from {@code ourNumber} through {@code senderId} with id
-   * {@code messageId} ({@code message.queued} event included). Like the opt-out confirmations it
-   * bypasses the blacklist: it answers a message the number just sent.
+   * Queues {@code text} to {@code to} from {@code ourNumber} through {@code senderId} (of {@code
+   * channel}, which shapes the message) with id {@code messageId} ({@code message.queued} event
+   * included). Like the opt-out confirmations it bypasses the blacklist: it answers a message the
+   * number just sent.
    */
   public static Future<Void> queue(
       SqlClient tx,
       UUID messageId,
       UUID accountId,
       UUID senderId,
+      String channel,
       String to,
       String ourNumber,
       String text,
       JsonObject metadata) {
-    Encoding encoding = Encoding.detect(text);
     return MessageStore.insert(
         tx,
         accountId,
         "outbound",
         "queued",
         List.of(
-            new MessageStore.NewMessage(
+            MessageStore.textReply(
                 messageId,
                 senderId,
+                channel,
                 to,
                 ourNumber,
                 text,
-                encoding,
-                encoding.segments(text),
-                null,
-                metadata.copy().put("auto_reply", true),
-                null)),
+                metadata.copy().put("auto_reply", true))),
         EventType.MESSAGE_QUEUED);
   }
 

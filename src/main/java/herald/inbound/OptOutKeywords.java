@@ -2,7 +2,6 @@ package herald.inbound;
 
 import herald.blacklist.BlacklistEntry;
 import herald.blacklist.BlacklistStore;
-import herald.channel.sms.Encoding;
 import herald.event.EventType;
 import herald.message.MessageStore;
 import herald.platform.config.SmsConfig;
@@ -38,22 +37,20 @@ public final class OptOutKeywords implements InboundHandler {
   public Future<Handled> handle(SqlClient tx, Received m) {
     String keyword = m.text().trim().toUpperCase(Locale.ROOT);
     if (STOP.contains(keyword)) {
-      return optOut(tx, m.accountId(), m.senderId(), m.from(), m.ourNumber(), m.messageId())
-          .map(queued -> new Handled(true, queued));
+      return optOut(tx, m).map(queued -> new Handled(true, queued));
     }
     if (START.contains(keyword)) {
-      return optIn(tx, m.accountId(), m.senderId(), m.from(), m.ourNumber(), m.messageId())
-          .map(queued -> new Handled(true, queued));
+      return optIn(tx, m).map(queued -> new Handled(true, queued));
     }
     if (HELP.contains(keyword)) {
-      return reply(tx, m.accountId(), m.senderId(), m.from(), m.ourNumber(), config.helpText())
-          .map(new Handled(true, true));
+      return reply(tx, m, config.helpText()).map(new Handled(true, true));
     }
     return Future.succeededFuture(Handled.CONTINUE);
   }
 
-  private Future<Boolean> optOut(
-      SqlClient tx, UUID accountId, UUID senderId, String from, String ourNumber, UUID messageId) {
+  private Future<Boolean> optOut(SqlClient tx, Received m) {
+    UUID accountId = m.accountId();
+    String from = m.from();
     return BlacklistStore.insert(
             tx,
             new BlacklistEntry(Ids.newId(), accountId, from, "replied STOP", "inbound_stop", null))
@@ -73,14 +70,15 @@ public final class OptOutKeywords implements InboundHandler {
                           .put("phone_number", from)
                           .put("reason", "replied STOP")
                           .put("source", "inbound_stop")
-                          .put("message_id", messageId.toString()))
-                  .compose(v -> reply(tx, accountId, senderId, from, ourNumber, config.stopReply()))
+                          .put("message_id", m.messageId().toString()))
+                  .compose(v -> reply(tx, m, config.stopReply()))
                   .map(true);
             });
   }
 
-  private Future<Boolean> optIn(
-      SqlClient tx, UUID accountId, UUID senderId, String from, String ourNumber, UUID messageId) {
+  private Future<Boolean> optIn(SqlClient tx, Received m) {
+    UUID accountId = m.accountId();
+    String from = m.from();
     return BlacklistStore.deleteNumber(tx, accountId, from)
         .map(removed -> removed == null ? null : removed.id())
         .compose(
@@ -96,9 +94,8 @@ public final class OptOutKeywords implements InboundHandler {
                       new JsonObject()
                           .put("id", entry.toString())
                           .put("phone_number", from)
-                          .put("message_id", messageId.toString()))
-                  .compose(
-                      v -> reply(tx, accountId, senderId, from, ourNumber, config.startReply()))
+                          .put("message_id", m.messageId().toString()))
+                  .compose(v -> reply(tx, m, config.startReply()))
                   .map(true);
             });
   }
@@ -106,26 +103,21 @@ public final class OptOutKeywords implements InboundHandler {
   /**
    * Queues a reply through the same sender; it bypasses the blacklist on purpose (confirmations).
    */
-  private static Future<Void> reply(
-      SqlClient tx, UUID accountId, UUID senderId, String to, String ourNumber, String text) {
-    Encoding encoding = Encoding.detect(text);
+  private static Future<Void> reply(SqlClient tx, Received m, String text) {
     return MessageStore.insert(
         tx,
-        accountId,
+        m.accountId(),
         "outbound",
         "queued",
         List.of(
-            new MessageStore.NewMessage(
+            MessageStore.textReply(
                 Ids.newId(),
-                senderId,
-                to,
-                ourNumber,
+                m.senderId(),
+                m.channel(),
+                m.from(),
+                m.ourNumber(),
                 text,
-                encoding,
-                encoding.segments(text),
-                null,
-                new JsonObject().put("auto_reply", true),
-                null)),
+                new JsonObject().put("auto_reply", true))),
         EventType.MESSAGE_QUEUED);
   }
 }

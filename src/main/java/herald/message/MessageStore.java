@@ -123,6 +123,42 @@ public final class MessageStore {
     }
   }
 
+  /**
+   * A text Herald sends on its own (a keyword confirmation, an auto-reply) through a sender of
+   * {@code channel}, shaped by that channel's {@link herald.channel.ContentFormat} as a send of the
+   * same text would be (an SMS picks its encoding and segments, a WhatsApp text becomes a text
+   * content). A channel without a format, or a text its format refuses, is stored as SMS text.
+   */
+  public static NewMessage textReply(
+      UUID id,
+      UUID senderId,
+      String channel,
+      String to,
+      String from,
+      String text,
+      JsonObject metadata) {
+    herald.channel.ContentFormat format = herald.channel.registry.Channels.contentFormat(channel);
+    herald.channel.ContentFormat.Prepared prepared =
+        format == null ? null : format.prepare(text, null, new java.util.ArrayList<>());
+    if (prepared == null) {
+      Encoding encoding = Encoding.detect(text);
+      return new NewMessage(
+          id, senderId, to, from, text, encoding, encoding.segments(text), null, metadata, null);
+    }
+    return new NewMessage(
+        id,
+        senderId,
+        to,
+        from,
+        prepared.body(),
+        prepared.encoding(),
+        prepared.segments(),
+        null,
+        metadata,
+        null,
+        prepared.content());
+  }
+
   private final Pool pool;
 
   public MessageStore(Pool pool) {

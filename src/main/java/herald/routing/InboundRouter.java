@@ -127,6 +127,7 @@ public final class InboundRouter implements InboundHandler {
             Ids.newId(),
             m.accountId(),
             m.senderId(),
+            m.channel(),
             m.from(),
             m.ourNumber(),
             text,

@@ -37,10 +37,11 @@ class ChannelsTest {
   }
 
   @Test
-  void registersTheThreeSmsProvidersOnTheSmsChannelAndAriOnVoice() {
+  void registersEachProviderOnItsChannel() {
     assertThat(Channels.providers("sms")).containsExactly("android", "smpp", "twilio");
     assertThat(Channels.providers("voice")).containsExactly("ari");
-    assertThat(Channels.channels()).containsExactly("sms", "voice");
+    assertThat(Channels.providers("whatsapp")).containsExactly("whatsapp_cloud");
+    assertThat(Channels.channels()).containsExactly("sms", "voice", "whatsapp");
     assertThat(Channels.DEFAULT_CHANNEL).isEqualTo("sms");
     assertThat(Channels.type("smpp")).isInstanceOf(SmppType.class);
   }
