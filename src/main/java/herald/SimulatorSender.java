@@ -10,12 +10,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
- * The platform account's senders for the SMPP and ARI simulators of the default run, created on the
- * first start (as the default SMS and voice senders when the account has none) and kept pointing at
- * the simulators' ports, through {@link SenderService} as any sender is (audited as a system
- * change). The simulators themselves know nothing of Herald's data.
+ * The platform account's senders for the simulators of the default run, created on the first start
+ * (as the default sender of their channel when the account has none) and kept pointing at the
+ * simulators' ports: SMPP and ARI here, WhatsApp in {@link WhatsAppSimulatorSender}; through {@link
+ * SenderService} as any sender is (audited as a system change). The simulators themselves know
+ * nothing of Herald's data.
  */
 final class SimulatorSender {
   /** Name of the sender Herald creates for the simulator; it updates that one sender only. */
@@ -28,48 +31,14 @@ final class SimulatorSender {
    * default SMS sender, if the account has none) on first start.
    */
   static Future<Void> wire(Vertx vertx, Pool pool, int smscPort) {
-    SenderStore senders = new SenderStore(pool);
-    SenderService service = new SenderService(vertx, pool);
-    return AccountStore.platform(pool)
-        .compose(
-            account -> {
-              Actor system = Actor.system(account.id());
-              return senders
-                  .byName(account.id(), NAME)
-                  .compose(
-                      existing -> {
-                        if (existing == null) {
-                          return senders
-                              .defaultFor(account.id(), "sms")
-                              .compose(
-                                  other ->
-                                      service.create(
-                                          system, sender(account.id(), smscPort, other == null)));
-                        }
-                        if (!String.valueOf(smscPort)
-                            .equals(String.valueOf(existing.settings().getValue("port")))) {
-                          return service.update(
-                              system,
-                              existing.id(),
-                              before ->
-                                  new Sender(
-                                      before.id(),
-                                      before.accountId(),
-                                      before.name(),
-                                      before.channel(),
-                                      before.provider(),
-                                      before.settings().copy().put("port", smscPort),
-                                      before.secrets(),
-                                      before.ratePerSecond(),
-                                      before.isDefault(),
-                                      before.active(),
-                                      before.createdAt(),
-                                      before.updatedAt()));
-                        }
-                        return Future.succeededFuture();
-                      });
-            })
-        .mapEmpty();
+    return ensure(
+        vertx,
+        pool,
+        NAME,
+        "sms",
+        "port",
+        smscPort,
+        (accountId, isDefault) -> sender(accountId, smscPort, isDefault));
   }
 
   /** Name of the voice sender Herald creates for the ARI simulator. */
@@ -82,6 +51,29 @@ final class SimulatorSender {
    */
   static Future<Void> wireVoice(
       Vertx vertx, Pool pool, String ariUrl, String user, String password) {
+    return ensure(
+        vertx,
+        pool,
+        VOICE_NAME,
+        "voice",
+        "base_url",
+        ariUrl,
+        (accountId, isDefault) -> voiceSender(accountId, ariUrl, user, password, isDefault));
+  }
+
+  /**
+   * Makes the platform account's sender {@code name} hold {@code value} at settings {@code key}
+   * (where a simulator listens this run), creating it with {@code create} on first start: the
+   * default sender of {@code channel} if the account has none.
+   */
+  static Future<Void> ensure(
+      Vertx vertx,
+      Pool pool,
+      String name,
+      String channel,
+      String key,
+      Object value,
+      BiFunction<UUID, Boolean, Sender> create) {
     SenderStore senders = new SenderStore(pool);
     SenderService service = new SenderService(vertx, pool);
     return AccountStore.platform(pool)
@@ -89,50 +81,45 @@ final class SimulatorSender {
             account -> {
               Actor system = Actor.system(account.id());
               return senders
-                  .byName(account.id(), VOICE_NAME)
+                  .byName(account.id(), name)
                   .compose(
                       existing -> {
                         if (existing == null) {
                           return senders
-                              .defaultFor(account.id(), "voice")
+                              .defaultFor(account.id(), channel)
                               .compose(
                                   other ->
                                       service.create(
-                                          system,
-                                          voiceSender(
-                                              account.id(),
-                                              ariUrl,
-                                              user,
-                                              password,
-                                              other == null)));
+                                          system, create.apply(account.id(), other == null)));
                         }
-                        if (!ariUrl.equals(existing.settings().getString("base_url"))) {
-                          return service.update(
-                              system,
-                              existing.id(),
-                              before ->
-                                  new Sender(
-                                      before.id(),
-                                      before.accountId(),
-                                      before.name(),
-                                      before.channel(),
-                                      before.provider(),
-                                      before.settings().copy().put("base_url", ariUrl),
-                                      before.secrets(),
-                                      before.ratePerSecond(),
-                                      before.isDefault(),
-                                      before.active(),
-                                      before.createdAt(),
-                                      before.updatedAt()));
+                        if (String.valueOf(value)
+                            .equals(String.valueOf(existing.settings().getValue(key)))) {
+                          return Future.succeededFuture();
                         }
-                        return Future.succeededFuture();
+                        return service.update(
+                            system,
+                            existing.id(),
+                            before ->
+                                new Sender(
+                                    before.id(),
+                                    before.accountId(),
+                                    before.name(),
+                                    before.channel(),
+                                    before.provider(),
+                                    before.settings().copy().put(key, value),
+                                    before.secrets(),
+                                    before.ratePerSecond(),
+                                    before.isDefault(),
+                                    before.active(),
+                                    before.createdAt(),
+                                    before.updatedAt()));
                       });
             })
         .mapEmpty();
   }
 
   private static Sender voiceSender(
-      java.util.UUID accountId, String ariUrl, String user, String password, boolean isDefault) {
+      UUID accountId, String ariUrl, String user, String password, boolean isDefault) {
     JsonObject settings =
         new JsonObject()
             .put("base_url", ariUrl)
@@ -159,7 +146,7 @@ final class SimulatorSender {
         null);
   }
 
-  private static Sender sender(java.util.UUID accountId, int smscPort, boolean isDefault) {
+  private static Sender sender(UUID accountId, int smscPort, boolean isDefault) {
     JsonObject settings =
         new JsonObject()
             .put("host", "127.0.0.1")

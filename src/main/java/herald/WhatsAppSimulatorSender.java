@@ -1,11 +1,7 @@
 package herald;
 
-import herald.account.AccountStore;
-import herald.audit.Actor;
 import herald.platform.database.Ids;
 import herald.sender.Sender;
-import herald.sender.SenderService;
-import herald.sender.SenderStore;
 import herald.sim.whatsapp.WhatsAppSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +12,7 @@ import java.util.UUID;
 /**
  * The platform account's WhatsApp sender for the Cloud API simulator of the default run, created on
  * the first start (as the default WhatsApp sender when the account has none) and kept pointing at
- * the simulator's port, through {@link SenderService} as any sender is (audited as a system
+ * the simulator's port, through {@link herald.sender.SenderService} as any sender is (audited as a system
  * change). The simulator's webhooks are pointed at Herald once it listens ({@link #route}).
  */
 final class WhatsAppSimulatorSender {
@@ -27,48 +23,14 @@ final class WhatsAppSimulatorSender {
 
   /** Makes the {@value #NAME} sender point at {@code sim}, creating it on the first start. */
   static Future<Void> wire(Vertx vertx, Pool pool, WhatsAppSimulator sim) {
-    SenderStore senders = new SenderStore(pool);
-    SenderService service = new SenderService(vertx, pool);
-    String graphUrl = sim.baseUrl();
-    return AccountStore.platform(pool)
-        .compose(
-            account -> {
-              Actor system = Actor.system(account.id());
-              return senders
-                  .byName(account.id(), NAME)
-                  .compose(
-                      existing -> {
-                        if (existing == null) {
-                          return senders
-                              .defaultFor(account.id(), "whatsapp")
-                              .compose(
-                                  other ->
-                                      service.create(
-                                          system, sender(account.id(), sim, other == null)));
-                        }
-                        if (!graphUrl.equals(existing.settings().getString("graph_url"))) {
-                          return service.update(
-                              system,
-                              existing.id(),
-                              before ->
-                                  new Sender(
-                                      before.id(),
-                                      before.accountId(),
-                                      before.name(),
-                                      before.channel(),
-                                      before.provider(),
-                                      before.settings().copy().put("graph_url", graphUrl),
-                                      before.secrets(),
-                                      before.ratePerSecond(),
-                                      before.isDefault(),
-                                      before.active(),
-                                      before.createdAt(),
-                                      before.updatedAt()));
-                        }
-                        return Future.succeededFuture();
-                      });
-            })
-        .mapEmpty();
+    return SimulatorSender.ensure(
+        vertx,
+        pool,
+        NAME,
+        "whatsapp",
+        "graph_url",
+        sim.baseUrl(),
+        (accountId, isDefault) -> sender(accountId, sim, isDefault));
   }
 
   /** Points the simulator's webhooks at Herald's WhatsApp webhook on {@code httpPort}. */
