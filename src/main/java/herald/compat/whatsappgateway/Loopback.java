@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
@@ -35,7 +37,8 @@ final class Loopback {
   private final HttpClient client;
 
   Loopback(Vertx vertx) {
-    this.client = vertx.createHttpClient();
+    this.client =
+        vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(32));
   }
 
   Future<Answer> json(HttpServerRequest from, HttpMethod method, String path, Object body) {
@@ -68,14 +71,23 @@ final class Loopback {
                     .map(b -> new Answer(res.statusCode(), res.getHeader("Content-Type"), b)));
   }
 
+  /** The address the request arrived on (Herald listens there), loopback for IPv6 or wildcard. */
+  private static String host(HttpServerRequest from) {
+    String local = from.localAddress().hostAddress();
+    return local != null && local.matches("\\d+\\.\\d+\\.\\d+\\.\\d+") && !local.equals("0.0.0.0")
+        ? local
+        : "127.0.0.1";
+  }
+
   private Future<HttpClientRequest> open(
       HttpServerRequest from, HttpMethod method, String path, String contentType) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(method)
-            .setHost("127.0.0.1")
+            .setHost(host(from))
             .setPort(from.localAddress().port())
-            .setURI(path);
+            .setURI(path)
+            .setIdleTimeout(60_000);
     String auth = from.getHeader("Authorization");
     String key = from.getHeader("X-API-Key");
     String master = from.getHeader("X-Master-Key");

@@ -125,12 +125,21 @@ public final class WhatsAppGatewayRoutes {
                       .compose(
                           sender ->
                               call(
-                                  ctx,
-                                  HttpMethod.POST,
-                                  "/api/v1/api-keys",
-                                  new JsonObject()
-                                      .put("name", "whatsapp-gateway session " + sessionId)
-                                      .put("scopes", new JsonArray(SESSION_SCOPES))))
+                                      ctx,
+                                      HttpMethod.POST,
+                                      "/api/v1/api-keys",
+                                      new JsonObject()
+                                          .put("name", "whatsapp-gateway session " + sessionId)
+                                          .put("scopes", new JsonArray(SESSION_SCOPES)))
+                                  // No session without its token: take the sender back.
+                                  .recover(
+                                      err ->
+                                          answer(
+                                                  ctx,
+                                                  HttpMethod.DELETE,
+                                                  "/api/v1/senders/" + sender.getString("id"),
+                                                  null)
+                                              .transform(x -> Future.failedFuture(err))))
                       .map(
                           key ->
                               new Reply(

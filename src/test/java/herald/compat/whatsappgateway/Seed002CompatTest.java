@@ -100,7 +100,7 @@ class Seed002CompatTest {
         body == null ? null : "application/json");
   }
 
-  private static JsonObject settings(boolean isDefault) {
+  private static JsonObject settings() {
     return new JsonObject()
         .put("phone_number_id", config.phoneNumbers().get(0).id())
         .put("waba_id", config.wabaId())
@@ -120,7 +120,7 @@ class Seed002CompatTest {
         new JsonObject()
             .put("sessionId", sessionId)
             .put("is_default", true)
-            .put("settings", settings(true))
+            .put("settings", settings())
             .encode());
   }
 
@@ -188,6 +188,31 @@ class Seed002CompatTest {
                     && s.getString("provider").equals("whatsapp_cloud"));
     assertThat(client.get("/api/v1/senders", token).statusCode()).isEqualTo(200);
     assertError(createSession("mySession"), 409);
+
+    // A master key that may create senders but not the session's key: nothing is left behind.
+    String narrow =
+        client
+            .post(
+                "/api/v1/api-keys",
+                admin,
+                new JsonObject()
+                    .put("name", "narrow")
+                    .put("scopes", new JsonArray().add("senders:*")))
+            .bodyAsJsonObject()
+            .getString("key");
+    HttpResponse<Buffer> refused =
+        json(
+            HttpMethod.POST,
+            BASE + "/sessions",
+            MultiMap.caseInsensitiveMultiMap().add("X-Master-Key", narrow),
+            new JsonObject().put("sessionId", "halfSession").put("settings", settings()).encode());
+    assertError(refused, 403);
+    assertThat(
+            client.get("/api/v1/senders", admin).bodyAsJsonObject().getJsonArray("data").stream()
+                .map(o -> (JsonObject) o)
+                .filter(x -> x.getString("name").equals("halfSession")))
+        .isNotEmpty()
+        .allMatch(x -> !x.getBoolean("is_active"));
   }
 
   @Test
