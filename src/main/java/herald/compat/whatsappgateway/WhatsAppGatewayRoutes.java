@@ -901,7 +901,11 @@ public final class WhatsAppGatewayRoutes {
   private static Future<Object> jsonBodyOrEmpty(RoutingContext ctx) {
     String length = ctx.request().getHeader("Content-Length");
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null && (length == null || length.equals("0"))) {
+    boolean empty =
+        "0".equals(length)
+            || (length == null && ctx.request().getHeader("Transfer-Encoding") == null);
+    if (type == null || empty) {
+      // The seed's action calls carry no body; any sent without a JSON type is ignored.
       return body(ctx).map(b -> new JsonObject());
     }
     return jsonBody(ctx);

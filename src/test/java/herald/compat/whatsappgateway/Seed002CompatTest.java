@@ -534,8 +534,14 @@ class Seed002CompatTest {
     assertThat(createdNow.statusCode()).as(createdNow.bodyAsString()).isEqualTo(201);
     String cloneId = createdNow.bodyAsJsonObject().getJsonObject("campaign").getString("id");
     for (String action : List.of("send", "pause", "resume")) {
+      // A JSON content type with an empty body, as some HTTP clients send it.
       HttpResponse<Buffer> r =
-          json(HttpMethod.POST, BASE + "/campaigns/" + cloneId + "/" + action, bearer(token), null);
+          client.send(
+              HttpMethod.POST,
+              BASE + "/campaigns/" + cloneId + "/" + action,
+              bearer(token),
+              Buffer.buffer(),
+              "application/json");
       assertThat(r.statusCode()).as(action + ": " + r.bodyAsString()).isEqualTo(200);
       assertThat(r.bodyAsJsonObject().getString("status")).isEqualTo("success");
     }
