@@ -22,6 +22,7 @@ import herald.campaign.CampaignRoutes;
 import herald.channel.CallbackContext;
 import herald.channel.ChannelSender;
 import herald.channel.registry.Channels;
+import herald.compat.whatsappgateway.WhatsAppGatewayRoutes;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
 import herald.contact.GroupRoutes;
@@ -187,6 +188,9 @@ public final class ApiRouter {
         .handler(Scoped.require("contacts:write"))
         .handler(imports::seedUpload);
     root.route("/api/v1*").subRouter(api);
+    // Seed 002's WhatsApp Gateway API, translated onto the routes above.
+    root.route(WhatsAppGatewayRoutes.PREFIX + "*")
+        .subRouter(new WhatsAppGatewayRoutes(vertx).router());
     return root;
   }
 }
