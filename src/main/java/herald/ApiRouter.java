@@ -22,6 +22,7 @@ import herald.campaign.CampaignRoutes;
 import herald.channel.CallbackContext;
 import herald.channel.ChannelSender;
 import herald.channel.registry.Channels;
+import herald.compat.smsaiagent.SmsAiAgentRoutes;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
 import herald.contact.GroupRoutes;
@@ -69,6 +70,8 @@ public final class ApiRouter {
     ProblemHandler problems = new ProblemHandler();
     Router root = Router.router(vertx);
     root.route().handler(new RequestIds());
+    // Seed 004's compatibility prefix answers failures in that seed's error shape.
+    root.route(SmsAiAgentRoutes.PREFIX + "*").failureHandler(SmsAiAgentRoutes.errors());
     root.route().failureHandler(problems);
     root.route().handler(QueryParams.guard());
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
@@ -186,6 +189,15 @@ public final class ApiRouter {
         .handler(platform.rateLimits().handler())
         .handler(Scoped.require("contacts:write"))
         .handler(imports::seedUpload);
+    // Seed 004's (the SMS-to-AI Agent's) API on Herald's contacts, tiers and agent tasks.
+    root.route(SmsAiAgentRoutes.PREFIX + "*")
+        .subRouter(
+            new SmsAiAgentRoutes(
+                    vertx,
+                    pool,
+                    platform.version(),
+                    () -> pool.query("SELECT 1").execute().mapEmpty())
+                .router(bodies, ready, hold, authenticator, platform.rateLimits().handler()));
     root.route("/api/v1*").subRouter(api);
     return root;
   }
