@@ -141,8 +141,8 @@ public final class ApiRouter {
     api.route("/jobs*").subRouter(new JobRoutes(vertx, pool).router(bodies));
     PhoneNumberRoutes phoneNumbers = new PhoneNumberRoutes(vertx, new AccountStore(pool));
     phoneNumbers.mount(api, bodies); // before /messages*, which would take /messages/analyze
-    api.route("/messages*")
-        .subRouter(new MessageRoutes(vertx, pool, platform.metrics()).router(bodies));
+    MessageRoutes messages = new MessageRoutes(vertx, pool, platform.metrics());
+    api.route("/messages*").subRouter(messages.router(bodies));
     MediaService media = new MediaService(vertx, pool, platform.config().dataDir());
     api.route("/media*").subRouter(new MediaRoutes(vertx, platform, media).router(bodies));
     api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router(bodies));
@@ -193,10 +193,7 @@ public final class ApiRouter {
     root.route(SmsAiAgentRoutes.PREFIX + "*")
         .subRouter(
             new SmsAiAgentRoutes(
-                    vertx,
-                    pool,
-                    platform.version(),
-                    () -> pool.query("SELECT 1").execute().mapEmpty())
+                    vertx, platform, messages, () -> pool.query("SELECT 1").execute().mapEmpty())
                 .router(bodies, ready, hold, authenticator, platform.rateLimits().handler()));
     root.route("/api/v1*").subRouter(api);
     return root;

@@ -2,15 +2,19 @@ package herald.compat.smsaiagent;
 
 import herald.agent.AgentService;
 import herald.agent.AgentTask;
+import herald.agent.BroadcastRoutes;
 import herald.agent.ErrorStore;
 import herald.agent.TaskStore;
 import herald.agent.Tier;
 import herald.agent.TierStore;
 import herald.audit.Actor;
+import herald.campaign.Broadcasts;
 import herald.contact.Contact;
 import herald.contact.ContactService;
 import herald.contact.ContactStore;
+import herald.message.MessageRoutes;
 import herald.phone.PhoneNumbers;
+import herald.platform.Platform;
 import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
@@ -56,22 +60,33 @@ public final class SmsAiAgentRoutes {
   private final ErrorStore errors;
   private final TierStore tiers;
   private final AgentService agents;
+  private final MessageRoutes messages;
+  private final BroadcastRoutes broadcastRoutes;
+  private final Broadcasts broadcasts;
   private final String version;
   private final Supplier<Future<Void>> databaseCheck;
 
   /**
+   * @param messages the message API whose send this layer uses for {@code send_message}
    * @param databaseCheck succeeds when the database answers (the health check's probe)
    */
   public SmsAiAgentRoutes(
-      Vertx vertx, Pool pool, String version, Supplier<Future<Void>> databaseCheck) {
+      Vertx vertx,
+      Platform platform,
+      MessageRoutes messages,
+      Supplier<Future<Void>> databaseCheck) {
+    Pool pool = platform.pool();
     this.vertx = vertx;
+    this.messages = messages;
+    this.broadcastRoutes = new BroadcastRoutes(vertx, platform);
+    this.broadcasts = new Broadcasts(vertx, pool, platform.clock());
     this.contacts = new ContactStore(pool);
     this.contactService = new ContactService(pool);
     this.tasks = new TaskStore(pool);
     this.errors = new ErrorStore(pool);
     this.tiers = new TierStore(pool);
     this.agents = new AgentService(pool);
-    this.version = version;
+    this.version = platform.version();
     this.databaseCheck = databaseCheck;
   }
 
@@ -106,6 +121,10 @@ public final class SmsAiAgentRoutes {
         .post("/users/:phone/update_tier")
         .handler(Scoped.require("contacts:write"))
         .respond(this::updateTier);
+    router
+        .post("/users/:phone/send_message")
+        .handler(Scoped.require("messages:send"))
+        .handler(Responses.status(202, this::sendMessage));
     router.get("/tasks").handler(Scoped.require("agents:read")).respond(this::listTasks);
     router
         .get("/tasks/analytics")
@@ -124,6 +143,14 @@ public final class SmsAiAgentRoutes {
         .get("/analytics/performance")
         .handler(Scoped.require("agents:read"))
         .respond(this::performance);
+    router
+        .post("/messaging/broadcast")
+        .handler(Scoped.require("campaigns:write"))
+        .handler(Responses.status(202, this::broadcast));
+    router
+        .get("/messaging/status/:id")
+        .handler(Scoped.require("campaigns:read"))
+        .respond(this::messageStatus);
     router.get("/error-logs").handler(Scoped.require("agents:read")).respond(this::listErrors);
     router
         .patch("/error-logs/:id")
@@ -301,6 +328,80 @@ public final class SmsAiAgentRoutes {
         .put("monthly_requests", monthly)
         .put("timezone", c.timezone())
         .put("preferences", new JsonObject().put("language", c.language()));
+  }
+
+  /** {@code {message, message_type?}}: one message to the user's number (the default sender). */
+  private Future<JsonObject> sendMessage(RoutingContext ctx) {
+    JsonInput in = JsonInput.of(ctx, Set.of("message", "message_type"));
+    String message = in.requiredString("message", 1, 1600);
+    in.optionalString("message_type", 1, 64);
+    in.check();
+    return byPhone(ctx)
+        .compose(
+            c ->
+                messages.sendOne(
+                    Requests.principal(ctx),
+                    new JsonObject().put("to", c.phoneNumber()).put("body", message)))
+        .map(
+            sent -> {
+              JsonObject m = sent.getJsonArray("data").getJsonObject(0);
+              return new JsonObject()
+                  .put("message_id", m.getString("id"))
+                  .put("phone_number", m.getString("to"))
+                  .put("status", m.getString("status"));
+            });
+  }
+
+  // ---- messaging ----
+
+  /** {@code {message, tier_filter, message_type?}}: Herald's broadcast by tier (a campaign). */
+  private Future<JsonObject> broadcast(RoutingContext ctx) {
+    JsonInput in = JsonInput.of(ctx, Set.of("message", "tier_filter", "message_type"));
+    String message = in.requiredString("message", 1, 1600);
+    List<String> tierFilter = in.optionalStringList("tier_filter", 100, 100);
+    in.optionalString("message_type", 1, 64);
+    if (tierFilter == null || tierFilter.isEmpty()) {
+      in.error("tier_filter", "required", "'tier_filter' must name at least one tier");
+    }
+    in.check();
+    return broadcastRoutes
+        .send(Actor.of(ctx), message, tierFilter, null, null, null, null)
+        .map(
+            b ->
+                new JsonObject()
+                    .put("message_id", b.getString("campaign_id"))
+                    .put("recipients_count", b.getInteger("tier_recipients"))
+                    .put("status", "queued"));
+  }
+
+  private Future<JsonObject> messageStatus(RoutingContext ctx) {
+    UUID id = Requests.pathId(ctx, "id", "Message");
+    return broadcasts
+        .status(Requests.principal(ctx).accountId(), id)
+        .map(
+            s -> {
+              Responses.found(s, "Message");
+              long sent = s.getLong("sent");
+              long failed = s.getLong("failed");
+              return new JsonObject()
+                  .put("message_id", s.getString("id"))
+                  .put("status", seedStatus(s.getString("status"), sent + failed))
+                  .put("sent_count", sent)
+                  .put("failed_count", failed)
+                  .put("delivery_rate", rate(sent, sent + failed))
+                  .put("created_at", s.getString("started_at"))
+                  .put("completed_at", s.getString("finished_at"));
+            });
+  }
+
+  /** A campaign status in the seed's words. */
+  private static String seedStatus(String campaign, long attempted) {
+    return switch (campaign) {
+      case "completed" -> "completed";
+      case "stopped" -> "cancelled";
+      case "failed" -> "failed";
+      default -> attempted == 0 ? "queued" : "sending";
+    };
   }
 
   // ---- tasks ----

@@ -232,6 +232,26 @@ class Seed004CompatTest {
     assertThat(upgraded.getString("tier")).isEqualTo("enterprise");
     assertThat(herald("/api/v1/contacts/" + janeId).getString("tier")).isEqualTo("enterprise");
 
+    // POST /api/users/{phone_number}/send_message/
+    JsonObject sent =
+        ok(
+            seed(
+                HttpMethod.POST,
+                "/users/" + JANE + "/send_message/",
+                new JsonObject()
+                    .put(
+                        "message",
+                        "Welcome to premium tier! You now have access to enhanced features.")
+                    .put("message_type", "notification")),
+            202);
+    assertThat(sent.getString("status")).isEqualTo("queued");
+    Await.until(
+        "the message to Jane",
+        Duration.ofSeconds(20),
+        () -> smsc.submitted().stream().anyMatch(s -> s.destination().equals(JANE.substring(1))));
+    assertThat(herald("/api/v1/messages/" + sent.getString("message_id")).getString("to"))
+        .isEqualTo(JANE);
+
     // GET /api/tasks/?user_phone=+1234567890&category=...&page=1&page_size=10 ('+' as a space)
     JsonObject all = ok(seed(HttpMethod.GET, "/tasks/", null), 200);
     assertPage(all);
@@ -309,6 +329,39 @@ class Seed004CompatTest {
         .contains("avg", "p50", "p95", "p99");
     assertThat(performance.getJsonObject("error_rates").getLong("total_errors")).isEqualTo(1);
     assertThat(performance.getJsonObject("error_rates").getDouble("error_rate")).isEqualTo(50.0);
+
+    // POST /api/messaging/broadcast/ (Jane is enterprise now, John premium: 2 recipients)
+    JsonObject broadcast =
+        ok(
+            seed(
+                HttpMethod.POST,
+                "/messaging/broadcast/",
+                new JsonObject()
+                    .put("message", "System maintenance scheduled for tonight at 2 AM EST.")
+                    .put("tier_filter", new JsonArray().add("premium").add("enterprise"))
+                    .put("message_type", "announcement")),
+            202);
+    assertThat(broadcast.getInteger("recipients_count")).isEqualTo(2);
+    assertThat(broadcast.getString("status")).isEqualTo("queued");
+    String messageId = broadcast.getString("message_id");
+    assertThat(herald("/api/v1/campaigns/" + messageId).getString("id")).isEqualTo(messageId);
+
+    // GET /api/messaging/status/{message_id}/
+    Await.until(
+        "the broadcast to complete",
+        Duration.ofSeconds(30),
+        () ->
+            "completed"
+                .equals(
+                    seed(HttpMethod.GET, "/messaging/status/" + messageId + "/", null)
+                        .bodyAsJsonObject()
+                        .getString("status")));
+    JsonObject status = ok(seed(HttpMethod.GET, "/messaging/status/" + messageId + "/", null), 200);
+    assertThat(status.getString("message_id")).isEqualTo(messageId);
+    assertThat(status.getLong("sent_count")).isEqualTo(2);
+    assertThat(status.getLong("failed_count")).isZero();
+    assertThat(status.getDouble("delivery_rate")).isEqualTo(100.0);
+    assertThat(status.getString("completed_at")).isNotBlank();
 
     // GET /api/error-logs/
     JsonObject errors = ok(seed(HttpMethod.GET, "/error-logs/?resolved=false", null), 200);
