@@ -22,6 +22,7 @@ import herald.campaign.CampaignRoutes;
 import herald.channel.CallbackContext;
 import herald.channel.ChannelSender;
 import herald.channel.registry.Channels;
+import herald.channel.sms.twilio.TwilioType;
 import herald.compat.smsaiagent.SmsAiAgentRoutes;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
@@ -160,8 +161,7 @@ public final class ApiRouter {
 
     // Every provider type's own callback routes (Twilio's status callbacks and inbound SMS, ...).
     SenderStore callbackSenders = new SenderStore(pool);
-    Channels.mount(
-        root,
+    CallbackContext callbacks =
         new CallbackContext(
             vertx,
             new BusSink(vertx),
@@ -180,7 +180,8 @@ public final class ApiRouter {
             },
             platform::publicUrl,
             () -> platform.started().get(),
-            media));
+            media);
+    Channels.mount(root, callbacks);
     // Seed 000's contact list upload, with its path, on the same import jobs.
     root.post("/api/csv/upload")
         .handler(ready)
@@ -189,7 +190,10 @@ public final class ApiRouter {
         .handler(platform.rateLimits().handler())
         .handler(Scoped.require("contacts:write"))
         .handler(imports::seedUpload);
-    // Seed 004's (the SMS-to-AI Agent's) API on Herald's contacts, tiers and agent tasks.
+    // Seed 004's (the SMS-to-AI Agent's) API on Herald's contacts, tiers and agent tasks; its
+    // Twilio webhook is Twilio's inbound handling answering the seed's TwiML acknowledgement.
+    TwilioType.mountInbound(
+        root, callbacks, SmsAiAgentRoutes.PREFIX + "/sms/receive", SmsAiAgentRoutes.SMS_RECEIVED);
     root.route(SmsAiAgentRoutes.PREFIX + "*")
         .subRouter(
             new SmsAiAgentRoutes(

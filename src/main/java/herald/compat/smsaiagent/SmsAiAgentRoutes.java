@@ -51,6 +51,14 @@ import java.util.function.Supplier;
 public final class SmsAiAgentRoutes {
   public static final String PREFIX = "/compat/sms-ai-agent/api";
 
+  /**
+   * The TwiML the seed's SMS webhook answers: an acknowledgement Twilio sends back at once (the AI
+   * reply follows as its own message when a rule hands the message to an agent).
+   */
+  public static final String SMS_RECEIVED =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Got your message; the"
+          + " answer follows shortly.</Message></Response>";
+
   private static final long STARTED_AT = ManagementFactory.getRuntimeMXBean().getStartTime() / 1000;
 
   private final Vertx vertx;

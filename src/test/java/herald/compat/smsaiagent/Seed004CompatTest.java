@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.sim.llm.LlmSimulator;
 import herald.sim.smpp.SmscSimulator;
+import herald.sim.twilio.TwilioSimConfig;
+import herald.sim.twilio.TwilioSimulator;
 import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
@@ -36,6 +38,9 @@ class Seed004CompatTest {
   private static String token;
   private static SmscSimulator smsc;
   private static LlmSimulator llm;
+  private static TwilioSimulator twilio;
+  private static final String SID = "AC0000000000000000000000000000a004";
+  private static final String TWILIO_TOKEN = "seed004-twilio-token";
 
   @BeforeAll
   static void start() {
@@ -53,6 +58,8 @@ class Seed004CompatTest {
     admin = client.loginAdmin();
     smsc = herald.herald().simulators().smsc();
     llm = herald.herald().simulators().llm();
+    twilio =
+        TwilioSimulator.start(herald.vertx(), TwilioSimConfig.loopback(SID, TWILIO_TOKEN)).await();
     for (String tier : new String[] {"free", "premium", "enterprise"}) {
       created("/api/v1/tiers", new JsonObject().put("name", tier));
     }
@@ -84,6 +91,7 @@ class Seed004CompatTest {
 
   @AfterAll
   static void stop() {
+    twilio.close().await();
     herald.close();
   }
 
@@ -398,6 +406,43 @@ class Seed004CompatTest {
     assertThat(healthy.getJsonObject("services").getJsonObject("database").getString("status"))
         .isEqualTo("healthy");
     assertThat(healthy.getLong("uptime")).isNotNegative();
+
+    // POST /api/sms/receive/ (Twilio's signed form; Herald's Twilio sender of AccountSid and To)
+    created(
+        "/api/v1/senders",
+        new JsonObject()
+            .put("name", "twilio")
+            .put("provider", "twilio")
+            .put("rate_per_second", 10)
+            .put(
+                "settings",
+                new JsonObject()
+                    .put("account_sid", SID)
+                    .put("auth_token", TWILIO_TOKEN)
+                    .put("from", "+14155550970")
+                    .put("base_url", twilio.baseUrl())));
+    String url = "http://127.0.0.1:" + herald.herald().port() + API + "/sms/receive/";
+    HttpResponse<Buffer> received =
+        twilio
+            .sendInbound(url, "+14155550971", "+14155550970", "Help me debug this Python code")
+            .await();
+    assertThat(received.statusCode()).as(received.bodyAsString()).isEqualTo(200);
+    assertThat(received.getHeader("Content-Type")).startsWith("text/xml");
+    assertThat(received.bodyAsString()).contains("<Response><Message>").contains("</Message>");
+    assertThat(
+            herald("/api/v1/messages?direction=inbound").getJsonArray("data").stream()
+                .map(m -> ((JsonObject) m).getString("body"))
+                .toList())
+        .contains("Help me debug this Python code");
+    HttpResponse<Buffer> forged =
+        client.send(
+            HttpMethod.POST,
+            API + "/sms/receive/",
+            MultiMap.caseInsensitiveMultiMap(),
+            Buffer.buffer(
+                "From=%2B14155550971&To=%2B14155550970&Body=hi&MessageSid=SM1&AccountSid=" + SID),
+            "application/x-www-form-urlencoded");
+    assertThat(forged.statusCode()).isEqualTo(403);
 
     // GET /api/system/stats/
     JsonObject system = ok(seed(HttpMethod.GET, "/system/stats/", null), 200);
