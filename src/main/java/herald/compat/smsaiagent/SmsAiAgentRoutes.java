@@ -1,9 +1,11 @@
 package herald.compat.smsaiagent;
 
 import herald.agent.AgentService;
+import herald.agent.AgentStore;
 import herald.agent.AgentTask;
 import herald.agent.BroadcastRoutes;
 import herald.agent.ErrorStore;
+import herald.agent.TaskRoutes;
 import herald.agent.TaskStore;
 import herald.agent.Tier;
 import herald.agent.TierStore;
@@ -69,6 +71,8 @@ public final class SmsAiAgentRoutes {
   private final TierStore tiers;
   private final AgentService agents;
   private final MessageRoutes messages;
+  private final TaskRoutes taskRoutes;
+  private final AgentStore agentStore;
   private final BroadcastRoutes broadcastRoutes;
   private final Broadcasts broadcasts;
   private final String version;
@@ -86,6 +90,8 @@ public final class SmsAiAgentRoutes {
     Pool pool = platform.pool();
     this.vertx = vertx;
     this.messages = messages;
+    this.taskRoutes = new TaskRoutes(vertx, pool);
+    this.agentStore = new AgentStore(pool);
     this.broadcastRoutes = new BroadcastRoutes(vertx, platform);
     this.broadcasts = new Broadcasts(vertx, pool, platform.clock());
     this.contacts = new ContactStore(pool);
@@ -134,6 +140,10 @@ public final class SmsAiAgentRoutes {
         .handler(Scoped.require("messages:send"))
         .handler(Responses.status(202, this::sendMessage));
     router.get("/tasks").handler(Scoped.require("agents:read")).respond(this::listTasks);
+    router
+        .post("/tasks")
+        .handler(Scoped.require("agents:write"))
+        .handler(Responses.status(202, this::createTask));
     router
         .get("/tasks/analytics")
         .handler(Scoped.require("agents:read"))
@@ -446,6 +456,45 @@ public final class SmsAiAgentRoutes {
     return tasks
         .get(Requests.principal(ctx).accountId(), id)
         .map(t -> task(Responses.found(t, "Task").toDetailJson()));
+  }
+
+  /**
+   * {@code {user_phone, sms_content, category?, agent_id?}}: a task run by hand. The seed has one
+   * agent, so {@code agent_id} may be left out when the account has exactly one.
+   */
+  private Future<JsonObject> createTask(RoutingContext ctx) {
+    Actor actor = Actor.of(ctx);
+    JsonInput in = JsonInput.of(ctx, Set.of("user_phone", "sms_content", "category", "agent_id"));
+    String phone = in.requiredString("user_phone", 3, 64);
+    String content = in.requiredString("sms_content", 1, 4000);
+    String category = in.optionalString("category", 1, 100);
+    String agent = in.optionalString("agent_id", 1, 64);
+    UUID agentId = agent == null ? null : herald.platform.database.Ids.parse(agent);
+    if (agent != null && agentId == null) {
+      in.error("agent_id", "invalid_format", "'agent_id' must be an id");
+    }
+    in.check();
+    Future<UUID> chosen =
+        agentId != null
+            ? Future.succeededFuture(agentId)
+            : agentStore
+                .list(actor.accountId(), new herald.platform.http.PageRequest(2, null))
+                .map(
+                    agents -> {
+                      if (agents.size() != 1) {
+                        throw ApiException.validation(
+                            "agent_id",
+                            "required",
+                            "the account has "
+                                + (agents.isEmpty() ? "no agent" : "several agents")
+                                + "; give agent_id");
+                      }
+                      return agents.get(0).id();
+                    });
+    return chosen
+        .compose(id -> taskRoutes.run(actor, id, phone, content, category, null))
+        .compose(started -> tasks.get(actor.accountId(), UUID.fromString(started.getString("id"))))
+        .map(t -> task(Responses.found(t, "Task").toJson()));
   }
 
   private static JsonObject task(JsonObject t) {

@@ -63,6 +63,14 @@ class Seed004CompatTest {
     for (String tier : new String[] {"free", "premium", "enterprise"}) {
       created("/api/v1/tiers", new JsonObject().put("name", tier));
     }
+    // The seed has one agent: the default run's simulator agent makes way for this one.
+    for (Object a : herald("/api/v1/agents").getJsonArray("data")) {
+      assertThat(
+              client
+                  .delete("/api/v1/agents/" + ((JsonObject) a).getString("id"), admin)
+                  .statusCode())
+          .isEqualTo(204);
+    }
     String agentId =
         created(
                 "/api/v1/agents",
@@ -306,20 +314,50 @@ class Seed004CompatTest {
     assertThat(herald("/api/v1/agent-tasks/" + task.getString("id")).getString("reply"))
         .isEqualTo(task.getString("ai_response"));
 
+    // POST /api/tasks/ (the account's one agent answers by hand, through the default SMS sender)
+    JsonObject manual =
+        ok(
+            seed(
+                HttpMethod.POST,
+                "/tasks/",
+                new JsonObject()
+                    .put("user_phone", JOHN)
+                    .put("sms_content", "Create a Python function to sort a list")
+                    .put("category", "coding")),
+            202);
+    assertThat(manual.getString("user_phone")).isEqualTo(JOHN);
+    assertThat(manual.getString("category")).isEqualTo("coding");
+    Await.until(
+        "the manual task's reply",
+        Duration.ofSeconds(20),
+        () ->
+            smsc.submitted().stream().filter(s -> s.destination().equals(JOHN.substring(1))).count()
+                == 3);
+    Await.until(
+        "the manual task done",
+        Duration.ofSeconds(20),
+        () ->
+            Boolean.TRUE.equals(
+                herald("/api/v1/agent-tasks/" + manual.getString("id")).getBoolean("success")));
+
     // GET /api/tasks/analytics/
     JsonObject analytics = ok(seed(HttpMethod.GET, "/tasks/analytics/", null), 200);
-    assertThat(analytics.getLong("total_tasks")).isEqualTo(2);
-    assertThat(analytics.getLong("successful_tasks")).isEqualTo(1);
-    assertThat(analytics.getDouble("success_rate")).isEqualTo(50.0);
+    assertThat(analytics.getLong("total_tasks")).isEqualTo(3);
+    assertThat(analytics.getLong("successful_tasks")).isEqualTo(2);
+    assertThat(analytics.getDouble("success_rate")).isEqualTo(66.67);
     assertThat(
-            analytics.getJsonObject("category_breakdown").getJsonObject(category).getLong("count"))
-        .isGreaterThanOrEqualTo(1);
+            analytics.getJsonObject("category_breakdown").getJsonObject("coding").getLong("count"))
+        .isEqualTo(1);
+    assertThat(
+            ok(seed(HttpMethod.GET, "/tasks/analytics/?category=coding", null), 200)
+                .getLong("total_tasks"))
+        .isEqualTo(1);
 
     // GET /api/analytics/overview/
     JsonObject overview = ok(seed(HttpMethod.GET, "/analytics/overview/", null), 200);
     assertThat(overview.getLong("total_users")).isEqualTo(2);
-    assertThat(overview.getLong("total_tasks")).isEqualTo(2);
-    assertThat(overview.getLong("tasks_24h")).isEqualTo(2);
+    assertThat(overview.getLong("total_tasks")).isEqualTo(3);
+    assertThat(overview.getLong("tasks_24h")).isEqualTo(3);
     assertThat(overview.getJsonObject("tier_distribution"))
         .isEqualTo(new JsonObject().put("enterprise", 1).put("free", 0).put("premium", 1));
     assertThat(overview.getJsonArray("top_categories").getJsonObject(0).getString("category"))
@@ -336,7 +374,7 @@ class Seed004CompatTest {
     assertThat(performance.getJsonObject("response_times").fieldNames())
         .contains("avg", "p50", "p95", "p99");
     assertThat(performance.getJsonObject("error_rates").getLong("total_errors")).isEqualTo(1);
-    assertThat(performance.getJsonObject("error_rates").getDouble("error_rate")).isEqualTo(50.0);
+    assertThat(performance.getJsonObject("error_rates").getDouble("error_rate")).isEqualTo(33.33);
 
     // POST /api/messaging/broadcast/ (Jane is enterprise now, John premium: 2 recipients)
     JsonObject broadcast =
@@ -448,7 +486,7 @@ class Seed004CompatTest {
     JsonObject system = ok(seed(HttpMethod.GET, "/system/stats/", null), 200);
     assertThat(system.getJsonObject("queues").getLong("pending_tasks")).isZero();
     assertThat(system.getJsonObject("queues").getLong("failed_tasks")).isEqualTo(1);
-    assertThat(system.getJsonObject("queues").getLong("completed_today")).isEqualTo(1);
+    assertThat(system.getJsonObject("queues").getLong("completed_today")).isEqualTo(2);
   }
 
   @Test
