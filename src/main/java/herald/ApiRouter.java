@@ -22,6 +22,8 @@ import herald.campaign.CampaignRoutes;
 import herald.channel.CallbackContext;
 import herald.channel.ChannelSender;
 import herald.channel.registry.Channels;
+import herald.channel.sms.twilio.TwilioType;
+import herald.compat.smsaiagent.SmsAiAgentRoutes;
 import herald.compat.whatsappgateway.WhatsAppGatewayRoutes;
 import herald.contact.ContactRoutes;
 import herald.contact.ContactStore;
@@ -70,6 +72,8 @@ public final class ApiRouter {
     ProblemHandler problems = new ProblemHandler();
     Router root = Router.router(vertx);
     root.route().handler(new RequestIds());
+    // Seed 004's compatibility prefix answers failures in that seed's error shape.
+    root.route(SmsAiAgentRoutes.PREFIX + "*").failureHandler(SmsAiAgentRoutes.errors());
     root.route().failureHandler(problems);
     root.route().handler(QueryParams.guard());
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
@@ -139,8 +143,8 @@ public final class ApiRouter {
     api.route("/jobs*").subRouter(new JobRoutes(vertx, pool).router(bodies));
     PhoneNumberRoutes phoneNumbers = new PhoneNumberRoutes(vertx, new AccountStore(pool));
     phoneNumbers.mount(api, bodies); // before /messages*, which would take /messages/analyze
-    api.route("/messages*")
-        .subRouter(new MessageRoutes(vertx, pool, platform.metrics()).router(bodies));
+    MessageRoutes messages = new MessageRoutes(vertx, pool, platform.metrics());
+    api.route("/messages*").subRouter(messages.router(bodies));
     MediaService media = new MediaService(vertx, pool, platform.config().dataDir());
     api.route("/media*").subRouter(new MediaRoutes(vertx, platform, media).router(bodies));
     api.route("/campaigns*").subRouter(new CampaignRoutes(vertx, platform).router(bodies));
@@ -158,8 +162,7 @@ public final class ApiRouter {
 
     // Every provider type's own callback routes (Twilio's status callbacks and inbound SMS, ...).
     SenderStore callbackSenders = new SenderStore(pool);
-    Channels.mount(
-        root,
+    CallbackContext callbacks =
         new CallbackContext(
             vertx,
             new BusSink(vertx),
@@ -178,7 +181,8 @@ public final class ApiRouter {
             },
             platform::publicUrl,
             () -> platform.started().get(),
-            media));
+            media);
+    Channels.mount(root, callbacks);
     // Seed 000's contact list upload, with its path, on the same import jobs.
     root.post("/api/csv/upload")
         .handler(ready)
@@ -187,6 +191,15 @@ public final class ApiRouter {
         .handler(platform.rateLimits().handler())
         .handler(Scoped.require("contacts:write"))
         .handler(imports::seedUpload);
+    // Seed 004's (the SMS-to-AI Agent's) API on Herald's contacts, tiers and agent tasks; its
+    // Twilio webhook is Twilio's inbound handling answering the seed's TwiML acknowledgement.
+    TwilioType.mountInbound(
+        root, callbacks, SmsAiAgentRoutes.PREFIX + "/sms/receive", SmsAiAgentRoutes.SMS_RECEIVED);
+    root.route(SmsAiAgentRoutes.PREFIX + "*")
+        .subRouter(
+            new SmsAiAgentRoutes(
+                    vertx, platform, messages, () -> pool.query("SELECT 1").execute().mapEmpty())
+                .router(bodies, ready, hold, authenticator, platform.rateLimits().handler()));
     root.route("/api/v1*").subRouter(api);
     // Seed 002's WhatsApp Gateway API, translated onto the routes above.
     root.route(WhatsAppGatewayRoutes.PREFIX + "*")

@@ -12,8 +12,8 @@ import java.util.UUID;
 /**
  * The platform account's WhatsApp sender for the Cloud API simulator of the default run, created on
  * the first start (as the default WhatsApp sender when the account has none) and kept pointing at
- * the simulator's port, through {@link herald.sender.SenderService} as any sender is (audited as a system
- * change). The simulator's webhooks are pointed at Herald once it listens ({@link #route}).
+ * the simulator's port, through {@link herald.sender.SenderService} as any sender is (audited as a
+ * system change). The simulator's webhooks are pointed at Herald once it listens ({@link #route}).
  */
 final class WhatsAppSimulatorSender {
   /** Name of the sender Herald creates for the simulator; it updates that one sender only. */

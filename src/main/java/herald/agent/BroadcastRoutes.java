@@ -64,6 +64,22 @@ public final class BroadcastRoutes {
       in.error("tiers", "required", "give 'tiers', 'group_ids' or both");
     }
     in.check();
+    return send(actor, message, tiers, groups, channel, name, sender);
+  }
+
+  /**
+   * Sends {@code message} to the account's active contacts of {@code tiers} and the members of
+   * {@code groups} (at least one of them non-empty) as a campaign started at once; answers the
+   * campaign's id, its status and how many contacts the tiers matched.
+   */
+  public Future<JsonObject> send(
+      Actor actor,
+      String message,
+      List<String> tiers,
+      List<String> groups,
+      String channel,
+      String name,
+      String sender) {
     Future<JsonArray> numbers =
         tiers == null || tiers.isEmpty()
             ? Future.succeededFuture(new JsonArray())

@@ -50,13 +50,23 @@ public final class ErrorStore {
         .mapEmpty();
   }
 
+  private static Where where(UUID accountId, Filter f) {
+    return new Where("account_id = ", accountId)
+        .and("error_type = ", f.errorType())
+        .and("resolved = ", f.resolved())
+        .and("phone_number = ", f.phoneNumber());
+  }
+
+  /** How many of the account's entries match {@code f}. */
+  public Future<Long> count(UUID accountId, Filter f) {
+    Where where = where(accountId, f);
+    return pool.preparedQuery("SELECT count(*) FROM agent_errors WHERE " + where.sql())
+        .execute(Tuple.from(where.args()))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   public Future<List<JsonObject>> list(UUID accountId, Filter f, PageRequest page) {
-    Where where =
-        new Where("account_id = ", accountId)
-            .and("error_type = ", f.errorType())
-            .and("resolved = ", f.resolved())
-            .and("phone_number = ", f.phoneNumber())
-            .and("id < ", page.after());
+    Where where = where(accountId, f).and("id < ", page.after());
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
@@ -95,7 +105,7 @@ public final class ErrorStore {
         .put("created_at", Rows.iso(row, "created_at"));
   }
 
-  static UUID id(JsonObject entry) {
+  public static UUID id(JsonObject entry) {
     return UUID.fromString(entry.getString("id"));
   }
 }

@@ -127,6 +127,15 @@ public final class TaskRoutes {
       in.error("sender_id", "invalid_format", "'sender_id' must be an id");
     }
     in.check();
+    return run(actor, agentId, phone, content, category, senderId);
+  }
+
+  /**
+   * Runs a task by hand (what {@code POST /api/v1/agent-tasks} does): {@code agentId} answers
+   * {@code phone} through {@code senderId}, or the account's default SMS sender when it is null.
+   */
+  public Future<JsonObject> run(
+      Actor actor, UUID agentId, String phone, String content, String category, UUID senderId) {
     Future<herald.sender.Sender> chosen =
         senderId == null
             ? senders.defaultFor(actor.accountId(), "sms")

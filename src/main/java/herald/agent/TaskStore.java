@@ -275,6 +275,14 @@ public final class TaskStore {
         .map(rows -> Rows.map(rows, AgentTask::from));
   }
 
+  /** How many of the account's tasks match {@code f}. */
+  public Future<Long> count(UUID accountId, Filter f) {
+    Where where = where(accountId, f);
+    return pool.preparedQuery("SELECT count(*) FROM agent_tasks WHERE " + where.sql())
+        .execute(Tuple.from(where.args()))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   private static Where where(UUID accountId, Filter f) {
     return new Where("account_id = ", accountId)
         .and("phone_number = ", f.phoneNumber())

@@ -20,9 +20,11 @@ public final class Broadcasts {
   private final CampaignService service;
   private final CampaignControl control;
   private final AccountStore accounts;
+  private final Pool pool;
 
   public Broadcasts(Vertx vertx, Pool pool, Clock clock) {
     this.vertx = vertx;
+    this.pool = pool;
     this.service = new CampaignService(vertx, pool, clock);
     this.control = new CampaignControl(vertx, pool, clock);
     this.accounts = new AccountStore(pool);
@@ -46,5 +48,15 @@ public final class Broadcasts {
         .compose(parsed -> service.create(actor, parsed))
         .compose(created -> control.start(actor, created.id(), null, null))
         .map(Campaign::toJson);
+  }
+
+  /**
+   * The status of the account's campaign {@code id} (what {@code GET /api/v1/campaigns/{id}/status}
+   * answers), or null when the account has none.
+   */
+  public Future<JsonObject> status(java.util.UUID accountId, java.util.UUID id) {
+    return new CampaignStore(pool)
+        .get(accountId, id)
+        .compose(c -> c == null ? Future.succeededFuture(null) : CampaignResults.status(pool, c));
   }
 }

@@ -52,6 +52,27 @@ public final class ContactService {
   }
 
   /**
+   * Creates a contact from a body in the shape of {@code POST /api/v1/contacts} (numbers in E.164,
+   * no default region); 422 with field errors when it is invalid.
+   */
+  public Future<JsonObject> create(Actor actor, JsonObject body) {
+    herald.platform.http.JsonInput in =
+        herald.platform.http.JsonInput.of(body, ContactInput.FIELDS);
+    ContactInput input = ContactInput.read(in, null, true);
+    in.check();
+    return create(actor, input);
+  }
+
+  /** Applies a body in the shape of {@code PATCH /api/v1/contacts/{id}}. */
+  public Future<JsonObject> update(Actor actor, UUID id, JsonObject body) {
+    herald.platform.http.JsonInput in =
+        herald.platform.http.JsonInput.of(body, ContactInput.FIELDS);
+    ContactInput input = ContactInput.read(in, null, false);
+    in.check();
+    return update(actor, id, input);
+  }
+
+  /**
    * Applies PATCH input (an absent field keeps its value, an explicit null clears it); 404 when the
    * contact is not the account's.
    */

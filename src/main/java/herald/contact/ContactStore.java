@@ -43,7 +43,19 @@ public final class ContactStore {
       String query,
       Map<String, String> custom,
       Instant createdAfter,
-      Instant createdBefore) {}
+      Instant createdBefore,
+      String tier) {
+    /** Without a tier filter. */
+    public Filter(
+        UUID groupId,
+        String status,
+        String query,
+        Map<String, String> custom,
+        Instant createdAfter,
+        Instant createdBefore) {
+      this(groupId, status, query, custom, createdAfter, createdBefore, null);
+    }
+  }
 
   static Where where(UUID accountId, Filter filter) {
     Where where =
@@ -59,7 +71,8 @@ public final class ContactStore {
                     + " || c.phone_number) ILIKE ",
                 filter.query() == null ? null : "%" + escapeLike(filter.query()) + "%")
             .and("c.created_at >= ", filter.createdAfter())
-            .and("c.created_at < ", filter.createdBefore());
+            .and("c.created_at < ", filter.createdBefore())
+            .and("c.tier = ", filter.tier());
     // Keys are checked against ContactInput.CUSTOM_KEY before they get here, so inlining is safe.
     filter
         .custom()
@@ -82,6 +95,14 @@ public final class ContactStore {
                 + (page.limit() + 1))
         .execute(Tuple.from(where.args()))
         .map(rows -> Rows.map(rows, Contact::from));
+  }
+
+  /** How many of the account's contacts match {@code filter}. */
+  public Future<Long> count(UUID accountId, Filter filter) {
+    Where where = where(accountId, filter);
+    return pool.preparedQuery("SELECT count(*) FROM contacts c WHERE " + where.sql())
+        .execute(Tuple.from(where.args()))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   public Future<Contact> get(UUID accountId, UUID id) {

@@ -110,6 +110,18 @@ public final class MessageRoutes {
             });
   }
 
+  /**
+   * Sends one message (an item as {@code POST /api/v1/messages} takes it) for {@code principal}'s
+   * account without an idempotency key; answers that endpoint's 202 body, or fails with its 422
+   * when the message is refused.
+   */
+  public Future<JsonObject> sendOne(Principal principal, JsonObject item) {
+    return intake
+        .check(principal.accountId(), List.of(item))
+        .compose(checked -> commit(principal, null, null, checked))
+        .map(IdempotencyStore.Stored::response);
+  }
+
   private Future<IdempotencyStore.Stored> commit(
       Principal principal, String key, byte[] hash, MessageIntake.Checked checked) {
     if (checked.accepted().isEmpty()) {

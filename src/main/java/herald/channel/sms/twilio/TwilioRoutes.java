@@ -54,7 +54,25 @@ final class TwilioRoutes {
         .handler(form)
         .handler(noNul)
         .handler(this::status);
-    root.post("/api/v1/inbound/twilio/sms").handler(form).handler(noNul).handler(this::inbound);
+    root.post("/api/v1/inbound/twilio/sms")
+        .handler(form)
+        .handler(noNul)
+        .handler(ctx -> inbound(ctx, TWIML));
+  }
+
+  /**
+   * The same inbound SMS handling at another {@code path} (a compatibility prefix), answering
+   * {@code twiml} instead of empty TwiML. Signatures are checked against that path's URL.
+   */
+  void mountInbound(Router root, String path, String twiml) {
+    root.post(path)
+        .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+        .handler(
+            ctx -> {
+              JsonInput.checkForm(ctx.request().formAttributes());
+              ctx.next();
+            })
+        .handler(ctx -> inbound(ctx, twiml));
   }
 
   private void status(RoutingContext ctx) {
@@ -75,7 +93,7 @@ final class TwilioRoutes {
         .onFailure(ctx::fail);
   }
 
-  private void inbound(RoutingContext ctx) {
+  private void inbound(RoutingContext ctx, String twiml) {
     if (!context.started().getAsBoolean()) {
       ctx.fail(ApiException.unavailable("Herald is starting"));
       return;
@@ -98,7 +116,7 @@ final class TwilioRoutes {
                 Future.fromCompletionStage(
                     context.sink().inbound(new InboundText(sender.id(), from, to, body)),
                     ctx.vertx().getOrCreateContext()))
-        .onSuccess(v -> ctx.response().putHeader("Content-Type", "text/xml").end(TWIML))
+        .onSuccess(v -> ctx.response().putHeader("Content-Type", "text/xml").end(twiml))
         .onFailure(ctx::fail);
   }
 

@@ -89,4 +89,13 @@ public final class TwilioType implements ProviderType<TwilioType.Settings> {
   public void mount(Router root, CallbackContext context) {
     new TwilioRoutes(context).mount(root);
   }
+
+  /**
+   * Mounts Twilio's inbound SMS handling (signature check, sender by AccountSid and To, the inbound
+   * sink) at another {@code path}, answering {@code twiml}: for compatibility prefixes whose
+   * clients configure their own webhook URL.
+   */
+  public static void mountInbound(Router root, CallbackContext context, String path, String twiml) {
+    new TwilioRoutes(context).mountInbound(root, path, twiml);
+  }
 }
