@@ -2,6 +2,7 @@ package herald.agent;
 
 import herald.audit.Actor;
 import herald.campaign.Broadcasts;
+import herald.contact.ContactStore;
 import herald.platform.Platform;
 import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
@@ -14,9 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -31,12 +29,12 @@ public final class BroadcastRoutes {
   private static final int MAX_RECIPIENTS = 100_000;
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final ContactStore contacts;
   private final Broadcasts broadcasts;
 
   public BroadcastRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
-    this.pool = platform.pool();
+    this.contacts = new ContactStore(platform.pool());
     this.broadcasts = new Broadcasts(vertx, platform.pool(), platform.clock());
   }
 
@@ -83,19 +81,9 @@ public final class BroadcastRoutes {
     Future<JsonArray> numbers =
         tiers == null || tiers.isEmpty()
             ? Future.succeededFuture(new JsonArray())
-            : pool.preparedQuery(
-                    "SELECT phone_number FROM contacts WHERE account_id = $1 AND status = 'active'"
-                        + " AND tier = ANY($2) ORDER BY id LIMIT "
-                        + (MAX_RECIPIENTS + 1))
-                .execute(Tuple.from(new Object[] {actor.accountId(), tiers.toArray(String[]::new)}))
-                .map(
-                    rows -> {
-                      JsonArray out = new JsonArray();
-                      for (Row row : rows) {
-                        out.add(row.getString("phone_number"));
-                      }
-                      return out;
-                    });
+            : contacts
+                .activeNumbersOfTiers(actor.accountId(), tiers, MAX_RECIPIENTS + 1)
+                .map(JsonArray::new);
     return numbers.compose(
         recipients -> {
           if (recipients.size() > MAX_RECIPIENTS) {

@@ -131,6 +131,18 @@ public final class ContactStore {
             });
   }
 
+  /**
+   * The phone numbers of the account's active contacts of {@code tiers}, in id order, at most
+   * {@code limit}.
+   */
+  public Future<List<String>> activeNumbersOfTiers(UUID accountId, List<String> tiers, int limit) {
+    return pool.preparedQuery(
+            "SELECT phone_number FROM contacts WHERE account_id = $1 AND status = 'active'"
+                + " AND tier = ANY($2) ORDER BY id LIMIT $3")
+        .execute(Tuple.from(new Object[] {accountId, tiers.toArray(String[]::new), limit}))
+        .map(rows -> Rows.map(rows, row -> row.getString("phone_number")));
+  }
+
   /** The account's contact of this E.164 number, or null. */
   public Future<Contact> byPhone(UUID accountId, String e164) {
     return pool.preparedQuery(
