@@ -5,7 +5,6 @@ import herald.platform.database.Where;
 import herald.platform.http.ApiException;
 import herald.platform.http.CsvDownload;
 import herald.platform.http.Requests;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -40,32 +39,14 @@ final class MessageExport {
             + " FROM messages WHERE "
             + where.sql()
             + " ORDER BY id DESC";
-    HttpServerResponse response = ctx.response();
-    pool.withTransaction(
-            conn ->
-                conn.prepare(sql)
-                    .compose(
-                        statement -> {
-                          response
-                              .setChunked(true)
-                              .putHeader("Content-Type", "text/csv; charset=utf-8")
-                              .putHeader(
-                                  "Content-Disposition", "attachment; filename=\"messages.csv\"");
-                          response.write(HEADER);
-                          return CsvDownload.pipe(
-                              statement.createStream(500, Tuple.from(where.args())),
-                              response,
-                              row -> line(Message.from(row)));
-                        }))
-        .onSuccess(v -> response.end())
-        .onFailure(
-            err -> {
-              if (response.headWritten()) {
-                response.reset(); // the client must not mistake a cut-off file for a complete one
-              } else {
-                ctx.fail(err);
-              }
-            });
+    CsvDownload.send(
+        ctx,
+        pool,
+        sql,
+        Tuple.from(where.args()),
+        "messages.csv",
+        HEADER,
+        row -> line(Message.from(row)));
   }
 
   private static String line(Message m) {
