@@ -201,7 +201,21 @@ public final class HeraldProcess implements AutoCloseable {
         }
       }
     }
+    // A child the postmaster has just forked shows its parent's command line until it sets its own
+    // title, so it would count twice: keep only processes whose parent is not one of them.
+    List<Long> candidates = List.copyOf(pids);
+    pids.removeIf(pid -> candidates.contains(parentOf(pid)));
     return pids;
+  }
+
+  private static long parentOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String afterName = stat.substring(stat.lastIndexOf(')') + 2);
+      return Long.parseLong(afterName.split(" ")[1]);
+    } catch (IOException | RuntimeException gone) {
+      return -1;
+    }
   }
 
   /** Running, as opposed to gone or a zombie (PID 1 here does not always reap orphans). */
