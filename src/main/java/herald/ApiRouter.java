@@ -86,8 +86,9 @@ public final class ApiRouter {
     var pool = platform.pool();
     UserStore users = new UserStore(pool);
     ApiKeyStore keys = new ApiKeyStore(pool);
-    AuthRoutes auth = new AuthRoutes(pool, users, platform.passwords(), platform.tokens());
-    UserRoutes userRoutes = new UserRoutes(pool, users, platform.passwords());
+    AuthRoutes auth =
+        new AuthRoutes(pool, users, platform.passwords(), platform.tokens(), platform.authCache());
+    UserRoutes userRoutes = new UserRoutes(pool, users, platform.passwords(), platform.authCache());
 
     Handler<RoutingContext> ready =
         ctx -> {
@@ -112,16 +113,19 @@ public final class ApiRouter {
     Bodies bodies = new Bodies(platform.config().http());
     api.post("/auth/login").handler(platform.rateLimits().handler());
     auth.mountPublic(api, bodies);
-    Authenticator authenticator = new Authenticator(platform.tokens(), users, keys);
+    Authenticator authenticator =
+        new Authenticator(platform.tokens(), users, keys, platform.authCache());
     api.route().handler(authenticator);
     api.route().handler(platform.rateLimits().handler());
     auth.mountAuthenticated(api, bodies);
     api.route("/accounts*")
         .subRouter(
-            new AccountRoutes(pool, new AccountStore(pool), platform.passwords())
+            new AccountRoutes(
+                    pool, new AccountStore(pool), platform.passwords(), platform.authCache())
                 .router(vertx, bodies));
     api.route("/users*").subRouter(userRoutes.router(vertx, bodies));
-    api.route("/api-keys*").subRouter(new ApiKeyRoutes(pool, keys).router(vertx, bodies));
+    api.route("/api-keys*")
+        .subRouter(new ApiKeyRoutes(pool, keys, platform.authCache()).router(vertx, bodies));
     api.route("/audit-logs*")
         .subRouter(new AuditRoutes(new AuditStore(pool)).router(vertx, bodies));
     api.route("/senders*")

@@ -10,6 +10,7 @@ import herald.platform.http.QueryParams;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Passwords;
 import herald.platform.security.Role;
 import io.vertx.core.Future;
@@ -39,9 +40,9 @@ public final class AccountRoutes {
   private final AccountStore accounts;
   private final AccountService service;
 
-  public AccountRoutes(Pool pool, AccountStore accounts, Passwords passwords) {
+  public AccountRoutes(Pool pool, AccountStore accounts, Passwords passwords, AuthCache authCache) {
     this.accounts = accounts;
-    this.service = new AccountService(pool, passwords);
+    this.service = new AccountService(pool, passwords, authCache);
   }
 
   public Router router(Vertx vertx, Bodies bodies) {

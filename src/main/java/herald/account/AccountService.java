@@ -7,6 +7,7 @@ import herald.platform.database.Ids;
 import herald.platform.database.Rows;
 import herald.platform.http.ApiException;
 import herald.platform.http.Responses;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Passwords;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +22,12 @@ import java.util.function.UnaryOperator;
 public final class AccountService {
   private final Pool pool;
   private final Passwords passwords;
+  private final AuthCache authCache;
 
-  public AccountService(Pool pool, Passwords passwords) {
+  public AccountService(Pool pool, Passwords passwords, AuthCache authCache) {
     this.pool = pool;
     this.passwords = passwords;
+    this.authCache = authCache;
   }
 
   /** Creates the account and its admin; answers the account's JSON with {@code admin_user}. */
@@ -69,39 +72,40 @@ public final class AccountService {
   public Future<JsonObject> update(
       Actor actor, UUID id, String name, String status, UnaryOperator<JsonObject> settings) {
     return pool.withTransaction(
-        tx ->
-            AccountStore.getForUpdate(tx, id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "Account");
-                      JsonObject merged = settings.apply(before.settings().copy());
-                      if (before.platform() && "suspended".equals(status)) {
-                        throw ApiException.conflict("The platform account cannot be suspended");
-                      }
-                      Account after =
-                          new Account(
-                              before.id(),
-                              name != null ? name : before.name(),
-                              before.parentId(),
-                              before.platform(),
-                              status != null ? status : before.status(),
-                              merged,
-                              before.createdAt(),
-                              before.updatedAt());
-                      return AccountStore.update(tx, after)
-                          .recover(err -> Future.failedFuture(taken(err, after.name())))
-                          .compose(
-                              saved ->
-                                  AuditStore.record(
-                                          tx,
-                                          actor,
-                                          "update",
-                                          "account",
-                                          id,
-                                          before.toJson(),
-                                          saved.toJson())
-                                      .map(saved.toJson()));
-                    }));
+            tx ->
+                AccountStore.getForUpdate(tx, id)
+                    .compose(
+                        before -> {
+                          Responses.found(before, "Account");
+                          JsonObject merged = settings.apply(before.settings().copy());
+                          if (before.platform() && "suspended".equals(status)) {
+                            throw ApiException.conflict("The platform account cannot be suspended");
+                          }
+                          Account after =
+                              new Account(
+                                  before.id(),
+                                  name != null ? name : before.name(),
+                                  before.parentId(),
+                                  before.platform(),
+                                  status != null ? status : before.status(),
+                                  merged,
+                                  before.createdAt(),
+                                  before.updatedAt());
+                          return AccountStore.update(tx, after)
+                              .recover(err -> Future.failedFuture(taken(err, after.name())))
+                              .compose(
+                                  saved ->
+                                      AuditStore.record(
+                                              tx,
+                                              actor,
+                                              "update",
+                                              "account",
+                                              id,
+                                              before.toJson(),
+                                              saved.toJson())
+                                          .map(saved.toJson()));
+                        }))
+        .onSuccess(saved -> authCache.invalidate());
   }
 
   private static Throwable taken(Throwable err, String name) {

@@ -7,6 +7,7 @@ import herald.platform.http.PageRequest;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Principal;
 import herald.platform.security.Scopes;
 import io.vertx.core.Future;
@@ -31,8 +32,8 @@ public final class ApiKeyRoutes {
   private final ApiKeyService service;
   private final ApiKeyStore keys;
 
-  public ApiKeyRoutes(Pool pool, ApiKeyStore keys) {
-    this.service = new ApiKeyService(pool);
+  public ApiKeyRoutes(Pool pool, ApiKeyStore keys, AuthCache authCache) {
+    this.service = new ApiKeyService(pool, authCache);
     this.keys = keys;
   }
 

@@ -4,6 +4,7 @@ import herald.audit.Actor;
 import herald.audit.AuditStore;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Principal;
 import herald.platform.security.Scopes;
 import io.vertx.core.Future;
@@ -19,9 +20,11 @@ import java.util.UUID;
  */
 public final class ApiKeyService {
   private final Pool pool;
+  private final AuthCache authCache;
 
-  public ApiKeyService(Pool pool) {
+  public ApiKeyService(Pool pool, AuthCache authCache) {
     this.pool = pool;
+    this.authCache = authCache;
   }
 
   /**
@@ -60,23 +63,24 @@ public final class ApiKeyService {
   /** Revokes the key; 404 when the caller may not see it. */
   public Future<Void> revoke(Principal principal, Actor actor, UUID id) {
     return pool.withTransaction(
-        tx ->
-            ApiKeyStore.getForUpdate(tx, principal.accountId(), id)
-                .compose(
-                    before -> {
-                      visible(principal, before);
-                      return ApiKeyStore.revoke(tx, principal.accountId(), id)
-                          .compose(
-                              after ->
-                                  AuditStore.record(
-                                      tx,
-                                      actor,
-                                      "delete",
-                                      "api_key",
-                                      id,
-                                      before.toJson(),
-                                      after.toJson()));
-                    }));
+            tx ->
+                ApiKeyStore.getForUpdate(tx, principal.accountId(), id)
+                    .compose(
+                        before -> {
+                          visible(principal, before);
+                          return ApiKeyStore.revoke(tx, principal.accountId(), id)
+                              .compose(
+                                  after ->
+                                      AuditStore.record(
+                                          tx,
+                                          actor,
+                                          "delete",
+                                          "api_key",
+                                          id,
+                                          before.toJson(),
+                                          after.toJson()));
+                        }))
+        .onSuccess(v -> authCache.invalidate());
   }
 
   /** Admins manage every key of the account; anyone else only their own. */

@@ -6,6 +6,7 @@ import herald.platform.http.Bodies;
 import herald.platform.http.JsonInput;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Passwords;
 import herald.platform.security.Principal;
 import herald.platform.security.Scopes;
@@ -27,8 +28,9 @@ public final class AuthRoutes {
   private final Passwords passwords;
   private final Tokens tokens;
 
-  public AuthRoutes(Pool pool, UserStore users, Passwords passwords, Tokens tokens) {
-    this.sessions = new SessionService(pool);
+  public AuthRoutes(
+      Pool pool, UserStore users, Passwords passwords, Tokens tokens, AuthCache authCache) {
+    this.sessions = new SessionService(pool, authCache);
     this.users = users;
     this.passwords = passwords;
     this.tokens = tokens;

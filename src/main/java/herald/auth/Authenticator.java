@@ -2,12 +2,14 @@ package herald.auth;
 
 import herald.platform.http.ApiException;
 import herald.platform.http.Requests;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Principal;
 import herald.platform.security.Scopes;
 import herald.platform.security.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -28,12 +30,14 @@ public final class Authenticator implements Handler<RoutingContext> {
   private final Tokens tokens;
   private final UserStore users;
   private final ApiKeyStore keys;
+  private final AuthCache cache;
   private final Map<UUID, Long> lastTouched = new ConcurrentHashMap<>();
 
-  public Authenticator(Tokens tokens, UserStore users, ApiKeyStore keys) {
+  public Authenticator(Tokens tokens, UserStore users, ApiKeyStore keys, AuthCache cache) {
     this.tokens = tokens;
     this.users = users;
     this.keys = keys;
+    this.cache = cache;
   }
 
   @Override
@@ -62,8 +66,11 @@ public final class Authenticator implements Handler<RoutingContext> {
           ApiException.unauthorized("Authentication required: send a Bearer token or an API key"));
       return;
     }
+    boolean token = !keyOnly && Tokens.looksLikeJwt(presented);
     Future<Principal> principal =
-        !keyOnly && Tokens.looksLikeJwt(presented) ? fromToken(presented) : fromApiKey(presented);
+        cache.get(
+            (token ? "t:" : "k:") + presented,
+            () -> token ? fromToken(presented) : fromApiKey(presented));
     principal.onComplete(
         result -> {
           if (result.succeeded()) {
@@ -77,7 +84,7 @@ public final class Authenticator implements Handler<RoutingContext> {
         });
   }
 
-  private Future<Principal> fromToken(String token) {
+  private Future<AuthCache.Found> fromToken(String token) {
     return tokens
         .verify(token)
         .recover(err -> Future.failedFuture(ApiException.unauthorized("Invalid or expired token")))
@@ -95,20 +102,23 @@ public final class Authenticator implements Handler<RoutingContext> {
                             throw ApiException.unauthorized("Token is no longer valid");
                           }
                           User user = session.user();
-                          return new Principal(
-                              user.accountId(),
-                              session.platformAccount(),
-                              user.id(),
-                              user.username(),
-                              user.role(),
-                              null,
-                              user.role().scopes(),
-                              claims.tokenId(),
-                              claims.expiresAt());
+                          Principal principal =
+                              new Principal(
+                                  user.accountId(),
+                                  session.platformAccount(),
+                                  user.id(),
+                                  user.username(),
+                                  user.role(),
+                                  null,
+                                  user.role().scopes(),
+                                  claims.tokenId(),
+                                  claims.expiresAt());
+                          return new AuthCache.Found(
+                              principal, Instant.ofEpochSecond(claims.expiresAt()));
                         }));
   }
 
-  private Future<Principal> fromApiKey(String key) {
+  private Future<AuthCache.Found> fromApiKey(String key) {
     String prefix = ApiKeys.prefixOf(key);
     if (prefix == null) {
       return Future.failedFuture(ApiException.unauthorized("Invalid API key"));
@@ -135,16 +145,20 @@ public final class Authenticator implements Handler<RoutingContext> {
                   scopes.add(scope);
                 }
               }
-              return new Principal(
-                  owner.accountId(),
-                  found.platformAccount(),
-                  owner.id(),
-                  owner.username(),
-                  owner.role(),
-                  found.key().id(),
-                  Set.copyOf(scopes),
-                  null,
-                  0);
+              Principal principal =
+                  new Principal(
+                      owner.accountId(),
+                      found.platformAccount(),
+                      owner.id(),
+                      owner.username(),
+                      owner.role(),
+                      found.key().id(),
+                      Set.copyOf(scopes),
+                      null,
+                      0);
+              String expires = found.key().expiresAt();
+              return new AuthCache.Found(
+                  principal, expires == null ? null : Instant.parse(expires));
             });
   }
 

@@ -8,6 +8,7 @@ import herald.platform.http.QueryParams;
 import herald.platform.http.Requests;
 import herald.platform.http.Responses;
 import herald.platform.http.Scoped;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Passwords;
 import herald.platform.security.Role;
 import herald.platform.security.Scopes;
@@ -35,9 +36,9 @@ public final class UserRoutes {
   private final UserStore users;
   private final UserService service;
 
-  public UserRoutes(Pool pool, UserStore users, Passwords passwords) {
+  public UserRoutes(Pool pool, UserStore users, Passwords passwords, AuthCache authCache) {
     this.users = users;
-    this.service = new UserService(pool, passwords);
+    this.service = new UserService(pool, passwords, authCache);
   }
 
   public Router router(Vertx vertx, Bodies bodies) {

@@ -6,6 +6,7 @@ import herald.platform.database.Ids;
 import herald.platform.database.Rows;
 import herald.platform.http.ApiException;
 import herald.platform.http.Responses;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Passwords;
 import herald.platform.security.Role;
 import io.vertx.core.Future;
@@ -36,10 +37,12 @@ public final class UserService {
 
   private final Pool pool;
   private final Passwords passwords;
+  private final AuthCache authCache;
 
-  public UserService(Pool pool, Passwords passwords) {
+  public UserService(Pool pool, Passwords passwords, AuthCache authCache) {
     this.pool = pool;
     this.passwords = passwords;
+    this.authCache = authCache;
   }
 
   /** Creates a user in the actor's account; a taken username answers 409. */
@@ -84,34 +87,39 @@ public final class UserService {
     return hash.compose(
         newHash ->
             pool.withTransaction(
-                tx ->
-                    UserStore.getForUpdate(tx, actor.accountId(), id)
-                        .compose(
-                            before -> {
-                              Responses.found(before, "User");
-                              User after =
-                                  before.with(
-                                      patch.nameGiven() ? patch.name() : before.name(),
-                                      patch.emailGiven() ? patch.email() : before.email(),
-                                      patch.role() != null ? patch.role() : before.role(),
-                                      patch.active() != null ? patch.active() : before.active());
-                              guardSelf(actor, after);
-                              return save(tx, actor, before, after, newHash, "update");
-                            })));
+                    tx ->
+                        UserStore.getForUpdate(tx, actor.accountId(), id)
+                            .compose(
+                                before -> {
+                                  Responses.found(before, "User");
+                                  User after =
+                                      before.with(
+                                          patch.nameGiven() ? patch.name() : before.name(),
+                                          patch.emailGiven() ? patch.email() : before.email(),
+                                          patch.role() != null ? patch.role() : before.role(),
+                                          patch.active() != null
+                                              ? patch.active()
+                                              : before.active());
+                                  guardSelf(actor, after);
+                                  return save(tx, actor, before, after, newHash, "update");
+                                }))
+                .onSuccess(saved -> authCache.invalidate()));
   }
 
   /** Deactivates the user (history is kept); 404 when not the account's. */
   public Future<User> deactivate(Actor actor, UUID id) {
     return pool.withTransaction(
-        tx ->
-            UserStore.getForUpdate(tx, actor.accountId(), id)
-                .compose(
-                    before -> {
-                      Responses.found(before, "User");
-                      User after = before.with(before.name(), before.email(), before.role(), false);
-                      guardSelf(actor, after);
-                      return save(tx, actor, before, after, null, "delete");
-                    }));
+            tx ->
+                UserStore.getForUpdate(tx, actor.accountId(), id)
+                    .compose(
+                        before -> {
+                          Responses.found(before, "User");
+                          User after =
+                              before.with(before.name(), before.email(), before.role(), false);
+                          guardSelf(actor, after);
+                          return save(tx, actor, before, after, null, "delete");
+                        }))
+        .onSuccess(saved -> authCache.invalidate());
   }
 
   /** Admins cannot lock themselves out; another admin must do it. */

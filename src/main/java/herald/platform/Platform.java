@@ -3,6 +3,7 @@ package herald.platform;
 import herald.platform.config.HeraldConfig;
 import herald.platform.http.RateLimits;
 import herald.platform.metrics.Metrics;
+import herald.platform.security.AuthCache;
 import herald.platform.security.Passwords;
 import herald.platform.security.Tokens;
 import io.vertx.sqlclient.Pool;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param draining set when shutdown begins; readiness then answers 503
  * @param clock the time campaign schedules are judged by (the system clock; tests move their own)
  * @param metrics where components report what they do; rendered at {@code /metrics}
+ * @param authCache who recently presented credentials were, shared by every HTTP verticle
  */
 public record Platform(
     HeraldConfig config,
@@ -36,7 +38,8 @@ public record Platform(
     AtomicBoolean draining,
     AtomicInteger httpPort,
     Clock clock,
-    Metrics metrics) {
+    Metrics metrics,
+    AuthCache authCache) {
 
   public static Platform create(
       HeraldConfig config,
@@ -57,7 +60,10 @@ public record Platform(
         new AtomicBoolean(),
         new AtomicInteger(),
         clock,
-        metrics);
+        metrics,
+        new AuthCache(
+            java.time.Duration.ofMillis(config.http().authCacheMs()),
+            e -> e instanceof herald.platform.http.ApiException api && api.status() == 401));
   }
 
   /** The base URL providers use to call Herald back: {@code http.public_url}, or loopback. */

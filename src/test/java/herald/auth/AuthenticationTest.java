@@ -168,6 +168,47 @@ class AuthenticationTest {
   }
 
   @Test
+  void aKeyRevokedBehindHeraldsBackIsReusedOnlyForTheCacheTime() throws Exception {
+    String key = createKey(admin, new JsonArray().add("messages:read"), null);
+    String id =
+        withHeader("/api/v1/auth/me", "X-API-Key", key).bodyAsJsonObject().getString("api_key_id");
+    // Revoked in the database directly, as another Herald node would: this node has just looked
+    // the key up, so it keeps accepting it for at most http.auth_cache_ms (1 s here).
+    Instant revoked = Instant.now();
+    herald
+        .herald()
+        .platform()
+        .pool()
+        .preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(id)))
+        .await();
+    assertThat(withHeader("/api/v1/auth/me", "X-API-Key", key).statusCode())
+        .as("answered from the cache right after")
+        .isEqualTo(200);
+    Await.until(
+        "the key refused once the cache forgot it",
+        Duration.ofSeconds(5),
+        () -> withHeader("/api/v1/auth/me", "X-API-Key", key).statusCode() == 401);
+    assertThat(Duration.between(revoked, Instant.now()))
+        .as("refused within the cache time and a margin")
+        .isLessThan(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void deactivatingAKeysOwnerRefusesTheKeyAtOnceThoughItWasJustUsed() {
+    String userId = createUser("cached-bob", "sender");
+    String bob = client.login("cached-bob", "password-cached-bob");
+    String key = createKey(bob, new JsonArray().add("messages:read"), null);
+    assertThat(withHeader("/api/v1/auth/me", "X-API-Key", key).statusCode()).isEqualTo(200);
+    assertThat(withHeader("/api/v1/auth/me", "Authorization", "Bearer " + bob).statusCode())
+        .isEqualTo(200);
+    assertThat(client.delete("/api/v1/users/" + userId, admin).statusCode()).isIn(200, 204);
+    assertThat(withHeader("/api/v1/auth/me", "X-API-Key", key).statusCode()).isEqualTo(401);
+    assertThat(withHeader("/api/v1/auth/me", "Authorization", "Bearer " + bob).statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
   void expiredKeyGets401() throws Exception {
     Instant expires = Instant.now().plusMillis(1500);
     String key = createKey(admin, new JsonArray().add("messages:read"), expires.toString());

@@ -102,7 +102,8 @@ class WebhookOwnershipTest {
             new AtomicBoolean(),
             new AtomicInteger(),
             a.clock(),
-            Metrics.create());
+            Metrics.create(),
+            a.authCache());
     return vertxB.deployVerticle(new DispatcherVerticle(b, 0)).await();
   }
 

@@ -18,6 +18,8 @@ package herald.platform.config;
  * @param uploadIdleTimeoutSeconds how long a streamed upload (CSV imports and uploads) may go
  *     without receiving any of its file, while the request is incomplete, before it is answered 408
  *     and its connection closed, so a truncated body does not hold a connection and a file handle
+ * @param authCacheMs how long a credential's lookup is reused (0: every request looks it up); a
+ *     revocation made on another node takes effect here within this time, on this node at once
  */
 public record HttpConfig(
     String host,
@@ -28,7 +30,8 @@ public record HttpConfig(
     long uploadBodyLimitBytes,
     String publicUrl,
     int shutdownTimeoutSeconds,
-    int uploadIdleTimeoutSeconds) {
+    int uploadIdleTimeoutSeconds,
+    int authCacheMs) {
 
   private static String publicUrl(ConfigNode node) {
     String url = node.optionalString("public_url");
@@ -49,6 +52,7 @@ public record HttpConfig(
         node.integer("upload_body_limit_bytes", 1024, Integer.MAX_VALUE),
         publicUrl(node),
         node.integer("shutdown_timeout_seconds", 0, 3600),
-        node.integer("upload_idle_timeout_seconds", 1, 3600));
+        node.integer("upload_idle_timeout_seconds", 1, 3600),
+        node.integer("auth_cache_ms", 0, 60_000));
   }
 }
