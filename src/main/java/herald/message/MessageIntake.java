@@ -4,12 +4,14 @@ import herald.account.AccountStore;
 import herald.blacklist.BlacklistStore;
 import herald.channel.ContentFormat;
 import herald.channel.registry.Channels;
+import herald.platform.database.GroupCommit;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
 import herald.platform.http.FieldError;
 import herald.sender.Sender;
 import herald.sender.SenderStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -40,6 +42,16 @@ final class MessageIntake {
   private final ServiceWindows windows;
   private final herald.media.MediaStore media;
   private final herald.contact.ContactStore contacts;
+
+  /**
+   * Blacklist lookups: those of requests arriving while one is under way are answered by the next
+   * query together, so concurrent single sends do not each cost a query; an idle gateway asks at
+   * once. Bound to the event loop of the first request (one intake per HTTP verticle).
+   */
+  private GroupCommit<UUID, List<String>, Set<String>> blacklistLookups;
+
+  private static final GroupCommit.Options LOOKUPS =
+      new GroupCommit.Options(Duration.ZERO, 2, MAX_BATCH, false);
 
   MessageIntake(Pool pool) {
     this.contacts = new herald.contact.ContactStore(pool);
@@ -286,11 +298,9 @@ final class MessageIntake {
       UUID accountId, List<Ready> ready, List<SendRequest.ItemError> errors) {
     Set<String> numbers = new HashSet<>();
     ready.forEach(r -> numbers.add(r.draft().to()));
-    return blacklist
-        .listed(accountId, List.copyOf(numbers))
+    return blacklisted(accountId, List.copyOf(numbers))
         .compose(
-            blocked -> {
-              Set<String> blacklisted = new HashSet<>(blocked);
+            blacklisted -> {
               List<Ready> allowed = new ArrayList<>();
               for (Ready r : ready) {
                 if (blacklisted.contains(r.draft().to())) {
@@ -345,6 +355,22 @@ final class MessageIntake {
               errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
               return new Checked(accepted, used, errors);
             });
+  }
+
+  /** Which of {@code numbers} are on the account's blacklist (possibly with others' numbers). */
+  private Future<Set<String>> blacklisted(UUID accountId, List<String> numbers) {
+    if (blacklistLookups == null) {
+      blacklistLookups =
+          new GroupCommit<>(
+              Vertx.currentContext(),
+              LOOKUPS,
+              (account, lists) ->
+                  blacklist
+                      .listed(account, lists.stream().flatMap(List::stream).distinct().toList())
+                      .map(Set::copyOf),
+              List::size);
+    }
+    return blacklistLookups.submit(accountId, numbers);
   }
 
   /** The error code of a free-form message to a contact outside the customer-service window. */

@@ -116,6 +116,43 @@ class BlacklistRoutesTest {
   }
 
   @Test
+  void concurrentSendsEachGetTheirOwnNumbersBlacklistAnswer() throws Exception {
+    List<String> listed = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      String number = "+1415555" + (2100 + i);
+      listed.add(number);
+      HttpResponse<Buffer> added =
+          client.post("/api/v1/blacklist", admin, new JsonObject().put("phone_number", number));
+      assertThat(added.statusCode()).as(added.bodyAsString()).isEqualTo(201);
+    }
+    // Single sends at once, so that the lookups of several share one query: each answer must
+    // still be about its own number only.
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+      List<String> numbers = new ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 20; i++) {
+          String number = "+1415555" + (2100 + i);
+          numbers.add(number);
+          answers.add(threads.submit(() -> sendTo(number).statusCode()));
+        }
+      }
+      for (int i = 0; i < numbers.size(); i++) {
+        int status = answers.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (listed.contains(numbers.get(i))) {
+          assertThat(status).as(numbers.get(i) + " is blacklisted").isEqualTo(422);
+        } else {
+          assertThat(status).as(numbers.get(i) + " is not").isBetween(200, 299);
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
   void numbersRepliedStopAreListedWithTheirSource() throws Exception {
     herald.herald().simulators().smsc().sendMo("14155550178", "Herald", "STOP");
     Await.until(
