@@ -73,7 +73,8 @@ public final class MessageRoutes {
     Principal principal = Requests.principal(ctx);
     String key = IdempotencyStore.key(ctx);
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
-    byte[] hash = IdempotencyStore.hash(raw);
+    // Only a request with an Idempotency-Key is ever compared with another one.
+    byte[] hash = key == null ? null : IdempotencyStore.hash(raw);
     List<Object> items = MessageIntake.items(ctx, raw);
     Future<IdempotencyStore.Stored> previous =
         key == null ? Future.succeededFuture() : idempotency.find(principal.accountId(), key);
