@@ -13,8 +13,8 @@ import java.util.UUID;
 /** The API's SQL of calls: insert, read, list, cancel and hang-up requests. */
 public final class CallStore {
   private static final String INSERT =
-      "INSERT INTO calls (id, account_id, sender_id, to_number, caller_id, options)"
-          + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *";
+      "INSERT INTO calls (id, account_id, sender_id, to_number, caller_id, options, campaign_id,"
+          + " recipient_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
 
   private final Pool pool;
 
@@ -25,13 +25,15 @@ public final class CallStore {
   static Future<Call> insert(SqlClient tx, Call call) {
     return tx.preparedQuery(INSERT)
         .execute(
-            Tuple.of(
-                call.id(),
-                call.accountId(),
-                call.senderId(),
-                call.to(),
-                call.callerId(),
-                call.options()))
+            Tuple.tuple()
+                .addUUID(call.id())
+                .addUUID(call.accountId())
+                .addUUID(call.senderId())
+                .addString(call.to())
+                .addString(call.callerId())
+                .addValue(call.options())
+                .addUUID(call.campaignId())
+                .addLong(call.recipientSeq()))
         .map(rows -> Rows.first(rows, Call::from));
   }
 
