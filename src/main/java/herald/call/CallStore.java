@@ -67,6 +67,34 @@ public final class CallStore {
         .map(rows -> Rows.first(rows, Call::from));
   }
 
+  /**
+   * The account's live calls (queued, dialing, ringing, answered), oldest first, at most {@code
+   * limit}, each with {@code seconds}: how long it has been in its state so far (since it was
+   * queued, dialled, started ringing or was answered).
+   */
+  public Future<List<io.vertx.core.json.JsonObject>> live(UUID accountId, int limit) {
+    return pool.preparedQuery(
+            "SELECT *, round(extract(epoch FROM now() - CASE status WHEN 'answered' THEN"
+                + " answered_at WHEN 'ringing' THEN ringing_at WHEN 'dialing' THEN dialed_at"
+                + " ELSE created_at END)::numeric, 3) AS in_state,"
+                + " round(extract(epoch FROM now() - COALESCE(dialed_at, created_at))::numeric, 3)"
+                + " AS since_dial FROM calls WHERE account_id = $1"
+                + " AND status IN ('queued', 'dialing', 'ringing', 'answered')"
+                + " ORDER BY created_at, id LIMIT $2")
+        .execute(Tuple.of(accountId, limit))
+        .map(
+            rows ->
+                Rows.map(
+                    rows,
+                    row ->
+                        Call.from(row)
+                            .toJson()
+                            .put("state_seconds", row.getBigDecimal("in_state").doubleValue())
+                            .put(
+                                "duration_seconds",
+                                row.getBigDecimal("since_dial").doubleValue())));
+  }
+
   /** Filters of the call list; null fields do not filter. */
   public record Filter(String status, UUID senderId) {}
 

@@ -108,7 +108,7 @@ record VoiceSpec(
     String play = string(in, v, "play");
     if (play == null) {
       in.error("voice.play", "required", "a voice campaign plays a sound: give 'voice.play'");
-    } else if (!MEDIA.matcher(play).matches() && !play.contains("{{")) {
+    } else if (!MEDIA.matcher(play).matches() && !play.contains("{")) {
       in.error(
           "voice.play",
           "invalid_value",
