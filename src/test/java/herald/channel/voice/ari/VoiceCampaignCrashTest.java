@@ -132,7 +132,16 @@ class VoiceCampaignCrashTest {
                             .put("calls_per_second", 30)))
             .getString("id");
     call("POST", "/api/v1/campaigns/" + id + "/start", token, new JsonObject());
-    Await.until("30 calls up", Duration.ofSeconds(60), () -> ari.liveChannels() == CAP);
+    try {
+      Await.until("30 calls up", Duration.ofSeconds(90), () -> ari.liveChannels() == CAP);
+    } catch (AssertionError e) {
+      System.out.println("simulator: " + ari.stats());
+      System.out.println(
+          "stats: " + call("GET", "/api/v1/campaigns/" + id + "/stats", token, null));
+      String log = herald.log();
+      System.out.println("Herald's log: " + log.substring(Math.max(0, log.length() - 30000)));
+      throw e;
+    }
     JsonObject before = call("GET", "/api/v1/campaigns/" + id + "/stats", token, null);
     first.destroyForcibly().waitFor();
     assertThat(ari.liveChannels()).as("the channels outlive Herald").isEqualTo(CAP);
