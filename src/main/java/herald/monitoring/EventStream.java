@@ -45,8 +45,8 @@ final class EventStream {
   private boolean again;
   private boolean closed;
 
-  /** The first read of a new stream marks what had committed already as sent, sending nothing. */
-  private boolean priming;
+  /** A new stream sends the events written from its start on (null when resuming). */
+  private OffsetDateTime floor;
 
   EventStream(
       Vertx vertx,
@@ -68,7 +68,7 @@ final class EventStream {
     if (lastSent != null) {
       sent.put(lastSent, since);
     } else {
-      priming = true;
+      floor = since;
     }
     response
         .setChunked(true)
@@ -119,11 +119,9 @@ final class EventStream {
         .onComplete(
             done -> {
               reading = false;
-              boolean primed = priming;
-              priming = false;
               if (done.failed()) {
                 LOG.debug("Monitoring stream read failed: {}", done.cause().getMessage());
-              } else if (write(done.result(), primed)) {
+              } else if (write(done.result())) {
                 again = true; // a full batch: more may be waiting
               }
               if (again && !closed) {
@@ -133,7 +131,7 @@ final class EventStream {
   }
 
   /** Writes the events not sent yet; answers whether the batch was full. */
-  private boolean write(java.util.List<MonitoringStore.StreamEvent> events, boolean silent) {
+  private boolean write(java.util.List<MonitoringStore.StreamEvent> events) {
     int fresh = 0;
     for (MonitoringStore.StreamEvent e : events) {
       if (closed) {
@@ -147,8 +145,8 @@ final class EventStream {
       }
       sent.put(e.id(), e.at());
       fresh++;
-      if (silent) {
-        continue;
+      if (floor != null && e.at().isBefore(floor)) {
+        continue; // written before the stream started
       }
       JsonObject payload =
           new JsonObject()

@@ -199,7 +199,6 @@ class MonitoringTest {
           Duration.ofSeconds(10),
           () -> mine.status == 200 && theirs.status == 200 && completedOnly.status == 200);
       assertThat(mine.contentType).startsWith("text/event-stream");
-      Thread.sleep(300); // the streams have read what had committed before them
 
       String call = voice.call(sender, "+14155558001", new JsonObject());
       voice.await(call, "answered", Duration.ofSeconds(20));
