@@ -192,7 +192,7 @@ class VoiceCampaignTest {
                 .put("name", "voice hangup")
                 .put("channel", "voice")
                 .put("sender_id", sender)
-                .put("recipients", new JsonArray().add("+14155552201").add("+14155550201"))
+                .put("recipients", new JsonArray().add("+14155552201").add("+14155554201"))
                 .put(
                     "voice",
                     new JsonObject()
@@ -204,7 +204,7 @@ class VoiceCampaignTest {
     Await.until("campaign completed", Duration.ofSeconds(60), () -> status(id).equals("completed"));
     Map<String, JsonObject> byNumber = recipients(id);
     assertThat(byNumber.get("+14155552201").getString("disposition")).isEqualTo("machine");
-    assertThat(byNumber.get("+14155550201").getString("disposition")).isEqualTo("completed");
+    assertThat(byNumber.get("+14155554201").getString("disposition")).isEqualTo("completed");
     assertThat(ari.played("sound:for-humans") - played).as("only the human heard it").isEqualTo(1);
   }
 
