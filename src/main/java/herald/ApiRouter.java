@@ -35,6 +35,7 @@ import herald.job.JobRoutes;
 import herald.media.MediaRoutes;
 import herald.media.MediaService;
 import herald.message.MessageRoutes;
+import herald.monitoring.MonitoringRoutes;
 import herald.phone.PhoneNumberRoutes;
 import herald.platform.Platform;
 import herald.platform.http.ApiException;
@@ -163,6 +164,7 @@ public final class ApiRouter {
         .subRouter(new WebhookRoutes(vertx, pool, platform.config().webhooks()).router(bodies));
     api.route("/calls*").subRouter(new CallRoutes(vertx, pool).router(bodies));
     api.route("/cdrs*").subRouter(new CdrRoutes(vertx, pool).router(bodies));
+    api.route("/monitoring*").subRouter(new MonitoringRoutes(vertx, pool).router());
 
     // Every provider type's own callback routes (Twilio's status callbacks and inbound SMS, ...).
     SenderStore callbackSenders = new SenderStore(pool);

@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param options what the request asked for: {@code play}, {@code record}, {@code amd}, {@code
  *     timeout_seconds}, {@code variables}
  * @param channelId the ARI channel id (Herald's own, set when the lane claims the call)
+ * @param campaignId the voice campaign this call is an attempt of, or null
+ * @param recipientSeq the campaign recipient it calls, or null
  */
 public record Call(
     UUID id,
@@ -37,7 +39,9 @@ public record Call(
     String dialedAt,
     String ringingAt,
     String answeredAt,
-    String endedAt) {
+    String endedAt,
+    UUID campaignId,
+    Long recipientSeq) {
 
   /** States a call is still live in (a lane holds it, or will). */
   public static final Set<String> LIVE = Set.of("queued", "dialing", "ringing", "answered");
@@ -69,7 +73,9 @@ public record Call(
         Rows.iso(row, "dialed_at"),
         Rows.iso(row, "ringing_at"),
         Rows.iso(row, "answered_at"),
-        Rows.iso(row, "ended_at"));
+        Rows.iso(row, "ended_at"),
+        row.getUUID("campaign_id"),
+        row.getLong("recipient_seq"));
   }
 
   public JsonObject toJson() {
@@ -84,6 +90,8 @@ public record Call(
         .put("amd", options.getBoolean("amd", false))
         .put("timeout_seconds", options.getInteger("timeout_seconds"))
         .put("variables", options.getJsonObject("variables", new JsonObject()))
+        .put("machine_action", options.getString("machine_action"))
+        .put("machine_message", options.getString("machine_message"))
         .put("channel_id", channelId)
         .put("attempts", attempts)
         .put("hangup_cause", hangupCause)
@@ -97,6 +105,8 @@ public record Call(
         .put("dialed_at", dialedAt)
         .put("ringing_at", ringingAt)
         .put("answered_at", answeredAt)
-        .put("ended_at", endedAt);
+        .put("ended_at", endedAt)
+        .put("campaign_id", campaignId == null ? null : campaignId.toString())
+        .put("recipient_seq", recipientSeq);
   }
 }

@@ -82,15 +82,15 @@ public final class CallQueueStore implements ProgressSink {
   private static final String CDR =
       "INSERT INTO cdrs (id, account_id, call_id, sender_id, to_number, caller_id, started_at,"
           + " answered_at, ended_at, ring_seconds, talk_seconds, disposition, hangup_cause,"
-          + " hangup_cause_text, amd_status, amd_cause, dtmf, recording)"
+          + " hangup_cause_text, amd_status, amd_cause, dtmf, recording, campaign_id, recipient_seq)"
           + " SELECT $1, account_id, id, sender_id, to_number, caller_id,"
           + " COALESCE(dialed_at, created_at), answered_at, ended_at,"
           + " round(extract(epoch FROM COALESCE(answered_at, ended_at)"
           + " - COALESCE(dialed_at, created_at))::numeric, 3),"
           + " CASE WHEN answered_at IS NULL THEN 0"
           + " ELSE round(extract(epoch FROM ended_at - answered_at)::numeric, 3) END,"
-          + " status, hangup_cause, hangup_cause_text, amd_status, amd_cause, dtmf, recording"
-          + " FROM calls WHERE id = $2";
+          + " status, hangup_cause, hangup_cause_text, amd_status, amd_cause, dtmf, recording,"
+          + " campaign_id, recipient_seq FROM calls WHERE id = $2";
 
   private final Pool pool;
 

@@ -159,6 +159,8 @@ public final class CallRoutes {
                       null,
                       null,
                       null,
+                      null,
+                      null,
                       null);
               return service.queue(call);
             })

@@ -13,8 +13,8 @@ import java.util.UUID;
 /** The API's SQL of calls: insert, read, list, cancel and hang-up requests. */
 public final class CallStore {
   private static final String INSERT =
-      "INSERT INTO calls (id, account_id, sender_id, to_number, caller_id, options)"
-          + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *";
+      "INSERT INTO calls (id, account_id, sender_id, to_number, caller_id, options, campaign_id,"
+          + " recipient_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
 
   private final Pool pool;
 
@@ -25,13 +25,15 @@ public final class CallStore {
   static Future<Call> insert(SqlClient tx, Call call) {
     return tx.preparedQuery(INSERT)
         .execute(
-            Tuple.of(
-                call.id(),
-                call.accountId(),
-                call.senderId(),
-                call.to(),
-                call.callerId(),
-                call.options()))
+            Tuple.tuple()
+                .addUUID(call.id())
+                .addUUID(call.accountId())
+                .addUUID(call.senderId())
+                .addString(call.to())
+                .addString(call.callerId())
+                .addValue(call.options())
+                .addUUID(call.campaignId())
+                .addLong(call.recipientSeq()))
         .map(rows -> Rows.first(rows, Call::from));
   }
 
@@ -63,6 +65,34 @@ public final class CallStore {
                 + " RETURNING *")
         .execute(Tuple.of(id))
         .map(rows -> Rows.first(rows, Call::from));
+  }
+
+  /**
+   * The account's live calls (queued, dialing, ringing, answered), oldest first, at most {@code
+   * limit}, each with {@code seconds}: how long it has been in its state so far (since it was
+   * queued, dialled, started ringing or was answered).
+   */
+  public Future<List<io.vertx.core.json.JsonObject>> live(UUID accountId, int limit) {
+    return pool.preparedQuery(
+            "SELECT *, round(extract(epoch FROM now() - CASE status WHEN 'answered' THEN"
+                + " answered_at WHEN 'ringing' THEN ringing_at WHEN 'dialing' THEN dialed_at"
+                + " ELSE created_at END)::numeric, 3) AS in_state,"
+                + " round(extract(epoch FROM now() - COALESCE(dialed_at, created_at))::numeric, 3)"
+                + " AS since_dial FROM calls WHERE account_id = $1"
+                + " AND status IN ('queued', 'dialing', 'ringing', 'answered')"
+                + " ORDER BY created_at, id LIMIT $2")
+        .execute(Tuple.of(accountId, limit))
+        .map(
+            rows ->
+                Rows.map(
+                    rows,
+                    row ->
+                        Call.from(row)
+                            .toJson()
+                            .put("state_seconds", row.getBigDecimal("in_state").doubleValue())
+                            .put(
+                                "duration_seconds",
+                                row.getBigDecimal("since_dial").doubleValue())));
   }
 
   /** Filters of the call list; null fields do not filter. */

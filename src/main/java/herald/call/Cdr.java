@@ -28,7 +28,9 @@ public record Cdr(
     String amdStatus,
     String amdCause,
     String dtmf,
-    String recording) {
+    String recording,
+    UUID campaignId,
+    Long recipientSeq) {
 
   static Cdr from(Row row) {
     return new Cdr(
@@ -48,7 +50,9 @@ public record Cdr(
         row.getString("amd_status"),
         row.getString("amd_cause"),
         row.getString("dtmf"),
-        row.getString("recording"));
+        row.getString("recording"),
+        row.getUUID("campaign_id"),
+        row.getLong("recipient_seq"));
   }
 
   private static double seconds(BigDecimal value) {
@@ -73,6 +77,8 @@ public record Cdr(
         .put("amd_status", amdStatus)
         .put("amd_cause", amdCause)
         .put("dtmf", dtmf)
-        .put("recording", recording);
+        .put("recording", recording)
+        .put("campaign_id", campaignId == null ? null : campaignId.toString())
+        .put("recipient_seq", recipientSeq);
   }
 }

@@ -47,6 +47,7 @@ public final class CdrRoutes {
     QueryParams q = new QueryParams(ctx);
     String disposition = q.string("disposition", 16);
     UUID senderId = q.uuid("sender_id");
+    UUID campaignId = q.uuid("campaign_id");
     Instant from = q.instant("from");
     Instant to = q.instant("to");
     q.check();
@@ -60,7 +61,7 @@ public final class CdrRoutes {
                   "disposition must be one of completed, busy, no_answer, failed, canceled,"
                       + " machine")));
     }
-    return new CdrStore.Filter(disposition, senderId, from, to);
+    return new CdrStore.Filter(disposition, senderId, from, to, campaignId);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {

@@ -25,12 +25,14 @@ public final class CdrStore {
    * Filters of the CDR list and stats; null fields do not filter. The time range applies to the
    * start of the call: {@code from} inclusive, {@code to} exclusive.
    */
-  public record Filter(String disposition, UUID senderId, Instant from, Instant to) {}
+  public record Filter(
+      String disposition, UUID senderId, Instant from, Instant to, UUID campaignId) {}
 
   static Where where(UUID accountId, Filter filter) {
     return new Where("account_id = ", accountId)
         .and("disposition = ", filter.disposition())
         .and("sender_id = ", filter.senderId())
+        .and("campaign_id = ", filter.campaignId())
         .and("started_at >= ", filter.from())
         .and("started_at < ", filter.to());
   }

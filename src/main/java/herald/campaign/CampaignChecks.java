@@ -34,7 +34,9 @@ final class CampaignChecks {
             client,
             "SELECT id FROM senders WHERE account_id = $1 AND id = ANY($2) AND is_active"
                 + " AND channel = '"
-                + (spec.channel().equals("whatsapp") ? "whatsapp" : Channels.DEFAULT_CHANNEL)
+                + (Set.of("whatsapp", "voice").contains(spec.channel())
+                    ? spec.channel()
+                    : Channels.DEFAULT_CHANNEL)
                 + "'",
             accountId,
             spec.senderIds());
@@ -61,7 +63,11 @@ final class CampaignChecks {
             x -> {
               List<FieldError> errors = new ArrayList<>();
               missing(
-                  errors, "sender_ids", spec.senderIds(), senders.result(), "active SMS sender");
+                  errors,
+                  "sender_ids",
+                  spec.senderIds(),
+                  senders.result(),
+                  "active " + (spec.voice() ? "voice" : "SMS") + " sender");
               if (spec.templateId() != null
                   && !knownTemplates.result().contains(spec.templateId())) {
                 errors.add(new FieldError("template_id", "not_found", "no template with this id"));

@@ -2,6 +2,7 @@ package herald.campaign;
 
 import herald.audit.Actor;
 import herald.audit.AuditStore;
+import herald.call.CampaignCalls;
 import herald.event.EventType;
 import herald.platform.bus.Addresses;
 import herald.platform.database.Ids;
@@ -131,19 +132,33 @@ final class CampaignControl {
 
   private Future<Campaign> pause(SqlClient tx, Campaign c) {
     require(c, Set.of("running"), "paused");
-    return RecipientStore.hold(tx, c.id())
+    return (c.spec().voice() ? CampaignCalls.hold(tx, c.id()) : RecipientStore.hold(tx, c.id()))
         .compose(v -> CampaignStore.transition(tx, c, "paused", EventType.CAMPAIGN_PAUSED, null));
   }
 
   private Future<Campaign> resume(SqlClient tx, Campaign c) {
     require(c, Set.of("paused"), "resumed");
     Double cap = c.spec().rateCap();
-    return RecipientStore.release(tx, c.id(), 1000.0 / (cap == null ? 100 : cap))
+    return (c.spec().voice()
+            ? CampaignCalls.release(tx, c.id())
+            : RecipientStore.release(tx, c.id(), 1000.0 / (cap == null ? 100 : cap)))
         .compose(v -> CampaignStore.transition(tx, c, "running", EventType.CAMPAIGN_RESUMED, null));
   }
 
   private Future<Campaign> stop(SqlClient tx, Campaign c) {
     require(c, Set.of("running", "paused", "scheduled"), "stopped");
+    if (c.spec().voice()) {
+      return CampaignCalls.cancelQueued(tx, c.id())
+          .compose(canceled -> VoiceStore.cancelPending(tx, c.id()).map(canceled.size()))
+          .compose(
+              canceled ->
+                  CampaignStore.transition(
+                      tx,
+                      c,
+                      "stopped",
+                      EventType.CAMPAIGN_STOPPED,
+                      new JsonObject().put("canceled_calls", canceled)));
+    }
     return RecipientStore.cancelRemaining(tx, c.id())
         .compose(
             canceled ->
@@ -158,6 +173,11 @@ final class CampaignControl {
   /** Re-queues every recipient whose message failed, at once; restarts a finished campaign. */
   private Future<Campaign> retry(SqlClient tx, Campaign c) {
     require(c, Set.of("running", "paused", "completed", "stopped", "failed"), "retried");
+    if (c.spec().voice()) {
+      throw ApiException.conflict(
+          "A voice campaign retries busy and unanswered numbers itself (max_attempts,"
+              + " voice.retry_delays); there is no manual retry");
+    }
     return RecipientStore.retryFailed(tx, c.id(), null, 0)
         .compose(
             n -> {

@@ -47,7 +47,8 @@ final class CampaignInput {
           "max_attempts",
           "retry_delay_seconds",
           "missing_variables",
-          "content");
+          "content",
+          "voice");
   static final int MAX_INLINE_RECIPIENTS = 100_000;
   static final int MAX_IDS = 1000;
 
@@ -94,12 +95,6 @@ final class CampaignInput {
   static Parsed read(JsonInput in, String defaultRegion, ZoneId accountZone) {
     String name = in.requiredString("name", 1, 200);
     String channel = in.optionalEnum("channel", Set.of("sms", "whatsapp", "voice"));
-    if (channel != null && !Set.of(Channels.DEFAULT_CHANNEL, "whatsapp").contains(channel)) {
-      in.error(
-          "channel",
-          "unsupported_channel",
-          "campaigns send over 'sms' or 'whatsapp' in this release");
-    }
     JsonObject content = content(in, channel);
     List<UUID> senders = ids(in, "sender_ids");
     if (in.value("sender_id") != null) {
@@ -169,6 +164,23 @@ final class CampaignInput {
     Integer retryDelay = in.optionalInteger("retry_delay_seconds", 300, 0, 7 * 86_400);
     String missing = in.optionalEnum("missing_variables", Set.of("blank", "skip"));
     List<RecipientStore.NewRecipient> recipients = recipients(in, defaultRegion);
+    JsonObject voiceJson = in.optionalObject("voice");
+    if ("voice".equals(channel)) {
+      if (message != null || templateId != null || !variants.isEmpty()) {
+        in.error(
+            "message",
+            "not_supported",
+            "a voice campaign calls with 'voice' (a sound to play); no message, template or"
+                + " variants");
+      }
+      if (voiceJson == null) {
+        in.error("voice", "required", "a voice campaign needs 'voice' with at least 'play'");
+      } else {
+        content = VoiceSpec.read(in, voiceJson, retryDelay == null ? 300 : retryDelay).stored();
+      }
+    } else if (voiceJson != null) {
+      in.error("voice", "not_supported", "'voice' is for campaigns with channel 'voice'");
+    }
     in.check();
     CampaignSpec spec =
         new CampaignSpec(

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * (slow provider, open circuit). When nothing is pending or in flight it completes the campaign,
  * after re-queueing failed recipients that have attempts left.
  */
-final class CampaignRunner {
+final class CampaignRunner implements Runner {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignRunner.class);
   private static final long COMPLETION_CHECK_MS = 1000;
   private static final double BACKLOG_SECONDS = 2;
@@ -82,21 +82,24 @@ final class CampaignRunner {
             latest, senders, templates, accountZone, expansion == null ? 0 : expansion.turn());
   }
 
-  void stop() {
+  @Override
+  public void stop() {
     stopped = true;
   }
 
-  /** Stops; completes once a step under way has finished (its transaction committed or not). */
-  Future<Void> halt() {
+  @Override
+  public Future<Void> halt() {
     stopped = true;
     return inFlight.transform(x -> Future.succeededFuture());
   }
 
-  boolean stopped() {
+  @Override
+  public boolean stopped() {
     return stopped;
   }
 
-  void tick() {
+  @Override
+  public void tick() {
     if (busy || stopped || expansion == null) {
       return;
     }

@@ -145,7 +145,17 @@ public record CampaignSpec(
         .put("max_attempts", maxAttempts)
         .put("retry_delay_seconds", retryDelaySeconds)
         .put("missing_variables", missingVariables)
-        .put("content", content);
+        .put(voice() ? "voice" : "content", voice() ? voiceSpec().toJson() : content);
+  }
+
+  /** Whether this is a voice campaign (its content is a {@link VoiceSpec}). */
+  boolean voice() {
+    return "voice".equals(channel);
+  }
+
+  /** A voice campaign's calls and dialler settings. */
+  VoiceSpec voiceSpec() {
+    return VoiceSpec.of(content);
   }
 
   private static JsonArray ids(List<UUID> ids) {

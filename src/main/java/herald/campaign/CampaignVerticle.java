@@ -48,7 +48,7 @@ public final class CampaignVerticle extends VerticleBase {
   private static final long TICK_MS = 100;
 
   private final Platform platform;
-  private final Map<UUID, CampaignRunner> runners = new HashMap<>();
+  private final Map<UUID, Runner> runners = new HashMap<>();
   private Pool pool;
   private CampaignStore campaigns;
   private SenderStore senders;
@@ -88,7 +88,7 @@ public final class CampaignVerticle extends VerticleBase {
 
               @Override
               public Future<Void> lost(String key) {
-                CampaignRunner runner = runners.remove(UUID.fromString(key));
+                Runner runner = runners.remove(UUID.fromString(key));
                 return runner == null ? Future.succeededFuture() : runner.halt();
               }
             });
@@ -101,7 +101,7 @@ public final class CampaignVerticle extends VerticleBase {
               refresh();
             });
     vertx.setPeriodic(POLL_MS, id -> refresh());
-    vertx.setPeriodic(TICK_MS, id -> runners.values().forEach(CampaignRunner::tick));
+    vertx.setPeriodic(TICK_MS, id -> runners.values().forEach(Runner::tick));
     refresh();
     return Future.succeededFuture();
   }
@@ -195,6 +195,9 @@ public final class CampaignVerticle extends VerticleBase {
                   continue;
                 }
                 ready.add(p);
+                if (p.campaign().spec().voice()) {
+                  continue; // a voice campaign's pace is its calls per second and its cap
+                }
                 p.senders().forEach(s -> senderRates.put(s.id(), s.ratePerSecond()));
                 demands.add(
                     new RateShares.Demand(
@@ -209,17 +212,26 @@ public final class CampaignVerticle extends VerticleBase {
                   continue; // handed over while this poll ran
                 }
                 runners.computeIfPresent(p.campaign().id(), (id, r) -> r.stopped() ? null : r);
+                if (p.campaign().spec().voice()) {
+                  Runner voice =
+                      runners.computeIfAbsent(
+                          p.campaign().id(),
+                          id -> new VoiceRunner(vertx, pool, platform.clock(), p.campaign()));
+                  ((VoiceRunner) voice).update(p.campaign(), p.senders(), p.zone());
+                  continue;
+                }
                 CampaignRunner runner =
-                    runners.computeIfAbsent(
-                        p.campaign().id(),
-                        id ->
-                            new CampaignRunner(
-                                vertx,
-                                pool,
-                                platform.config().campaigns(),
-                                platform.clock(),
-                                platform.metrics(),
-                                p.campaign()));
+                    (CampaignRunner)
+                        runners.computeIfAbsent(
+                            p.campaign().id(),
+                            id ->
+                                new CampaignRunner(
+                                    vertx,
+                                    pool,
+                                    platform.config().campaigns(),
+                                    platform.clock(),
+                                    platform.metrics(),
+                                    p.campaign()));
                 runner.update(
                     p.campaign(),
                     rates.getOrDefault(p.campaign().id(), 0.0),

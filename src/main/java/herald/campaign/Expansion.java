@@ -203,7 +203,7 @@ final class Expansion {
     return accountZone;
   }
 
-  private static Renderer.Variables variables(RecipientStore.Due r) {
+  static Renderer.Variables variables(RecipientStore.Due r) {
     Renderer.Variables vars;
     JsonObject c = r.contact();
     if (c != null) {

@@ -34,6 +34,32 @@ final class ResultsRoutes {
         .handler(Scoped.require("campaigns:read"))
         .respond(this::recipients);
     router.get("/:id/export").handler(Scoped.require("campaigns:read")).handler(this::export);
+    router
+        .get("/:id/recipients/:seq/calls")
+        .handler(Scoped.require("campaigns:read"))
+        .respond(this::attempts);
+  }
+
+  /** A voice campaign recipient's attempts: each a call, with its CDR once it has ended. */
+  private Future<JsonObject> attempts(RoutingContext ctx) {
+    String seqText = ctx.pathParam("seq");
+    long seq = seqText.matches("[0-9]{1,18}") ? Long.parseLong(seqText) : -1;
+    return campaign(ctx)
+        .compose(
+            c -> {
+              if (!c.spec().voice() || seq < 0) {
+                throw ApiException.notFound("Recipient not found");
+              }
+              return VoiceStore.recipient(platform.pool(), c.id(), seq)
+                  .compose(
+                      r -> {
+                        if (r == null) {
+                          throw ApiException.notFound("Recipient not found");
+                        }
+                        return VoiceResults.attempts(platform.pool(), c, seq)
+                            .map(calls -> r.put("calls", calls));
+                      });
+            });
   }
 
   private Future<Campaign> campaign(RoutingContext ctx) {
@@ -47,7 +73,11 @@ final class ResultsRoutes {
     Integer buckets = buckets(ctx);
     return campaign(ctx)
         .compose(
-            c -> CampaignStats.compute(platform.pool(), c, platform.config().campaigns(), buckets));
+            c ->
+                c.spec().voice()
+                    ? VoiceStore.stats(platform.pool(), c)
+                    : CampaignStats.compute(
+                        platform.pool(), c, platform.config().campaigns(), buckets));
   }
 
   private static Integer buckets(RoutingContext ctx) {
@@ -73,9 +103,16 @@ final class ResultsRoutes {
     return campaign(ctx)
         .compose(
             c ->
-                ResultsStore.page(
-                    platform.pool(), c.id(), page.status(), page.afterSeq(), page.limit() + 1))
-        .map(page::page);
+                c.spec().voice()
+                    ? VoiceStore.page(platform.pool(), c.id(), page.afterSeq(), page.limit() + 1)
+                        .map(rows -> VoiceResults.page(page, rows))
+                    : ResultsStore.page(
+                            platform.pool(),
+                            c.id(),
+                            page.status(),
+                            page.afterSeq(),
+                            page.limit() + 1)
+                        .map(page::page));
   }
 
   private void export(RoutingContext ctx) {

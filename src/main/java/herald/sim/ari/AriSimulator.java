@@ -98,6 +98,11 @@ public final class AriSimulator {
     stats.resetPeak();
   }
 
+  /** How many playbacks have started with {@code mediaUri} (any target). */
+  public long played(String mediaUri) {
+    return stats.played(mediaUri);
+  }
+
   /** The counters {@code GET /_sim/stats} answers. */
   public JsonObject stats() {
     return stats.toJson(sockets.count());
@@ -122,7 +127,7 @@ public final class AriSimulator {
     @Override
     public Future<?> start() {
       telephony = new Telephony(vertx, config, sockets, stats, rules);
-      media = new Media(vertx, config, sockets);
+      media = new Media(vertx, config, sockets, stats);
       Bridges bridges = new Bridges(telephony, media);
       telephony.attach(media, bridges);
       operations = new AriRoutes(config, telephony, media, bridges, sockets).operations();

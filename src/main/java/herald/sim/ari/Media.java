@@ -107,7 +107,10 @@ final class Media {
   private final Map<String, Recording> live = new LinkedHashMap<>();
   private final Map<String, Stored> stored = new LinkedHashMap<>();
 
-  Media(Vertx vertx, AriSimConfig config, EventSockets sockets) {
+  private final SimStats stats;
+
+  Media(Vertx vertx, AriSimConfig config, EventSockets sockets, SimStats stats) {
+    this.stats = stats;
     this.vertx = vertx;
     this.config = config;
     this.sockets = sockets;
@@ -135,6 +138,7 @@ final class Media {
       throw AriError.conflict("Playback with the same playbackId already exists");
     }
     List<String> uris = Arrays.asList(media.split(","));
+    uris.forEach(stats::play);
     Playback playback = new Playback(id, uris, target, params.string("lang", "en"));
     playbacks.put(id, playback);
     JsonObject answer = playback.toJson();

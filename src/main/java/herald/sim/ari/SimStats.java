@@ -16,6 +16,16 @@ final class SimStats {
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong canceled = new AtomicLong();
   private final Map<Outcome, AtomicLong> failed = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> played = new ConcurrentHashMap<>();
+
+  void play(String mediaUri) {
+    played.computeIfAbsent(mediaUri, m -> new AtomicLong()).incrementAndGet();
+  }
+
+  long played(String mediaUri) {
+    AtomicLong n = played.get(mediaUri);
+    return n == null ? 0 : n.get();
+  }
 
   void originated(int liveNow) {
     originated.incrementAndGet();
@@ -72,6 +82,13 @@ final class SimStats {
         .put("canceled", canceled.get())
         .put("refused", refused.get())
         .put("unanswered", unanswered)
-        .put("websockets", websockets);
+        .put("websockets", websockets)
+        .put("played", playedJson());
+  }
+
+  private JsonObject playedJson() {
+    JsonObject out = new JsonObject();
+    new java.util.TreeMap<>(played).forEach((uri, n) -> out.put(uri, n.get()));
+    return out;
   }
 }

@@ -127,8 +127,11 @@ class PathSpellingTest {
     for (String[] route : WriteRoutes.routes(router, "")) {
       if (route[1].equals("/api/v1/auth/login")
           || route[1].equals("/api/v1/inbound/twilio/sms")
+          || route[1].equals("/api/v1/monitoring/stream")
           || !route[1].startsWith("/api/")) {
-        continue; // login: the test above; Twilio's callbacks and other roots carry no limit
+        // login: the test above; Twilio's callbacks and other roots carry no limit; the monitoring
+        // stream never ends (MonitoringTest reads it)
+        continue;
       }
       HttpMethod method = HttpMethod.valueOf(route[0]);
       String path = route[1].replaceAll(":[A-Za-z_]+", UUID.randomUUID().toString());

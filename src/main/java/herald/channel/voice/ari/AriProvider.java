@@ -456,6 +456,12 @@ final class AriProvider implements Provider {
     amd.onComplete(
         v -> {
           String play = call.options.getString("play");
+          String onMachine = call.options.getString("machine_action");
+          if (call.machine && "hangup".equals(onMachine)) {
+            play = null;
+          } else if (call.machine && "message".equals(onMachine)) {
+            play = call.options.getString("machine_message");
+          }
           if (play != null) {
             call.playbackId = "herald-" + call.item.id() + "-play";
             client
@@ -465,7 +471,7 @@ final class AriProvider implements Provider {
                       LOG.warn("Playing to call {} failed: {}", call.item.id(), err.getMessage());
                       hangup(call, "normal");
                     });
-          } else if (call.machine) {
+          } else if (call.machine && !"continue".equals(onMachine)) {
             hangup(call, "normal");
           } else {
             later(call, settings.maxCallSeconds() * 1000L, () -> hangup(call, "normal"));
