@@ -13,8 +13,8 @@ import java.util.UUID;
 /** The API's SQL of calls: insert, read, list, cancel and hang-up requests. */
 public final class CallStore {
   private static final String INSERT =
-      "INSERT INTO calls (id, account_id, sender_id, to_number, caller_id, options)"
-          + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *";
+      "INSERT INTO calls (id, account_id, sender_id, to_number, caller_id, options, ivr_id)"
+          + " VALUES ($1, $2, $3, $4, $5, $6, ($6::jsonb -> 'ivr' ->> 'id')::uuid) RETURNING *";
 
   private final Pool pool;
 

@@ -1,6 +1,7 @@
 package herald.call;
 
 import herald.platform.database.Rows;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
@@ -9,7 +10,8 @@ import java.util.UUID;
 /**
  * The call detail record of one dialled attempt, written in the transaction that ends the call.
  * Ring seconds run from the dial to the answer (or the end), talk seconds from the answer to the
- * end.
+ * end; agent talk seconds from the agent's answer to the end of either leg. The IVR path lists the
+ * menus visited and keys pressed.
  */
 public record Cdr(
     UUID id,
@@ -28,7 +30,11 @@ public record Cdr(
     String amdStatus,
     String amdCause,
     String dtmf,
-    String recording) {
+    String recording,
+    UUID ivrId,
+    JsonArray ivrPath,
+    String agentStatus,
+    double agentTalkSeconds) {
 
   static Cdr from(Row row) {
     return new Cdr(
@@ -48,7 +54,11 @@ public record Cdr(
         row.getString("amd_status"),
         row.getString("amd_cause"),
         row.getString("dtmf"),
-        row.getString("recording"));
+        row.getString("recording"),
+        row.getUUID("ivr_id"),
+        (JsonArray) row.getJson("ivr_path"),
+        row.getString("agent_status"),
+        seconds(row.getBigDecimal("agent_talk_seconds")));
   }
 
   private static double seconds(BigDecimal value) {
@@ -73,6 +83,10 @@ public record Cdr(
         .put("amd_status", amdStatus)
         .put("amd_cause", amdCause)
         .put("dtmf", dtmf)
-        .put("recording", recording);
+        .put("recording", recording)
+        .put("ivr_id", ivrId == null ? null : ivrId.toString())
+        .put("ivr_path", ivrPath == null ? new JsonArray() : ivrPath)
+        .put("agent_status", agentStatus)
+        .put("agent_talk_seconds", agentTalkSeconds);
   }
 }

@@ -67,6 +67,8 @@ final class AriProvider implements Provider {
     String causeText;
     final StringBuilder dtmf = new StringBuilder();
     final List<Long> timers = new ArrayList<>();
+    IvrRun ivr;
+    AgentBridge agent;
 
     LiveCall(OutboundItem item, JsonObject options) {
       this.item = item;
@@ -321,6 +323,11 @@ final class AriProvider implements Provider {
               } else {
                 call.originated = true;
                 LOG.info("Call {} adopted from a gone lane: hanging up", call.item.id());
+                if (call.options.containsKey("ivr") || call.options.containsKey("agent")) {
+                  // its agent leg and bridge (Herald's ids) go with it; 404s count as done
+                  client.hangup(AgentBridge.legId(call.channelId), "normal").otherwiseEmpty();
+                  client.destroyBridge(call.channelId).otherwiseEmpty();
+                }
                 hangup(call, "normal");
               }
             });
@@ -334,8 +341,16 @@ final class AriProvider implements Provider {
       call = byChannel.get(channel.getString("id"));
     } else if (type.startsWith("Playback")) {
       call = byTarget(event.getJsonObject("playback", new JsonObject()));
+    } else if (type.startsWith("Recording")) {
+      call = byTarget(event.getJsonObject("recording", new JsonObject()));
     }
     if (call == null) {
+      return;
+    }
+    if (channel != null
+        && call.agent != null
+        && call.agent.legId().equals(channel.getString("id"))) {
+      call.agent.event(type, event);
       return;
     }
     switch (type) {
@@ -357,6 +372,9 @@ final class AriProvider implements Provider {
         String digit = event.getString("digit", "");
         call.dtmf.append(digit);
         write(call, "dtmf", new JsonObject().put("digit", digit));
+        if (call.ivr != null) {
+          call.ivr.dtmf(digit);
+        }
       }
       case "ChannelHangupRequest" -> {
         if (call.cause == null && event.getInteger("cause") != null) {
@@ -373,6 +391,24 @@ final class AriProvider implements Provider {
         if (id != null && id.equals(call.playbackId)) {
           hangup(call, "normal");
         }
+        if (call.ivr != null) {
+          call.ivr.playbackFinished(id);
+        }
+      }
+      case "RecordingFinished", "RecordingFailed" -> {
+        JsonObject recording = event.getJsonObject("recording", new JsonObject());
+        String name = recording.getString("name", "");
+        boolean failed = type.equals("RecordingFailed");
+        write(
+            call,
+            "recording_finished",
+            new JsonObject()
+                .put("name", name)
+                .put("duration", recording.getInteger("duration"))
+                .put("failed", failed));
+        if (call.ivr != null) {
+          call.ivr.recordingEnded(name, failed);
+        }
       }
       default -> {}
     }
@@ -380,6 +416,9 @@ final class AriProvider implements Provider {
 
   private LiveCall byTarget(JsonObject playback) {
     String target = playback.getString("target_uri", "");
+    if (target.startsWith("bridge:")) {
+      return byChannel.get(target.substring(7)); // a call's bridge has its channel's id
+    }
     return target.startsWith("channel:") ? byChannel.get(target.substring(8)) : null;
   }
 
@@ -410,7 +449,8 @@ final class AriProvider implements Provider {
       hangup(call, "normal");
       return;
     }
-    if (call.options.getBoolean("record", false)) {
+    boolean flow = call.options.containsKey("ivr") || call.options.containsKey("agent");
+    if (call.options.getBoolean("record", false) && !flow) {
       String name = "herald-" + call.item.id();
       client
           .record(call.channelId, name, "wav")
@@ -455,6 +495,10 @@ final class AriProvider implements Provider {
     }
     amd.onComplete(
         v -> {
+          if (flow && !call.machine) {
+            startFlow(call);
+            return;
+          }
           String play = call.options.getString("play");
           if (play != null) {
             call.playbackId = "herald-" + call.item.id() + "-play";
@@ -471,6 +515,89 @@ final class AriProvider implements Provider {
             later(call, settings.maxCallSeconds() * 1000L, () -> hangup(call, "normal"));
           }
         });
+  }
+
+  /**
+   * Runs the call's IVR, or bridges it to its agent; the call is hung up after {@code
+   * max_call_seconds} whatever happens.
+   */
+  private void startFlow(LiveCall call) {
+    later(call, settings.maxCallSeconds() * 1000L, () -> hangup(call, "normal"));
+    CallHost host = host(call);
+    JsonObject ivr = call.options.getJsonObject("ivr");
+    if (ivr != null) {
+      call.ivr = new IvrRun(host, ivr);
+      call.ivr.start();
+    } else {
+      host.transfer(call.options.getJsonObject("agent"));
+    }
+  }
+
+  private CallHost host(LiveCall call) {
+    return new CallHost() {
+      @Override
+      public String callId() {
+        return call.item.id().toString();
+      }
+
+      @Override
+      public String channelId() {
+        return call.channelId;
+      }
+
+      @Override
+      public String number() {
+        return call.item.to();
+      }
+
+      @Override
+      public AriClient ari() {
+        return client;
+      }
+
+      @Override
+      public AriType.Settings settings() {
+        return settings;
+      }
+
+      @Override
+      public boolean recordWanted() {
+        return call.options.getBoolean("record", false);
+      }
+
+      @Override
+      public void write(String state, JsonObject detail) {
+        AriProvider.this.write(call, state, detail);
+      }
+
+      @Override
+      public void hangup() {
+        if (!call.hangupWanted) {
+          AriProvider.this.hangup(call, "normal");
+        }
+      }
+
+      @Override
+      public long timer(long ms, Runnable action) {
+        return later(call, ms, action);
+      }
+
+      @Override
+      public void cancel(long timerId) {
+        vertx.cancelTimer(timerId);
+        call.timers.remove((Long) timerId);
+      }
+
+      @Override
+      public void transfer(JsonObject agent) {
+        if (call.agent != null || agent == null) {
+          return;
+        }
+        call.agent = new AgentBridge(this, agent);
+        byChannel.put(call.agent.legId(), call);
+        call.agent.start();
+      }
+    };
   }
 
   /** Hangs the call up (once its channel exists) and checks later that it went. */
@@ -534,6 +661,9 @@ final class AriProvider implements Provider {
         continue; // its originate has not answered: it decides
       }
       JsonObject channel = alive.get(call.channelId);
+      if (call.agent != null && call.agent.legLive() && !alive.containsKey(call.agent.legId())) {
+        call.agent.ended(null); // the agent hung up while the socket was down
+      }
       if (channel == null) {
         ended++;
         gone(call, "the channel ended while the events socket was down");
@@ -557,6 +687,9 @@ final class AriProvider implements Provider {
     }
     untrack(call);
     cancelTimers(call);
+    if (call.agent != null) {
+      call.agent.calleeGone();
+    }
     JsonObject detail = detail(call, disposition(call)).put("error", why);
     call.writes.onComplete(
         v ->
@@ -570,6 +703,9 @@ final class AriProvider implements Provider {
     }
     untrack(call);
     cancelTimers(call);
+    if (call.agent != null) {
+      call.agent.calleeGone();
+    }
     JsonObject detail = detail(call, disposition(call));
     call.writes.onComplete(
         v ->
@@ -600,7 +736,11 @@ final class AriProvider implements Provider {
   }
 
   private static JsonObject detail(LiveCall call, String disposition) {
-    return new JsonObject()
+    JsonObject detail = new JsonObject();
+    if (call.agent != null) {
+      call.agent.describe(detail);
+    }
+    return detail
         .put("disposition", disposition)
         .put("channel_id", call.channelId)
         .put("hangup_cause", call.cause)
@@ -630,13 +770,16 @@ final class AriProvider implements Provider {
 
   private void untrack(LiveCall call) {
     byChannel.remove(call.channelId, call);
+    if (call.agent != null) {
+      byChannel.remove(call.agent.legId(), call);
+    }
     byCall.remove(call.item.id(), call);
     live = byCall.size();
   }
 
-  private void later(LiveCall call, long delayMs, Runnable action) {
+  private long later(LiveCall call, long delayMs, Runnable action) {
     if (closed) {
-      return;
+      return -1;
     }
     long[] id = new long[1];
     id[0] =
@@ -649,6 +792,7 @@ final class AriProvider implements Provider {
               }
             });
     call.timers.add(id[0]);
+    return id[0];
   }
 
   private void cancelTimers(LiveCall call) {
