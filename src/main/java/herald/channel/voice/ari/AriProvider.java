@@ -345,6 +345,9 @@ final class AriProvider implements Provider {
       call = byTarget(event.getJsonObject("recording", new JsonObject()));
     }
     if (call == null) {
+      if (type.equals("RecordingFinished") || type.equals("RecordingFailed")) {
+        recordingOfEndedCall(event.getJsonObject("recording", new JsonObject()), type);
+      }
       return;
     }
     if (channel != null
@@ -412,6 +415,34 @@ final class AriProvider implements Provider {
       }
       default -> {}
     }
+  }
+
+  /**
+   * A recording that outlived its call (a bridge's is stored when the bridge is destroyed, after
+   * the callee's channel): its end is still written, found by its name ({@code herald-<call id>…}).
+   */
+  private void recordingOfEndedCall(JsonObject recording, String type) {
+    String name = recording.getString("name", "");
+    if (!name.startsWith("herald-") || name.length() < 43) {
+      return;
+    }
+    UUID callId;
+    try {
+      callId = UUID.fromString(name.substring(7, 43));
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    progress
+        .progress(
+            sender.id(),
+            callId,
+            "recording_finished",
+            new JsonObject()
+                .put("name", name)
+                .put("duration", recording.getInteger("duration"))
+                .put("failed", type.equals("RecordingFailed")))
+        .onFailure(
+            err -> LOG.warn("Recording {}: writing its end failed: {}", name, err.getMessage()));
   }
 
   private LiveCall byTarget(JsonObject playback) {

@@ -7,6 +7,7 @@ import herald.sim.ari.AriSimConfig;
 import herald.sim.ari.AriSimulator;
 import herald.sim.ari.CallScript;
 import herald.sim.ari.CallScript.Outcome;
+import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import herald.testing.TestPostgres;
@@ -89,6 +90,16 @@ class AriAgentTest {
     return page.bodyAsJsonObject().getJsonArray("data");
   }
 
+  /** The call's only recording, once it is stored. */
+  private static JsonObject storedRecordingOf(String callId) {
+    return Await.until(
+            "the recording of call " + callId + " to be stored",
+            Duration.ofSeconds(10),
+            () -> recordingsOf(callId, admin),
+            list -> list.size() == 1 && "done".equals(list.getJsonObject(0).getString("state")))
+        .getJsonObject(0);
+  }
+
   /** GET on the simulator's ARI: the status. */
   private static int ariStatus(String path) throws Exception {
     String auth =
@@ -117,13 +128,12 @@ class AriAgentTest {
     assertThat(cdr.getString("agent_status")).isEqualTo("answered");
     assertThat(cdr.getDouble("agent_talk_seconds")).isGreaterThan(0.5);
     assertThat(cdr.getString("recording")).isEqualTo("herald-" + id);
+
+    // the bridge's recording is stored when the bridge is destroyed, just after the call ended
+    JsonObject recording = storedRecordingOf(id);
     // the agent's leg went with the customer: no channel and no bridge is left in Asterisk
     assertThat(ariStatus("/channels/" + call.getString("channel_id") + "-agent")).isEqualTo(404);
     assertThat(ariStatus("/bridges/" + call.getString("channel_id"))).isEqualTo(404);
-
-    JsonArray recordings = recordingsOf(id, admin);
-    assertThat(recordings).hasSize(1);
-    JsonObject recording = recordings.getJsonObject(0);
     assertThat(recording.getString("kind")).isEqualTo("bridge");
     assertThat(recording.getString("state")).isEqualTo("done");
     String rid = recording.getString("id");
@@ -206,7 +216,7 @@ class AriAgentTest {
   void recordingsPastTheirRetentionAreDeletedInAsteriskAndHerald() throws Exception {
     String id = voice.call(sender, "+15559110002", agent("extension", "7001").put("record", true));
     voice.await(id, "completed", Duration.ofSeconds(20));
-    JsonObject recording = recordingsOf(id, admin).getJsonObject(0);
+    JsonObject recording = storedRecordingOf(id);
     var pg = TestPostgres.get();
     try (Connection c =
             DriverManager.getConnection(pg.jdbcUrl(herald.database()), pg.user(), pg.password());
