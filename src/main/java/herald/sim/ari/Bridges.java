@@ -97,12 +97,6 @@ final class Bridges {
     find(id).mohClass = mohClass;
   }
 
-  /** The bridge's MOH class while music on hold plays, else null (for tests through stats). */
-  String mohOf(String id) {
-    Bridge bridge = bridges.get(id);
-    return bridge == null ? null : bridge.mohClass;
-  }
-
   JsonObject get(String id) {
     return find(id).toJson();
   }
