@@ -251,12 +251,20 @@ public final class CallQueueStore implements ProgressSink {
               Tuple.of(callId, detail.getString("status"), detail.getString("cause")));
       case "recording" -> recording(senderId, callId, detail);
       case "recording_finished" ->
+          // An upsert: the end of a recording that outlived its call (a bridge's) may be written
+          // before its start is; the start then only fills in the kind and format.
           update(
-              "UPDATE recordings SET state = $3, duration_seconds = $4, finished_at = now()"
-                  + " WHERE sender_id = $1 AND name = $2",
+              "INSERT INTO recordings (id, account_id, call_id, sender_id, name, format, kind,"
+                  + " state, duration_seconds, finished_at)"
+                  + " SELECT $1, account_id, id, sender_id, $3, 'wav', $4, $5, $6, now()"
+                  + " FROM calls WHERE id = $2 ON CONFLICT (sender_id, name) DO UPDATE"
+                  + " SET state = EXCLUDED.state, duration_seconds = EXCLUDED.duration_seconds,"
+                  + " finished_at = EXCLUDED.finished_at",
               Tuple.of(
-                  senderId,
+                  Ids.newId(),
+                  callId,
                   detail.getString("name"),
+                  detail.getString("name", "").contains("-msg-") ? "message" : "call",
                   detail.getBoolean("failed", false) ? "failed" : "done",
                   detail.getInteger("duration")));
       case "ivr" ->
@@ -293,7 +301,7 @@ public final class CallQueueStore implements ProgressSink {
                     "INSERT INTO recordings (id, account_id, call_id, sender_id, name, format, kind)"
                         + " SELECT $1, account_id, id, sender_id, $3, $4, $5 FROM calls"
                         + " WHERE id = $2 ON CONFLICT (sender_id, name) DO UPDATE"
-                        + " SET state = 'recording', created_at = now(), finished_at = NULL")
+                        + " SET kind = EXCLUDED.kind, format = EXCLUDED.format")
                 .execute(
                     Tuple.of(Ids.newId(), callId, name, detail.getString("format", "wav"), kind))
                 .compose(

@@ -34,12 +34,12 @@ class AriIvrTest {
   @BeforeAll
   static void start() {
     simVertx = Vertx.vertx();
-    // StasisStart arrives while ringing: the IVR must wait for the answer. Digits come 700 ms
-    // apart from the answer, prompts play 100 ms per media URI.
+    // StasisStart arrives while ringing: the IVR must wait for the answer. Digits come 1.5 s
+    // apart from the answer (room for a loaded machine), prompts play 100 ms per media URI.
     AriSimConfig config =
         AriSimConfig.loopback(VoiceTesting.USER, VoiceTesting.PASSWORD)
             .withStasisStartWhileRinging(true)
-            .withTiming(Duration.ofMillis(700), Duration.ofMillis(100))
+            .withTiming(Duration.ofMillis(1500), Duration.ofMillis(100))
             .withNumber("+1555901", CallScript.answer(Duration.ofMillis(300), null).withDtmf("13"))
             .withNumber("+1555902", CallScript.answer(Duration.ofMillis(300), null).withDtmf("14#"))
             .withNumber("+1555903", CallScript.answer(Duration.ofMillis(300), null).withDtmf("9"))
@@ -71,7 +71,7 @@ class AriIvrTest {
                     "main",
                     new JsonObject()
                         .put("prompt", new JsonArray().add("sound:welcome").add("sound:main-menu"))
-                        .put("timeout_seconds", 1)
+                        .put("timeout_seconds", 3)
                         .put("max_retries", 1)
                         .put("retry_prompt", "sound:please-try-again")
                         .put("invalid_prompt", "sound:option-is-invalid")
@@ -90,7 +90,7 @@ class AriIvrTest {
                     "billing",
                     new JsonObject()
                         .put("prompt", "sound:billing-menu")
-                        .put("timeout_seconds", 3)
+                        .put("timeout_seconds", 5)
                         .put(
                             "options",
                             new JsonObject()
@@ -130,7 +130,7 @@ class AriIvrTest {
   void aDtmfPathThroughTwoMenusEndsInTheCallbackAndIsRecordedOnTheCall() throws Exception {
     String ivr = createIvr(supportLine());
     String id = voice.call(sender, "+15559010001", new JsonObject().put("ivr_id", ivr));
-    JsonObject call = voice.await(id, "completed", Duration.ofSeconds(20));
+    JsonObject call = voice.await(id, "completed", Duration.ofSeconds(30));
     assertThat(call.getString("ivr_id")).isEqualTo(ivr);
     assertThat(call.getString("dtmf")).isEqualTo("13");
     assertThat(steps(call.getJsonArray("ivr_path")))
@@ -157,7 +157,7 @@ class AriIvrTest {
   void theMessageOptionRecordsTheCallerUntilHashAndHangsUp() {
     String ivr = createIvr(supportLine());
     String id = voice.call(sender, "+15559020001", new JsonObject().put("ivr_id", ivr));
-    JsonObject call = voice.await(id, "completed", Duration.ofSeconds(20));
+    JsonObject call = voice.await(id, "completed", Duration.ofSeconds(30));
     assertThat(call.getString("dtmf")).isEqualTo("14#");
     assertThat(steps(call.getJsonArray("ivr_path")))
         .containsExactly(
@@ -182,7 +182,7 @@ class AriIvrTest {
   void anInvalidKeyAndSilenceReplayThePromptThenTheTimeoutActionHangsUp() {
     String ivr = createIvr(supportLine());
     String id = voice.call(sender, "+15559030001", new JsonObject().put("ivr_id", ivr));
-    JsonObject call = voice.await(id, "completed", Duration.ofSeconds(20));
+    JsonObject call = voice.await(id, "completed", Duration.ofSeconds(30));
     assertThat(call.getString("dtmf")).isEqualTo("9");
     // 9 is no option (retry 1 of 1, after the invalid prompt), then silence spends the retries
     assertThat(steps(call.getJsonArray("ivr_path")))
@@ -198,7 +198,7 @@ class AriIvrTest {
         .put("1", new JsonObject().put("action", "hangup"));
     String ivr = createIvr(body);
     String id = voice.call(sender, "+15559040001", new JsonObject().put("ivr_id", ivr));
-    JsonObject call = voice.await(id, "completed", Duration.ofSeconds(20));
+    JsonObject call = voice.await(id, "completed", Duration.ofSeconds(30));
     assertThat(steps(call.getJsonArray("ivr_path"))).containsExactly("main:enter", "main:key:1");
     assertThat(call.getString("dtmf")).isEqualTo("1");
   }
