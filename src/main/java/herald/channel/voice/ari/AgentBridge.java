@@ -118,17 +118,17 @@ final class AgentBridge {
                 return Future.succeededFuture();
               }
               String name = "herald-" + call.callId();
+              // written before ARI answers, so a call that ends at once still names it
+              call.write(
+                  "recording",
+                  new JsonObject().put("name", name).put("kind", "bridge").put("format", "wav"));
               return ari.recordBridge(bridge, name, "wav")
-                  .map(
-                      r -> {
-                        call.write(
-                            "recording",
-                            new JsonObject()
-                                .put("name", name)
-                                .put("kind", "bridge")
-                                .put("format", "wav"));
-                        return null;
-                      });
+                  .<Void>mapEmpty()
+                  .onFailure(
+                      err ->
+                          call.write(
+                              "recording_finished",
+                              new JsonObject().put("name", name).put("failed", true)));
             })
         .onFailure(
             err -> {

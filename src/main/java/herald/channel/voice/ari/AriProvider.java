@@ -483,15 +483,20 @@ final class AriProvider implements Provider {
     boolean flow = call.options.containsKey("ivr") || call.options.containsKey("agent");
     if (call.options.getBoolean("record", false) && !flow) {
       String name = "herald-" + call.item.id();
+      // Named on the call before ARI answers, so a callee who hangs up at once still leaves a CDR
+      // that names it; a recording ARI refuses is marked failed.
+      call.recording = name;
+      write(call, "recording", new JsonObject().put("name", name));
       client
           .record(call.channelId, name, "wav")
-          .onSuccess(
-              r -> {
-                call.recording = name;
-                write(call, "recording", new JsonObject().put("name", name));
-              })
           .onFailure(
-              err -> LOG.warn("Recording call {} failed: {}", call.item.id(), err.getMessage()));
+              err -> {
+                LOG.warn("Recording call {} failed: {}", call.item.id(), err.getMessage());
+                write(
+                    call,
+                    "recording_finished",
+                    new JsonObject().put("name", name).put("failed", true));
+              });
     }
     Future<Void> amd = Future.succeededFuture();
     if (call.options.getBoolean("amd", false)) {
