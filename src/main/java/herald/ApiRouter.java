@@ -18,6 +18,8 @@ import herald.blacklist.BlacklistRoutes;
 import herald.blacklist.BlacklistStore;
 import herald.call.CallRoutes;
 import herald.call.CdrRoutes;
+import herald.call.RecordingRoutes;
+import herald.call.ivr.IvrRoutes;
 import herald.campaign.CampaignRoutes;
 import herald.channel.CallbackContext;
 import herald.channel.ChannelSender;
@@ -165,6 +167,8 @@ public final class ApiRouter {
     api.route("/calls*").subRouter(new CallRoutes(vertx, pool).router(bodies));
     api.route("/cdrs*").subRouter(new CdrRoutes(vertx, pool).router(bodies));
     api.route("/monitoring*").subRouter(new MonitoringRoutes(vertx, pool).router());
+    api.route("/ivr*").subRouter(new IvrRoutes(vertx, pool).router(bodies));
+    api.route("/recordings*").subRouter(new RecordingRoutes(vertx, pool).router(bodies));
 
     // Every provider type's own callback routes (Twilio's status callbacks and inbound SMS, ...).
     SenderStore callbackSenders = new SenderStore(pool);

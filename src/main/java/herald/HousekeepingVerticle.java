@@ -1,6 +1,7 @@
 package herald;
 
 import herald.auth.UserStore;
+import herald.call.RecordingService;
 import herald.message.MessageQueueStore;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
@@ -11,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodic clean-up that needs one owner per process: forgetting idle rate-limit windows and
- * purging revocations of login tokens that have expired anyway.
+ * Periodic clean-up that needs one owner per process: forgetting idle rate-limit windows, purging
+ * revocations of login tokens that have expired anyway, and deleting call recordings past {@code
+ * voice.recording_retention_days}.
  */
 public final class HousekeepingVerticle extends VerticleBase {
   public static final String GROUP = "housekeeping";
@@ -54,6 +56,22 @@ public final class HousekeepingVerticle extends VerticleBase {
               .onSuccess(n -> LOG.debug("Dropped {} receipts that matched no message", n))
               .onFailure(err -> LOG.warn("Purging pending receipts failed: {}", err.getMessage()));
         });
+    int retentionDays = platform.config().voice().recordingRetentionDays();
+    if (retentionDays > 0) {
+      RecordingService recordings = new RecordingService(vertx, platform.pool());
+      vertx.setPeriodic(
+          30_000,
+          3_600_000,
+          id -> {
+            if (!platform.started().get()) {
+              return;
+            }
+            recordings
+                .sweep(Duration.ofDays(retentionDays))
+                .onSuccess(n -> LOG.info("Deleted {} recordings past their retention", n))
+                .onFailure(err -> LOG.warn("Sweeping recordings failed: {}", err.getMessage()));
+          });
+    }
     return Future.succeededFuture();
   }
 }

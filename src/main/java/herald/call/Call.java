@@ -1,6 +1,7 @@
 package herald.call;
 
 import herald.platform.database.Rows;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.util.Set;
@@ -12,7 +13,10 @@ import java.util.UUID;
  * {@link #FINAL}.
  *
  * @param options what the request asked for: {@code play}, {@code record}, {@code amd}, {@code
- *     timeout_seconds}, {@code variables}
+ *     timeout_seconds}, {@code variables}, {@code ivr} (a snapshot of the IVR: {@code id}, {@code
+ *     start}, {@code menus}), {@code agent} ({@code type}, {@code value}, {@code timeout_seconds})
+ * @param ivrPath the IVR menus visited and keys pressed, in order
+ * @param agentStatus the agent leg's outcome: dialing, answered, no_answer, busy, failed, abandoned
  * @param channelId the ARI channel id (Herald's own, set when the lane claims the call)
  * @param campaignId the voice campaign this call is an attempt of, or null
  * @param recipientSeq the campaign recipient it calls, or null
@@ -41,7 +45,68 @@ public record Call(
     String answeredAt,
     String endedAt,
     UUID campaignId,
-    Long recipientSeq) {
+    Long recipientSeq,
+    JsonArray ivrPath,
+    String agentStatus,
+    String agentAnsweredAt,
+    String agentEndedAt) {
+
+  /** A call without IVR or agent progress (a new one, as the API or a campaign queues it). */
+  public Call(
+      UUID id,
+      UUID accountId,
+      UUID senderId,
+      String to,
+      String callerId,
+      String status,
+      JsonObject options,
+      String channelId,
+      int attempts,
+      boolean hangupRequested,
+      Integer hangupCause,
+      String hangupCauseText,
+      String amdStatus,
+      String amdCause,
+      String dtmf,
+      String recording,
+      String error,
+      String createdAt,
+      String dialedAt,
+      String ringingAt,
+      String answeredAt,
+      String endedAt,
+      UUID campaignId,
+      Long recipientSeq) {
+    this(
+        id,
+        accountId,
+        senderId,
+        to,
+        callerId,
+        status,
+        options,
+        channelId,
+        attempts,
+        hangupRequested,
+        hangupCause,
+        hangupCauseText,
+        amdStatus,
+        amdCause,
+        dtmf,
+        recording,
+        error,
+        createdAt,
+        dialedAt,
+        ringingAt,
+        answeredAt,
+        endedAt,
+        campaignId,
+        recipientSeq,
+        new JsonArray(),
+        null,
+        null,
+        null);
+  }
 
   /** States a call is still live in (a lane holds it, or will). */
   public static final Set<String> LIVE = Set.of("queued", "dialing", "ringing", "answered");
@@ -75,7 +140,11 @@ public record Call(
         Rows.iso(row, "answered_at"),
         Rows.iso(row, "ended_at"),
         row.getUUID("campaign_id"),
-        row.getLong("recipient_seq"));
+        row.getLong("recipient_seq"),
+        (JsonArray) row.getJson("ivr_path"),
+        row.getString("agent_status"),
+        Rows.iso(row, "agent_answered_at"),
+        Rows.iso(row, "agent_ended_at"));
   }
 
   public JsonObject toJson() {
@@ -107,6 +176,18 @@ public record Call(
         .put("answered_at", answeredAt)
         .put("ended_at", endedAt)
         .put("campaign_id", campaignId == null ? null : campaignId.toString())
-        .put("recipient_seq", recipientSeq);
+        .put("recipient_seq", recipientSeq)
+        .put("ivr_id", ivrId())
+        .put("ivr_path", ivrPath == null ? new JsonArray() : ivrPath)
+        .put("agent", options.getJsonObject("agent"))
+        .put("agent_status", agentStatus)
+        .put("agent_answered_at", agentAnsweredAt)
+        .put("agent_ended_at", agentEndedAt);
+  }
+
+  /** The IVR the call runs (its snapshot is in the options), or null. */
+  public String ivrId() {
+    JsonObject ivr = options.getJsonObject("ivr");
+    return ivr == null ? null : ivr.getString("id");
   }
 }

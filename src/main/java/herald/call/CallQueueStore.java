@@ -74,7 +74,12 @@ public final class CallQueueStore implements ProgressSink {
           + " hangup_cause = $4, hangup_cause_text = $5,"
           + " amd_status = COALESCE($6, amd_status), amd_cause = COALESCE($7, amd_cause),"
           + " dtmf = CASE WHEN length($8) > length(dtmf) THEN $8 ELSE dtmf END,"
-          + " recording = COALESCE($9, recording), error = $10"
+          + " recording = COALESCE($9, recording), error = $10,"
+          + " agent_status = CASE WHEN COALESCE($11, agent_status) = 'dialing' THEN 'abandoned'"
+          + " ELSE COALESCE($11, agent_status) END,"
+          + " agent_answered_at = COALESCE(agent_answered_at, $12),"
+          + " agent_ended_at = COALESCE(agent_ended_at, $13,"
+          + " CASE WHEN COALESCE(agent_answered_at, $12) IS NOT NULL THEN now() END)"
           + " WHERE id = $1 AND status IN "
           + LIVE_DIALLED
           + " RETURNING *";
@@ -82,7 +87,8 @@ public final class CallQueueStore implements ProgressSink {
   private static final String CDR =
       "INSERT INTO cdrs (id, account_id, call_id, sender_id, to_number, caller_id, started_at,"
           + " answered_at, ended_at, ring_seconds, talk_seconds, disposition, hangup_cause,"
-          + " hangup_cause_text, amd_status, amd_cause, dtmf, recording, campaign_id, recipient_seq)"
+          + " hangup_cause_text, amd_status, amd_cause, dtmf, recording, campaign_id, recipient_seq,"
+          + " ivr_id, ivr_path, agent_status, agent_talk_seconds)"
           + " SELECT $1, account_id, id, sender_id, to_number, caller_id,"
           + " COALESCE(dialed_at, created_at), answered_at, ended_at,"
           + " round(extract(epoch FROM COALESCE(answered_at, ended_at)"
@@ -90,7 +96,10 @@ public final class CallQueueStore implements ProgressSink {
           + " CASE WHEN answered_at IS NULL THEN 0"
           + " ELSE round(extract(epoch FROM ended_at - answered_at)::numeric, 3) END,"
           + " status, hangup_cause, hangup_cause_text, amd_status, amd_cause, dtmf, recording,"
-          + " campaign_id, recipient_seq FROM calls WHERE id = $2";
+          + " campaign_id, recipient_seq, ivr_id, ivr_path, agent_status,"
+          + " CASE WHEN agent_answered_at IS NULL THEN 0 ELSE round(extract(epoch FROM"
+          + " COALESCE(agent_ended_at, ended_at) - agent_answered_at)::numeric, 3) END"
+          + " FROM calls WHERE id = $2";
 
   private final Pool pool;
 
@@ -174,7 +183,10 @@ public final class CallQueueStore implements ProgressSink {
             .addString(detail.getString("amd_cause"))
             .addString(detail.getString("dtmf", ""))
             .addString(detail.getString("recording"))
-            .addString(error);
+            .addString(error)
+            .addString(detail.getString("agent_status"))
+            .addOffsetDateTime(time(detail, "agent_answered_at"))
+            .addOffsetDateTime(time(detail, "agent_ended_at"));
     return pool.withTransaction(
         tx ->
             tx.preparedQuery(END)
@@ -201,6 +213,11 @@ public final class CallQueueStore implements ProgressSink {
                                       call.id(),
                                       call.toJson().put("cdr_id", cdrId.toString())));
                     }));
+  }
+
+  private static OffsetDateTime time(JsonObject detail, String field) {
+    String value = detail.getString(field);
+    return value == null ? null : OffsetDateTime.parse(value);
   }
 
   /**
@@ -232,15 +249,92 @@ public final class CallQueueStore implements ProgressSink {
           update(
               "UPDATE calls SET amd_status = $2, amd_cause = $3, updated_at = now() WHERE id = $1",
               Tuple.of(callId, detail.getString("status"), detail.getString("cause")));
-      case "recording" ->
+      case "recording" -> recording(senderId, callId, detail);
+      case "recording_finished" ->
+          // An upsert: the end of a recording that outlived its call (a bridge's) may be written
+          // before its start is; the start then only fills in the kind and format.
           update(
-              "UPDATE calls SET recording = $2, updated_at = now() WHERE id = $1",
-              Tuple.of(callId, detail.getString("name")));
+              "INSERT INTO recordings (id, account_id, call_id, sender_id, name, format, kind,"
+                  + " state, duration_seconds, finished_at)"
+                  + " SELECT $1, account_id, id, sender_id, $3, 'wav', $4, $5, $6, now()"
+                  + " FROM calls WHERE id = $2 ON CONFLICT (sender_id, name) DO UPDATE"
+                  + " SET state = EXCLUDED.state, duration_seconds = EXCLUDED.duration_seconds,"
+                  + " finished_at = EXCLUDED.finished_at",
+              Tuple.of(
+                  Ids.newId(),
+                  callId,
+                  detail.getString("name"),
+                  detail.getString("name", "").contains("-msg-") ? "message" : "call",
+                  detail.getBoolean("failed", false) ? "failed" : "done",
+                  detail.getInteger("duration")));
+      case "ivr" ->
+          update(
+              "UPDATE calls SET ivr_path = ivr_path || jsonb_build_array($2::jsonb),"
+                  + " updated_at = now() WHERE id = $1",
+              Tuple.of(callId, detail.put("at", java.time.Instant.now().toString())));
+      case "ivr_callback" -> ivrCallback(callId, detail);
+      case "agent" ->
+          update(
+              "UPDATE calls SET agent_status = $2,"
+                  + " agent_answered_at = CASE WHEN $2 = 'answered'"
+                  + " THEN COALESCE(agent_answered_at, now()) ELSE agent_answered_at END,"
+                  + " agent_ended_at = CASE WHEN $3 THEN COALESCE(agent_ended_at, now())"
+                  + " ELSE agent_ended_at END, updated_at = now() WHERE id = $1",
+              Tuple.of(callId, detail.getString("status"), detail.getBoolean("ended", false)));
       default -> {
         LOG.debug("Call {}: progress {} ignored", callId, state);
         yield Future.succeededFuture();
       }
     };
+  }
+
+  /**
+   * A recording ARI started: kept in {@code recordings} ({@code kind} call, bridge or message); the
+   * whole call's or the bridge's is also the call's {@code recording}.
+   */
+  private Future<Void> recording(UUID senderId, UUID callId, JsonObject detail) {
+    String kind = detail.getString("kind", "call");
+    String name = detail.getString("name");
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(
+                    "INSERT INTO recordings (id, account_id, call_id, sender_id, name, format, kind)"
+                        + " SELECT $1, account_id, id, sender_id, $3, $4, $5 FROM calls"
+                        + " WHERE id = $2 ON CONFLICT (sender_id, name) DO UPDATE"
+                        + " SET kind = EXCLUDED.kind, format = EXCLUDED.format")
+                .execute(
+                    Tuple.of(Ids.newId(), callId, name, detail.getString("format", "wav"), kind))
+                .compose(
+                    v ->
+                        kind.equals("message")
+                            ? Future.succeededFuture()
+                            : tx.preparedQuery(
+                                    "UPDATE calls SET recording = $2, updated_at = now()"
+                                        + " WHERE id = $1")
+                                .execute(Tuple.of(callId, name)))
+                .mapEmpty());
+  }
+
+  /**
+   * An IVR option asked for a callback: the {@code call.ivr_callback} event, signed as webhooks.
+   */
+  private Future<Void> ivrCallback(UUID callId, JsonObject detail) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery("SELECT * FROM calls WHERE id = $1")
+                .execute(Tuple.of(callId))
+                .compose(
+                    rows -> {
+                      Call call = Rows.first(rows, Call::from);
+                      return call == null
+                          ? Future.succeededFuture()
+                          : Outbox.append(
+                              tx,
+                              call.accountId(),
+                              EventType.CALL_IVR_CALLBACK,
+                              call.id(),
+                              call.toJson().put("ivr", detail));
+                    }));
   }
 
   /** Of these calls of the sender, those a {@code DELETE} asked to hang up. */

@@ -1,5 +1,7 @@
 package herald.call;
 
+import herald.call.ivr.IvrDefinition;
+import herald.call.ivr.IvrStore;
 import herald.channel.voice.Voice;
 import herald.platform.database.Ids;
 import herald.platform.http.ApiException;
@@ -30,7 +32,16 @@ import java.util.regex.Pattern;
  */
 public final class CallRoutes {
   private static final Set<String> FIELDS =
-      Set.of("to", "sender_id", "play", "record", "amd", "timeout_seconds", "variables");
+      Set.of(
+          "to",
+          "sender_id",
+          "play",
+          "record",
+          "amd",
+          "timeout_seconds",
+          "variables",
+          "ivr_id",
+          "agent");
   private static final Pattern NUMBER = Pattern.compile("^\\+?[0-9]{3,20}$");
   private static final Pattern VARIABLE = Pattern.compile("^[A-Za-z_][A-Za-z0-9_()]{0,63}$");
   private static final Pattern MEDIA =
@@ -41,9 +52,11 @@ public final class CallRoutes {
   private final CallService service;
   private final CallStore calls;
   private final SenderStore senders;
+  private final IvrStore ivrs;
 
   public CallRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
+    this.ivrs = new IvrStore(pool);
     this.service = new CallService(vertx, pool);
     this.calls = new CallStore(pool);
     this.senders = new SenderStore(pool);
@@ -66,7 +79,7 @@ public final class CallRoutes {
   }
 
   /** A validated request, before its sender is checked. */
-  private record Request(String to, UUID senderId, JsonObject options) {}
+  private record Request(String to, UUID senderId, UUID ivrId, JsonObject options) {}
 
   private static Request read(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx, FIELDS);
@@ -110,6 +123,25 @@ public final class CallRoutes {
         }
       }
     }
+    UUID ivrId = null;
+    String ivrText = in.optionalString("ivr_id", 36, 36);
+    if (ivrText != null) {
+      try {
+        ivrId = UUID.fromString(ivrText);
+      } catch (IllegalArgumentException e) {
+        in.error("ivr_id", "invalid_value", "'ivr_id' must be an IVR id");
+      }
+    }
+    JsonObject agent = null;
+    if (in.value("agent") != null) {
+      List<FieldError> agentErrors = new java.util.ArrayList<>();
+      agent = IvrDefinition.agent(in.value("agent"), "agent", agentErrors);
+      agentErrors.forEach(e -> in.error(e.field(), e.code(), e.detail()));
+    }
+    int actions = (play != null ? 1 : 0) + (ivrText != null ? 1 : 0) + (agent != null ? 1 : 0);
+    if (actions > 1) {
+      in.error("ivr_id", "invalid_value", "a call has at most one of 'play', 'ivr_id', 'agent'");
+    }
     in.check();
     JsonObject options =
         new JsonObject()
@@ -120,14 +152,32 @@ public final class CallRoutes {
     if (play != null) {
       options.put("play", play);
     }
-    return new Request(to, senderId, options);
+    if (agent != null) {
+      options.put("agent", agent);
+    }
+    return new Request(to, senderId, ivrId, options);
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
     Request request = read(ctx);
     UUID accountId = Requests.principal(ctx).accountId();
-    return senders
-        .get(accountId, request.senderId())
+    Future<Void> ivr =
+        request.ivrId() == null
+            ? Future.succeededFuture()
+            : ivrs.get(accountId, request.ivrId())
+                .map(
+                    found -> {
+                      if (found == null) {
+                        throw ApiException.validation(
+                            "ivr_id", "invalid_value", "'ivr_id' must name an IVR of this account");
+                      }
+                      // a snapshot: editing or deleting the IVR never changes a queued call
+                      request
+                          .options()
+                          .put("ivr", found.definition().copy().put("id", found.id().toString()));
+                      return null;
+                    });
+    return ivr.compose(v -> senders.get(accountId, request.senderId()))
         .compose(
             sender -> {
               if (sender == null || !sender.active() || !Voice.CHANNEL.equals(sender.channel())) {

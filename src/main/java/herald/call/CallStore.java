@@ -14,7 +14,8 @@ import java.util.UUID;
 public final class CallStore {
   private static final String INSERT =
       "INSERT INTO calls (id, account_id, sender_id, to_number, caller_id, options, campaign_id,"
-          + " recipient_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
+          + " recipient_seq, ivr_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+          + " ($6::jsonb -> 'ivr' ->> 'id')::uuid) RETURNING *";
 
   private final Pool pool;
 

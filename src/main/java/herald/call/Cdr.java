@@ -1,6 +1,7 @@
 package herald.call;
 
 import herald.platform.database.Rows;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
@@ -9,7 +10,8 @@ import java.util.UUID;
 /**
  * The call detail record of one dialled attempt, written in the transaction that ends the call.
  * Ring seconds run from the dial to the answer (or the end), talk seconds from the answer to the
- * end.
+ * end; agent talk seconds from the agent's answer to the end of either leg. The IVR path lists the
+ * menus visited and keys pressed.
  */
 public record Cdr(
     UUID id,
@@ -30,7 +32,11 @@ public record Cdr(
     String dtmf,
     String recording,
     UUID campaignId,
-    Long recipientSeq) {
+    Long recipientSeq,
+    UUID ivrId,
+    JsonArray ivrPath,
+    String agentStatus,
+    double agentTalkSeconds) {
 
   static Cdr from(Row row) {
     return new Cdr(
@@ -52,7 +58,11 @@ public record Cdr(
         row.getString("dtmf"),
         row.getString("recording"),
         row.getUUID("campaign_id"),
-        row.getLong("recipient_seq"));
+        row.getLong("recipient_seq"),
+        row.getUUID("ivr_id"),
+        (JsonArray) row.getJson("ivr_path"),
+        row.getString("agent_status"),
+        seconds(row.getBigDecimal("agent_talk_seconds")));
   }
 
   private static double seconds(BigDecimal value) {
@@ -79,6 +89,10 @@ public record Cdr(
         .put("dtmf", dtmf)
         .put("recording", recording)
         .put("campaign_id", campaignId == null ? null : campaignId.toString())
-        .put("recipient_seq", recipientSeq);
+        .put("recipient_seq", recipientSeq)
+        .put("ivr_id", ivrId == null ? null : ivrId.toString())
+        .put("ivr_path", ivrPath == null ? new JsonArray() : ivrPath)
+        .put("agent_status", agentStatus)
+        .put("agent_talk_seconds", agentTalkSeconds);
   }
 }

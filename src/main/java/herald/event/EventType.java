@@ -58,6 +58,10 @@ public enum EventType implements Outbox.Type {
       "call.failed",
       "A call ended unanswered (busy, no_answer, failed) or was canceled, with its CDR id when it"
           + " was dialled."),
+  CALL_IVR_CALLBACK(
+      "call.ivr_callback",
+      "A caller chose an IVR option that asks for a callback: the call with ivr (ivr_id, menu, key,"
+          + " data)."),
   WEBHOOK_TEST("webhook.test", "Sent to one endpoint by POST /api/v1/webhooks/{id}/test."),
   WEBHOOK_DISABLED(
       "webhook.disabled",

@@ -26,7 +26,8 @@ public record HeraldConfig(
     ContactsConfig contacts,
     MetricsConfig metrics,
     ClusterConfig cluster,
-    AgentConfig agents) {
+    AgentConfig agents,
+    VoiceConfig voice) {
 
   /**
    * Validates the merged configuration tree, which must hold every key (the built-in defaults under
@@ -51,6 +52,7 @@ public record HeraldConfig(
         ContactsConfig.from(root.child("contacts")),
         MetricsConfig.from(root.child("metrics")),
         ClusterConfig.from(root.child("cluster")),
-        AgentConfig.from(root.child("agents")));
+        AgentConfig.from(root.child("agents")),
+        VoiceConfig.from(root.child("voice")));
   }
 }

@@ -253,6 +253,35 @@ final class AriRoutes {
         Operation.of(
                 "bridges",
                 "POST",
+                "/bridges/{bridgeId}/moh",
+                "startMoh",
+                "void",
+                "Play music on hold to a bridge or change the MOH class that is playing.")
+            .query("mohClass", "string", false)
+            .error(404, "Bridge not found")
+            .error(409, "Bridge not in Stasis application")
+            .handle(
+                (ctx, p) -> {
+                  bridges.moh(ctx.pathParam("bridgeId"), p.string("mohClass", "default"));
+                  return Reply.noContent();
+                }),
+        Operation.of(
+                "bridges",
+                "DELETE",
+                "/bridges/{bridgeId}/moh",
+                "stopMoh",
+                "void",
+                "Stop playing music on hold to a bridge.")
+            .error(404, "Bridge not found")
+            .error(409, "Bridge not in Stasis application")
+            .handle(
+                (ctx, p) -> {
+                  bridges.moh(ctx.pathParam("bridgeId"), null);
+                  return Reply.noContent();
+                }),
+        Operation.of(
+                "bridges",
+                "POST",
                 "/bridges/{bridgeId}/play",
                 "play",
                 "Playback",

@@ -203,6 +203,27 @@ public record AriSimConfig(
         channelVars);
   }
 
+  /** This config with another gap between DTMF digits and length of each played media URI. */
+  public AriSimConfig withTiming(Duration newDtmfDelay, Duration newPlaybackDuration) {
+    return new AriSimConfig(
+        host,
+        port,
+        username,
+        password,
+        asteriskId,
+        defaultCall,
+        busyRate,
+        noAnswerRate,
+        congestionRate,
+        numberRules,
+        stasisStartWhileRinging,
+        newDtmfDelay,
+        newPlaybackDuration,
+        amdVariable,
+        maxChannels,
+        channelVars);
+  }
+
   /** This config with a channel limit and snapshot variables. */
   public AriSimConfig withLimits(int newMaxChannels, List<String> newChannelVars) {
     return new AriSimConfig(

@@ -29,6 +29,7 @@ final class Bridges {
     final String type;
     final Instant created = Instant.now();
     final List<SimChannel> channels = new ArrayList<>();
+    String mohClass;
 
     Bridge(String id, String name, String type) {
       this.id = id;
@@ -86,6 +87,14 @@ final class Bridges {
     Bridge bridge = new Bridge(id, params.string("name", ""), type);
     bridges.put(id, bridge);
     return bridge.toJson();
+  }
+
+  /**
+   * {@code POST} ({@code mohClass}) or {@code DELETE} ({@code null}) {@code /bridges/{id}/moh}.
+   * Every bridge here is a Stasis bridge; MOH has no events in ARI, only the bridge's state.
+   */
+  void moh(String id, String mohClass) {
+    find(id).mohClass = mohClass;
   }
 
   JsonObject get(String id) {

@@ -38,6 +38,7 @@ class BadInputTest {
   private static String templateId;
   private static String senderId;
   private static String voiceSenderId;
+  private static String ivrId;
   private static String patchAccountId;
   private static String patchUserId;
   private static String webhookId;
@@ -91,6 +92,7 @@ class BadInputTest {
             new JsonObject().put("name", "target").put("content", "Hi {name}"));
     senderId = created("/api/v1/senders", WriteRoutes.sender());
     voiceSenderId = created("/api/v1/senders", WriteRoutes.voiceSender());
+    ivrId = created("/api/v1/ivr", WriteRoutes.ivr());
     // Targets of the catalogue's PATCH routes, so the resources other tests check stay as made.
     patchUserId =
         created(
@@ -545,7 +547,8 @@ class BadInputTest {
                 Map.entry("agents", () -> agentId),
                 Map.entry("tiers", () -> tierId),
                 Map.entry("inbound-rules", () -> ruleId),
-                Map.entry("agent-errors", () -> agentErrorId)));
+                Map.entry("agent-errors", () -> agentErrorId),
+                Map.entry("ivr", () -> ivrId)));
     return client.send(
         route.method(),
         path,

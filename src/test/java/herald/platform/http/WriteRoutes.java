@@ -96,6 +96,65 @@ final class WriteRoutes {
                 .put("from", "+14155550000"));
   }
 
+  /** An IVR of two menus using every kind of action. */
+  static JsonObject ivr() {
+    return new JsonObject()
+        .put("name", name("ivr"))
+        .put("start", "main")
+        .put(
+            "menus",
+            new JsonObject()
+                .put(
+                    "main",
+                    new JsonObject()
+                        .put("prompt", new JsonArray().add("sound:main-menu"))
+                        .put("timeout_seconds", 5)
+                        .put("max_retries", 2)
+                        .put("retry_prompt", "sound:please-try-again")
+                        .put("invalid_prompt", "sound:option-is-invalid")
+                        .put(
+                            "options",
+                            new JsonObject()
+                                .put(
+                                    "1", new JsonObject().put("action", "menu").put("menu", "more"))
+                                .put(
+                                    "2",
+                                    new JsonObject()
+                                        .put("action", "agent")
+                                        .put(
+                                            "agent",
+                                            new JsonObject()
+                                                .put("type", "queue")
+                                                .put("value", "support")
+                                                .put("timeout_seconds", 20)))
+                                .put(
+                                    "3",
+                                    new JsonObject()
+                                        .put("action", "webhook")
+                                        .put("data", new JsonObject().put("topic", "x"))
+                                        .put("prompt", "sound:thanks"))
+                                .put(
+                                    "4",
+                                    new JsonObject()
+                                        .put("action", "record")
+                                        .put("prompt", "sound:leave-a-message")
+                                        .put("max_seconds", 60)
+                                        .put("beep", true)))
+                        .put("on_timeout", new JsonObject().put("action", "hangup")))
+                .put(
+                    "more",
+                    new JsonObject()
+                        .put("prompt", "sound:more")
+                        .put(
+                            "options",
+                            new JsonObject()
+                                .put(
+                                    "0",
+                                    new JsonObject()
+                                        .put("action", "hangup")
+                                        .put("prompt", "sound:goodbye")))));
+  }
+
   /** A voice sender on an ARI nobody serves (its calls stay queued). */
   static JsonObject voiceSender() {
     return new JsonObject()
@@ -273,6 +332,8 @@ final class WriteRoutes {
                     .put("amd", false)
                     .put("timeout_seconds", 20)
                     .put("variables", new JsonObject().put("CAMPAIGN", "spring"))),
+        new WriteRoute(HttpMethod.POST, "/api/v1/ivr", WriteRoutes::ivr),
+        new WriteRoute(HttpMethod.PUT, "/api/v1/ivr/:id", WriteRoutes::ivr),
         new WriteRoute(
             HttpMethod.PATCH,
             "/api/v1/senders/:id",

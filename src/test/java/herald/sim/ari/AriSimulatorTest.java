@@ -447,6 +447,10 @@ class AriSimulatorTest {
             ari.call(POST, "/ari/bridges/" + bridgeId + "/record?name=b1&format=wav").statusCode())
         .isEqualTo(201);
     events.next("RecordingStarted");
+    assertThat(ari.call(POST, "/ari/bridges/" + bridgeId + "/moh?mohClass=default").statusCode())
+        .isEqualTo(204);
+    assertThat(ari.call(DELETE, "/ari/bridges/" + bridgeId + "/moh").statusCode()).isEqualTo(204);
+    assertThat(ari.call(POST, "/ari/bridges/none/moh").statusCode()).isEqualTo(404);
     assertThat(
             ari.call(POST, "/ari/bridges/" + bridgeId + "/removeChannel?channel=" + a).statusCode())
         .isEqualTo(204);

@@ -279,6 +279,94 @@ public final class AriClient {
         .map(AriClient::jsonObject);
   }
 
+  /**
+   * {@code POST /channels/{id}/record} with a limit and a stop key: a caller's message ({@code
+   * maxDurationSeconds}, a beep first when {@code beep}, ended by {@code terminateOn}: none, any,
+   * *, #).
+   */
+  public Future<JsonObject> record(
+      String channelId,
+      String name,
+      String format,
+      int maxDurationSeconds,
+      boolean beep,
+      String terminateOn) {
+    return request(io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId) + "/record")
+        .addQueryParam("name", name)
+        .addQueryParam("format", format)
+        .addQueryParam("ifExists", "overwrite")
+        .addQueryParam("maxDurationSeconds", String.valueOf(maxDurationSeconds))
+        .addQueryParam("beep", String.valueOf(beep))
+        .addQueryParam("terminateOn", terminateOn)
+        .send()
+        .map(AriClient::jsonObject);
+  }
+
+  /** {@code DELETE /playbacks/{id}}: stops a playback; a 404 (it ended already) counts as done. */
+  public Future<Void> stopPlayback(String playbackId) {
+    return request(io.vertx.core.http.HttpMethod.DELETE, "/playbacks/" + encode(playbackId))
+        .send()
+        .map(AriClient::ignoring404);
+  }
+
+  /** {@code POST /bridges/{id}?type=mixing}: a mixing bridge of Herald's id. */
+  public Future<JsonObject> createBridge(String bridgeId) {
+    return request(io.vertx.core.http.HttpMethod.POST, "/bridges/" + encode(bridgeId))
+        .addQueryParam("type", "mixing")
+        .send()
+        .map(AriClient::jsonObject);
+  }
+
+  /** {@code POST /bridges/{id}/addChannel?channel=...}. */
+  public Future<Void> addChannel(String bridgeId, String channelId) {
+    return request(
+            io.vertx.core.http.HttpMethod.POST, "/bridges/" + encode(bridgeId) + "/addChannel")
+        .addQueryParam("channel", channelId)
+        .send()
+        .map(
+            response -> {
+              check(response);
+              return null;
+            });
+  }
+
+  /** {@code POST /bridges/{id}/moh} (start) or {@code DELETE} (stop) music on hold. */
+  public Future<Void> bridgeMoh(String bridgeId, boolean on) {
+    return request(
+            on ? io.vertx.core.http.HttpMethod.POST : io.vertx.core.http.HttpMethod.DELETE,
+            "/bridges/" + encode(bridgeId) + "/moh")
+        .send()
+        .map(
+            response -> {
+              check(response);
+              return null;
+            });
+  }
+
+  /** {@code DELETE /bridges/{id}}; a 404 (gone already) counts as done. */
+  public Future<Void> destroyBridge(String bridgeId) {
+    return request(io.vertx.core.http.HttpMethod.DELETE, "/bridges/" + encode(bridgeId))
+        .send()
+        .map(AriClient::ignoring404);
+  }
+
+  /** {@code POST /bridges/{id}/record}: records the bridge's mix as {@code name}. */
+  public Future<JsonObject> recordBridge(String bridgeId, String name, String format) {
+    return request(io.vertx.core.http.HttpMethod.POST, "/bridges/" + encode(bridgeId) + "/record")
+        .addQueryParam("name", name)
+        .addQueryParam("format", format)
+        .addQueryParam("ifExists", "overwrite")
+        .send()
+        .map(AriClient::jsonObject);
+  }
+
+  private static Void ignoring404(HttpResponse<Buffer> response) {
+    if (response.statusCode() != 404) {
+      check(response);
+    }
+    return null;
+  }
+
   /** {@code GET /channels/{id}/variable}: the value, or null when unset or the channel is gone. */
   public Future<String> variable(String channelId, String name) {
     return request(

@@ -67,6 +67,8 @@ final class AriProvider implements Provider {
     String causeText;
     final StringBuilder dtmf = new StringBuilder();
     final List<Long> timers = new ArrayList<>();
+    IvrRun ivr;
+    AgentBridge agent;
 
     LiveCall(OutboundItem item, JsonObject options) {
       this.item = item;
@@ -321,6 +323,11 @@ final class AriProvider implements Provider {
               } else {
                 call.originated = true;
                 LOG.info("Call {} adopted from a gone lane: hanging up", call.item.id());
+                if (call.options.containsKey("ivr") || call.options.containsKey("agent")) {
+                  // its agent leg and bridge (Herald's ids) go with it; 404s count as done
+                  client.hangup(AgentBridge.legId(call.channelId), "normal").otherwiseEmpty();
+                  client.destroyBridge(call.channelId).otherwiseEmpty();
+                }
                 hangup(call, "normal");
               }
             });
@@ -334,8 +341,19 @@ final class AriProvider implements Provider {
       call = byChannel.get(channel.getString("id"));
     } else if (type.startsWith("Playback")) {
       call = byTarget(event.getJsonObject("playback", new JsonObject()));
+    } else if (type.startsWith("Recording")) {
+      call = byTarget(event.getJsonObject("recording", new JsonObject()));
     }
     if (call == null) {
+      if (type.equals("RecordingFinished") || type.equals("RecordingFailed")) {
+        recordingOfEndedCall(event.getJsonObject("recording", new JsonObject()), type);
+      }
+      return;
+    }
+    if (channel != null
+        && call.agent != null
+        && call.agent.legId().equals(channel.getString("id"))) {
+      call.agent.event(type, event);
       return;
     }
     switch (type) {
@@ -357,6 +375,9 @@ final class AriProvider implements Provider {
         String digit = event.getString("digit", "");
         call.dtmf.append(digit);
         write(call, "dtmf", new JsonObject().put("digit", digit));
+        if (call.ivr != null) {
+          call.ivr.dtmf(digit);
+        }
       }
       case "ChannelHangupRequest" -> {
         if (call.cause == null && event.getInteger("cause") != null) {
@@ -373,13 +394,62 @@ final class AriProvider implements Provider {
         if (id != null && id.equals(call.playbackId)) {
           hangup(call, "normal");
         }
+        if (call.ivr != null) {
+          call.ivr.playbackFinished(id);
+        }
+      }
+      case "RecordingFinished", "RecordingFailed" -> {
+        JsonObject recording = event.getJsonObject("recording", new JsonObject());
+        String name = recording.getString("name", "");
+        boolean failed = type.equals("RecordingFailed");
+        write(
+            call,
+            "recording_finished",
+            new JsonObject()
+                .put("name", name)
+                .put("duration", recording.getInteger("duration"))
+                .put("failed", failed));
+        if (call.ivr != null) {
+          call.ivr.recordingEnded(name, failed);
+        }
       }
       default -> {}
     }
   }
 
+  /**
+   * A recording that outlived its call (a bridge's is stored when the bridge is destroyed, after
+   * the callee's channel): its end is still written, found by its name ({@code herald-<call id>…}).
+   */
+  private void recordingOfEndedCall(JsonObject recording, String type) {
+    String name = recording.getString("name", "");
+    if (!name.startsWith("herald-") || name.length() < 43) {
+      return;
+    }
+    UUID callId;
+    try {
+      callId = UUID.fromString(name.substring(7, 43));
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    progress
+        .progress(
+            sender.id(),
+            callId,
+            "recording_finished",
+            new JsonObject()
+                .put("name", name)
+                .put("duration", recording.getInteger("duration"))
+                .put("failed", type.equals("RecordingFailed")))
+        .onFailure(
+            err -> LOG.warn("Recording {}: writing its end failed: {}", name, err.getMessage()));
+  }
+
   private LiveCall byTarget(JsonObject playback) {
     String target = playback.getString("target_uri", "");
+    if (target.startsWith("bridge:")) {
+      return byChannel.get(target.substring(7)); // a call's bridge has its channel's id
+    }
     return target.startsWith("channel:") ? byChannel.get(target.substring(8)) : null;
   }
 
@@ -410,17 +480,23 @@ final class AriProvider implements Provider {
       hangup(call, "normal");
       return;
     }
-    if (call.options.getBoolean("record", false)) {
+    boolean flow = call.options.containsKey("ivr") || call.options.containsKey("agent");
+    if (call.options.getBoolean("record", false) && !flow) {
       String name = "herald-" + call.item.id();
+      // Named on the call before ARI answers, so a callee who hangs up at once still leaves a CDR
+      // that names it; a recording ARI refuses is marked failed.
+      call.recording = name;
+      write(call, "recording", new JsonObject().put("name", name));
       client
           .record(call.channelId, name, "wav")
-          .onSuccess(
-              r -> {
-                call.recording = name;
-                write(call, "recording", new JsonObject().put("name", name));
-              })
           .onFailure(
-              err -> LOG.warn("Recording call {} failed: {}", call.item.id(), err.getMessage()));
+              err -> {
+                LOG.warn("Recording call {} failed: {}", call.item.id(), err.getMessage());
+                write(
+                    call,
+                    "recording_finished",
+                    new JsonObject().put("name", name).put("failed", true));
+              });
     }
     Future<Void> amd = Future.succeededFuture();
     if (call.options.getBoolean("amd", false)) {
@@ -455,6 +531,10 @@ final class AriProvider implements Provider {
     }
     amd.onComplete(
         v -> {
+          if (flow && !call.machine) {
+            startFlow(call);
+            return;
+          }
           String play = call.options.getString("play");
           String onMachine = call.options.getString("machine_action");
           if (call.machine && "hangup".equals(onMachine)) {
@@ -477,6 +557,89 @@ final class AriProvider implements Provider {
             later(call, settings.maxCallSeconds() * 1000L, () -> hangup(call, "normal"));
           }
         });
+  }
+
+  /**
+   * Runs the call's IVR, or bridges it to its agent; the call is hung up after {@code
+   * max_call_seconds} whatever happens.
+   */
+  private void startFlow(LiveCall call) {
+    later(call, settings.maxCallSeconds() * 1000L, () -> hangup(call, "normal"));
+    CallHost host = host(call);
+    JsonObject ivr = call.options.getJsonObject("ivr");
+    if (ivr != null) {
+      call.ivr = new IvrRun(host, ivr);
+      call.ivr.start();
+    } else {
+      host.transfer(call.options.getJsonObject("agent"));
+    }
+  }
+
+  private CallHost host(LiveCall call) {
+    return new CallHost() {
+      @Override
+      public String callId() {
+        return call.item.id().toString();
+      }
+
+      @Override
+      public String channelId() {
+        return call.channelId;
+      }
+
+      @Override
+      public String number() {
+        return call.item.to();
+      }
+
+      @Override
+      public AriClient ari() {
+        return client;
+      }
+
+      @Override
+      public AriType.Settings settings() {
+        return settings;
+      }
+
+      @Override
+      public boolean recordWanted() {
+        return call.options.getBoolean("record", false);
+      }
+
+      @Override
+      public void write(String state, JsonObject detail) {
+        AriProvider.this.write(call, state, detail);
+      }
+
+      @Override
+      public void hangup() {
+        if (!call.hangupWanted) {
+          AriProvider.this.hangup(call, "normal");
+        }
+      }
+
+      @Override
+      public long timer(long ms, Runnable action) {
+        return later(call, ms, action);
+      }
+
+      @Override
+      public void cancel(long timerId) {
+        vertx.cancelTimer(timerId);
+        call.timers.remove((Long) timerId);
+      }
+
+      @Override
+      public void transfer(JsonObject agent) {
+        if (call.agent != null || agent == null) {
+          return;
+        }
+        call.agent = new AgentBridge(this, agent);
+        byChannel.put(call.agent.legId(), call);
+        call.agent.start();
+      }
+    };
   }
 
   /** Hangs the call up (once its channel exists) and checks later that it went. */
@@ -540,6 +703,9 @@ final class AriProvider implements Provider {
         continue; // its originate has not answered: it decides
       }
       JsonObject channel = alive.get(call.channelId);
+      if (call.agent != null && call.agent.legLive() && !alive.containsKey(call.agent.legId())) {
+        call.agent.ended(null); // the agent hung up while the socket was down
+      }
       if (channel == null) {
         ended++;
         gone(call, "the channel ended while the events socket was down");
@@ -563,6 +729,9 @@ final class AriProvider implements Provider {
     }
     untrack(call);
     cancelTimers(call);
+    if (call.agent != null) {
+      call.agent.calleeGone();
+    }
     JsonObject detail = detail(call, disposition(call)).put("error", why);
     call.writes.onComplete(
         v ->
@@ -576,6 +745,9 @@ final class AriProvider implements Provider {
     }
     untrack(call);
     cancelTimers(call);
+    if (call.agent != null) {
+      call.agent.calleeGone();
+    }
     JsonObject detail = detail(call, disposition(call));
     call.writes.onComplete(
         v ->
@@ -606,7 +778,11 @@ final class AriProvider implements Provider {
   }
 
   private static JsonObject detail(LiveCall call, String disposition) {
-    return new JsonObject()
+    JsonObject detail = new JsonObject();
+    if (call.agent != null) {
+      call.agent.describe(detail);
+    }
+    return detail
         .put("disposition", disposition)
         .put("channel_id", call.channelId)
         .put("hangup_cause", call.cause)
@@ -636,13 +812,16 @@ final class AriProvider implements Provider {
 
   private void untrack(LiveCall call) {
     byChannel.remove(call.channelId, call);
+    if (call.agent != null) {
+      byChannel.remove(call.agent.legId(), call);
+    }
     byCall.remove(call.item.id(), call);
     live = byCall.size();
   }
 
-  private void later(LiveCall call, long delayMs, Runnable action) {
+  private long later(LiveCall call, long delayMs, Runnable action) {
     if (closed) {
-      return;
+      return -1;
     }
     long[] id = new long[1];
     id[0] =
@@ -655,6 +834,7 @@ final class AriProvider implements Provider {
               }
             });
     call.timers.add(id[0]);
+    return id[0];
   }
 
   private void cancelTimers(LiveCall call) {

@@ -31,6 +31,9 @@ public final class AriType implements ProviderType<AriType.Settings> {
    * @param callsPerSecond originates a second at most (the lane's rate)
    * @param maxCallSeconds an answered call with nothing left to do is hung up after this long
    * @param amdVariable the originate variable that asks the dialplan to run AMD before Stasis
+   * @param agentContext the dialplan context of agent extensions ({@code Local/{ext}@context})
+   * @param queueContext the dialplan context that puts a call in a queue ({@code
+   *     Local/{queue}@context})
    */
   public record Settings(
       String baseUrl,
@@ -42,7 +45,9 @@ public final class AriType implements ProviderType<AriType.Settings> {
       int maxConcurrentCalls,
       int callsPerSecond,
       int maxCallSeconds,
-      String amdVariable) {
+      String amdVariable,
+      String agentContext,
+      String queueContext) {
     @Override
     public String toString() {
       return "AriSettings[" + baseUrl + ", app=" + app + ", " + endpoint + "]";
@@ -71,7 +76,9 @@ public final class AriType implements ProviderType<AriType.Settings> {
         "max_concurrent_calls",
         "calls_per_second",
         "max_call_seconds",
-        "amd_variable");
+        "amd_variable",
+        "agent_context",
+        "queue_context");
   }
 
   @Override
@@ -106,8 +113,33 @@ public final class AriType implements ProviderType<AriType.Settings> {
     } else if (!VARIABLE.matcher(amd).matches()) {
       in.error("amd_variable", "invalid_value", "settings.amd_variable is a variable name");
     }
+    String agentContext = context(in, "agent_context", "herald-agents");
+    String queueContext = context(in, "queue_context", "herald-queues");
     return new Settings(
-        baseUrl, username, password, app, endpoint, callerId, cap, cps, maxCall, amd);
+        baseUrl,
+        username,
+        password,
+        app,
+        endpoint,
+        callerId,
+        cap,
+        cps,
+        maxCall,
+        amd,
+        agentContext,
+        queueContext);
+  }
+
+  private static String context(SettingsInput in, String key, String dflt) {
+    String value = in.optionalString(key, 80);
+    if (value == null) {
+      in.values().put(key, dflt);
+      return dflt;
+    }
+    if (!APP.matcher(value).matches()) {
+      in.error(key, "invalid_value", "settings." + key + " is a dialplan context name");
+    }
+    return value;
   }
 
   @Override
@@ -123,7 +155,9 @@ public final class AriType implements ProviderType<AriType.Settings> {
         s.getInteger("max_concurrent_calls", 10),
         s.getInteger("calls_per_second", 5),
         s.getInteger("max_call_seconds", 3600),
-        s.getString("amd_variable", "AMD_ENABLED"));
+        s.getString("amd_variable", "AMD_ENABLED"),
+        s.getString("agent_context", "herald-agents"),
+        s.getString("queue_context", "herald-queues"));
   }
 
   /** Calls of one sender are followed on its own Stasis application: nothing is shared. */

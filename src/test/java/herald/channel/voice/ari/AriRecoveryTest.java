@@ -39,6 +39,7 @@ class AriRecoveryTest {
                 simVertx,
                 AriSimConfig.loopback(VoiceTesting.USER, VoiceTesting.PASSWORD)
                     .withNumber("+1555500", CallScript.answer(Duration.ofMillis(50), null))
+                    .withNumber("7001", CallScript.answer(Duration.ofMillis(50), null))
                     .withNumber("+1555800", CallScript.answer(Duration.ofSeconds(60), null))
                     .withNumber(
                         "+1555600",
@@ -116,6 +117,83 @@ class AriRecoveryTest {
     // no slot leaked: the sender still dials
     after.await(
         after.call(sender, "+15556000001", new JsonObject()), "completed", Duration.ofSeconds(20));
+  }
+
+  @Test
+  void callsInAnIvrOrBridgedToAnAgentWhenTheNodeStoppedEndWithTheirCdrsAndNoLegIsLeft()
+      throws Exception {
+    TestHerald first = TestHerald.start();
+    firstNode = first;
+    String token = first.client().loginAdmin();
+    VoiceTesting voice = new VoiceTesting(first.client(), token);
+    String sender = voice.sender(ari.baseUrl(), "herald-recovery-ivr", 10, 50);
+    HttpResponse<Buffer> ivr =
+        first
+            .client()
+            .post(
+                "/api/v1/ivr",
+                token,
+                new JsonObject()
+                    .put("name", "long menu")
+                    .put("start", "main")
+                    .put(
+                        "menus",
+                        new JsonObject()
+                            .put(
+                                "main",
+                                new JsonObject()
+                                    .put("prompt", "sound:main-menu")
+                                    .put("timeout_seconds", 60)
+                                    .put(
+                                        "options",
+                                        new JsonObject()
+                                            .put("1", new JsonObject().put("action", "hangup"))))));
+    assertThat(ivr.statusCode()).as(ivr.bodyAsString()).isEqualTo(201);
+    String inIvr =
+        voice.call(
+            sender,
+            "+15555000201",
+            new JsonObject().put("ivr_id", ivr.bodyAsJsonObject().getString("id")));
+    String bridged =
+        voice.call(
+            sender,
+            "+15555000202",
+            new JsonObject()
+                .put("agent", new JsonObject().put("type", "extension").put("value", "7001")));
+    Await.until(
+        "the IVR call to enter its menu",
+        Duration.ofSeconds(20),
+        () -> voice.get(inIvr),
+        call -> !call.getJsonArray("ivr_path").isEmpty());
+    Await.until(
+        "the agent to answer",
+        Duration.ofSeconds(20),
+        () -> voice.get(bridged),
+        call -> "answered".equals(call.getString("agent_status")));
+    firstNode = null;
+    first.close();
+    assertThat(ari.liveChannels()).isEqualTo(3); // the IVR call, the callee and its agent
+
+    TestHerald second = first.restartOnSameDatabase(new JsonObject());
+    nodes.add(second);
+    VoiceTesting after = new VoiceTesting(second.client(), second.client().loginAdmin());
+    after.await(inIvr, "completed", Duration.ofSeconds(30));
+    assertThat(after.cdrOf(inIvr).getJsonArray("ivr_path")).isNotEmpty();
+    JsonObject call = after.await(bridged, "completed", Duration.ofSeconds(30));
+    assertThat(call.getString("agent_status")).isEqualTo("answered");
+    assertThat(after.cdrOf(bridged).getString("agent_status")).isEqualTo("answered");
+    Await.until("every channel gone", Duration.ofSeconds(10), () -> ari.liveChannels() == 0);
+    WebClient web = WebClient.create(simVertx);
+    try {
+      HttpResponse<Buffer> bridges =
+          web.getAbs(ari.baseUrl() + "/ari/bridges")
+              .basicAuthentication(VoiceTesting.USER, VoiceTesting.PASSWORD)
+              .send()
+              .await();
+      assertThat(bridges.bodyAsJsonArray()).isEmpty();
+    } finally {
+      web.close();
+    }
   }
 
   @Test

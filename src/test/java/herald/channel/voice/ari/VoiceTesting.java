@@ -120,4 +120,21 @@ final class VoiceTesting {
       return types;
     }
   }
+
+  /** The data of the first event of {@code type} about {@code subject}, or null. */
+  static JsonObject eventData(String database, String subject, String type) throws SQLException {
+    var pg = TestPostgres.get();
+    try (Connection c =
+            DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT data::text FROM events WHERE subject_id = ? AND type = ? ORDER BY id"
+                    + " LIMIT 1")) {
+      q.setObject(1, UUID.fromString(subject));
+      q.setString(2, type);
+      try (ResultSet rows = q.executeQuery()) {
+        return rows.next() ? new JsonObject(rows.getString(1)) : null;
+      }
+    }
+  }
 }
