@@ -84,7 +84,9 @@ public final class ChatClient {
         WebClient.create(
             vertx,
             new WebClientOptions().setUserAgent(USER_AGENT).setFollowRedirects(false),
-            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+            // one connection per task the worker may hold, so no claimed task waits for a
+            // connection
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(8, config.batchSize())));
   }
 
   /** Sends {@code messages} (OpenAI chat messages) to the agent's model. */
