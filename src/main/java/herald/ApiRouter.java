@@ -205,6 +205,14 @@ public final class ApiRouter {
     // Twilio webhook is Twilio's inbound handling answering the seed's TwiML acknowledgement.
     TwilioType.mountInbound(
         root, callbacks, SmsAiAgentRoutes.PREFIX + "/sms/receive", SmsAiAgentRoutes.SMS_RECEIVED);
+    // its token endpoint is Herald's login: the session token then works as "Token <token>"
+    root.post(SmsAiAgentRoutes.PREFIX + "/auth/token")
+        .handler(ready)
+        .handler(hold)
+        .handler(platform.rateLimits().handler());
+    root.post(SmsAiAgentRoutes.PREFIX + "/auth/token")
+        .handler(bodies.standard())
+        .respond(ctx -> SmsAiAgentRoutes.token(ctx, auth));
     root.route(SmsAiAgentRoutes.PREFIX + "*")
         .subRouter(
             new SmsAiAgentRoutes(

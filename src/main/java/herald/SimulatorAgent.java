@@ -41,29 +41,7 @@ final class SimulatorAgent {
                         }
                         if (!baseUrl.equals(existing.baseUrl())) {
                           return service.updateAgent(
-                              system,
-                              existing.id(),
-                              before ->
-                                  new Agent(
-                                      before.id(),
-                                      before.accountId(),
-                                      before.name(),
-                                      baseUrl,
-                                      before.model(),
-                                      before.apiKey(),
-                                      before.systemPrompt(),
-                                      before.promptTemplates(),
-                                      before.categoryKeywords(),
-                                      before.temperature(),
-                                      before.maxTokens(),
-                                      before.historyTurns(),
-                                      before.maxSegments(),
-                                      before.timeoutMs(),
-                                      before.fallbackReply(),
-                                      before.defaultTier(),
-                                      before.unknownTierReply(),
-                                      before.createdAt(),
-                                      before.updatedAt()));
+                              system, existing.id(), before -> before.withBaseUrl(baseUrl));
                         }
                         return Future.succeededFuture();
                       });
@@ -92,6 +70,9 @@ final class SimulatorAgent {
         AgentRoutes.DEFAULT_FALLBACK,
         null,
         AgentRoutes.DEFAULT_UNKNOWN_TIER,
+        null,
+        null,
+        "keywords",
         null,
         null);
   }

@@ -23,6 +23,11 @@ import java.util.UUID;
  * @param fallbackReply sent when the model fails (timeout, error, open circuit)
  * @param defaultTier the tier of numbers without a contact or a contact tier; null for no quota
  * @param unknownTierReply sent, without calling the model, when the tier names no defined tier
+ * @param promptTokenPrice price of 1,000 prompt tokens (in the account's currency), for the cost
+ *     estimate; null: not priced
+ * @param completionTokenPrice price of 1,000 completion tokens; null: not priced
+ * @param classification {@code keywords} (the keyword map) or {@code model} (a short call to the
+ *     model whose answer must be one of the categories, else the keyword map decides)
  */
 public record Agent(
     UUID id,
@@ -42,13 +47,20 @@ public record Agent(
     String fallbackReply,
     String defaultTier,
     String unknownTierReply,
+    Double promptTokenPrice,
+    Double completionTokenPrice,
+    String classification,
     String createdAt,
     String updatedAt) {
 
   static final String COLUMNS =
       "id, account_id, name, base_url, model, secrets, system_prompt, prompt_templates,"
           + " category_keywords, temperature, max_tokens, history_turns, max_segments, timeout_ms,"
-          + " fallback_reply, default_tier, unknown_tier_reply, created_at, updated_at";
+          + " fallback_reply, default_tier, unknown_tier_reply, prompt_token_price,"
+          + " completion_token_price, classification, created_at, updated_at";
+
+  /** The classifications an agent may use. */
+  public static final java.util.Set<String> CLASSIFICATIONS = java.util.Set.of("keywords", "model");
 
   static Agent from(Row row) {
     JsonObject secrets = row.getJsonObject("secrets");
@@ -70,6 +82,9 @@ public record Agent(
         row.getString("fallback_reply"),
         row.getString("default_tier"),
         row.getString("unknown_tier_reply"),
+        row.getDouble("prompt_token_price"),
+        row.getDouble("completion_token_price"),
+        row.getString("classification"),
         Rows.iso(row, "created_at"),
         Rows.iso(row, "updated_at"));
   }
@@ -92,6 +107,45 @@ public record Agent(
       }
     }
     return "general";
+  }
+
+  /**
+   * The categories the model may answer when it classifies: those of the keyword map and of the
+   * prompt templates, and {@code general}.
+   */
+  public java.util.List<String> categories() {
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+    all.addAll(categoryKeywords.fieldNames());
+    all.addAll(promptTemplates.fieldNames());
+    all.add("general");
+    return java.util.List.copyOf(all);
+  }
+
+  /** This agent at another base URL. */
+  public Agent withBaseUrl(String url) {
+    return new Agent(
+        id,
+        accountId,
+        name,
+        url,
+        model,
+        apiKey,
+        systemPrompt,
+        promptTemplates,
+        categoryKeywords,
+        temperature,
+        maxTokens,
+        historyTurns,
+        maxSegments,
+        timeoutMs,
+        fallbackReply,
+        defaultTier,
+        unknownTierReply,
+        promptTokenPrice,
+        completionTokenPrice,
+        classification,
+        createdAt,
+        updatedAt);
   }
 
   /** The user message for {@code text} in {@code category}: its template, or the text itself. */
@@ -119,6 +173,9 @@ public record Agent(
         .put("fallback_reply", fallbackReply)
         .put("default_tier", defaultTier)
         .put("unknown_tier_reply", unknownTierReply)
+        .put("prompt_token_price", promptTokenPrice)
+        .put("completion_token_price", completionTokenPrice)
+        .put("classification", classification)
         .put("created_at", createdAt)
         .put("updated_at", updatedAt);
   }

@@ -169,7 +169,8 @@ public final class AgentIntake {
                 "pending",
                 null,
                 null,
-                null))
+                null,
+                h.category() != null ? "given" : "keywords"))
         .map(
             v -> {
               wakeWorkersOnCommit(tx);
@@ -206,7 +207,8 @@ public final class AgentIntake {
                 "rejected",
                 reply,
                 type,
-                detail))
+                detail,
+                h.category() != null ? "given" : "keywords"))
         .compose(
             v ->
                 Replies.queue(

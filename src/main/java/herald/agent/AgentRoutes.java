@@ -47,7 +47,10 @@ public final class AgentRoutes {
           "timeout_ms",
           "fallback_reply",
           "default_tier",
-          "unknown_tier_reply");
+          "unknown_tier_reply",
+          "prompt_token_price",
+          "completion_token_price",
+          "classification");
 
   private final Vertx vertx;
   private final AgentStore agents;
@@ -158,6 +161,12 @@ public final class AgentRoutes {
     String defaultTier = in.optionalString("default_tier", 1, 100);
     String unknownTier = in.optionalString("unknown_tier_reply", 1, 1600);
     String systemPrompt = in.optionalString("system_prompt", 0, 20_000);
+    Double promptPrice = price(in, "prompt_token_price");
+    Double completionPrice = price(in, "completion_token_price");
+    String classification = in.optionalString("classification", 1, 20);
+    if (classification != null && !Agent.CLASSIFICATIONS.contains(classification)) {
+      in.error("classification", "invalid_value", "'classification' must be 'keywords' or 'model'");
+    }
     return new Agent(
         id,
         accountId,
@@ -188,8 +197,31 @@ public final class AgentRoutes {
         pick(fallback, before == null ? DEFAULT_FALLBACK : before.fallbackReply()),
         in.has("default_tier") ? defaultTier : before == null ? null : before.defaultTier(),
         pick(unknownTier, before == null ? DEFAULT_UNKNOWN_TIER : before.unknownTierReply()),
+        in.has("prompt_token_price")
+            ? promptPrice
+            : before == null ? null : before.promptTokenPrice(),
+        in.has("completion_token_price")
+            ? completionPrice
+            : before == null ? null : before.completionTokenPrice(),
+        pick(classification, before == null ? "keywords" : before.classification()),
         before == null ? null : before.createdAt(),
         before == null ? null : before.updatedAt());
+  }
+
+  /** A price per 1,000 tokens: null, or a number from 0 to 1,000. */
+  private static Double price(JsonInput in, String field) {
+    Object value = in.value(field);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1000) {
+      return n.doubleValue();
+    }
+    in.error(
+        field,
+        "invalid_value",
+        "'" + field + "' must be a number from 0 to 1000 (per 1,000 tokens)");
+    return null;
   }
 
   private static <T> T pick(T given, T otherwise) {

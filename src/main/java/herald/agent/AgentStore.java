@@ -15,15 +15,18 @@ public final class AgentStore {
   private static final String INSERT =
       "INSERT INTO agents (id, account_id, name, base_url, model, secrets, system_prompt,"
           + " prompt_templates, category_keywords, temperature, max_tokens, history_turns,"
-          + " max_segments, timeout_ms, fallback_reply, default_tier, unknown_tier_reply)"
-          + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+          + " max_segments, timeout_ms, fallback_reply, default_tier, unknown_tier_reply,"
+          + " prompt_token_price, completion_token_price, classification)"
+          + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+          + " $18, $19, $20)"
           + " RETURNING "
           + Agent.COLUMNS;
   private static final String UPDATE =
       "UPDATE agents SET name = $3, base_url = $4, model = $5, secrets = $6, system_prompt = $7,"
           + " prompt_templates = $8, category_keywords = $9, temperature = $10, max_tokens = $11,"
           + " history_turns = $12, max_segments = $13, timeout_ms = $14, fallback_reply = $15,"
-          + " default_tier = $16, unknown_tier_reply = $17, updated_at = now()"
+          + " default_tier = $16, unknown_tier_reply = $17, prompt_token_price = $18,"
+          + " completion_token_price = $19, classification = $20, updated_at = now()"
           + " WHERE id = $1 AND account_id = $2 RETURNING "
           + Agent.COLUMNS;
 
@@ -101,7 +104,10 @@ public final class AgentStore {
           a.timeoutMs(),
           a.fallbackReply(),
           a.defaultTier(),
-          a.unknownTierReply()
+          a.unknownTierReply(),
+          a.promptTokenPrice(),
+          a.completionTokenPrice(),
+          a.classification()
         });
   }
 }

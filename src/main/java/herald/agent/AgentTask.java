@@ -29,6 +29,7 @@ public record AgentTask(
     String ourNumber,
     String content,
     String category,
+    String categorySource,
     String tier,
     int priority,
     Integer maxReplyChars,
@@ -51,7 +52,7 @@ public record AgentTask(
 
   static final String COLUMNS =
       "id, account_id, agent_id, rule_id, inbound_message_id, sender_id, channel, phone_number,"
-          + " our_number, content, category, tier, priority, max_reply_chars, status, attempts,"
+          + " our_number, content, category, category_source, tier, priority, max_reply_chars, status, attempts,"
           + " claim_token, prompt, reply, reply_message_id, success, error_type, error_message,"
           + " model, prompt_tokens, completion_tokens, tokens_used, processing_ms, created_at,"
           + " completed_at";
@@ -70,6 +71,7 @@ public record AgentTask(
         row.getString("our_number"),
         row.getString("content"),
         row.getString("category"),
+        row.getString("category_source"),
         row.getString("tier"),
         row.getInteger("priority"),
         row.getInteger("max_reply_chars"),
@@ -103,6 +105,7 @@ public record AgentTask(
         .put("phone_number", phoneNumber)
         .put("content", content)
         .put("category", category)
+        .put("category_source", categorySource)
         .put("tier", tier)
         .put("status", status)
         .put("attempts", attempts)

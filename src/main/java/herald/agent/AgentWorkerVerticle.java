@@ -146,17 +146,107 @@ public final class AgentWorkerVerticle extends VerticleBase {
             agent ->
                 agent == null
                     ? Future.<Void>failedFuture("agent " + task.agentId() + " is gone")
-                    : tasks
-                        .history(task, agent.historyTurns())
+                    : classify(agent, task)
                         .compose(
-                            history -> {
-                              JsonArray prompt = prompt(agent, task, history);
-                              return chat.complete(agent, prompt)
-                                  .compose(result -> commit(agent, task, prompt, result, began));
-                            }));
+                            classified ->
+                                classified.rejectedBy() != null
+                                    ? reject(agent, task, classified, began)
+                                    : answer(agent, task, classified, began)));
   }
 
-  private static JsonArray prompt(Agent agent, AgentTask task, List<String[]> history) {
+  /**
+   * What the model said the task's category is, when the agent classifies by model and the category
+   * was not given: one of the agent's categories, else (an answer outside them, a failed call) the
+   * keyword map's, kept. A category the task's tier does not allow rejects the task.
+   */
+  private Future<Classified> classify(Agent agent, AgentTask task) {
+    if (!"model".equals(agent.classification()) || !"keywords".equals(task.categorySource())) {
+      return Future.succeededFuture(new Classified(task.category(), null, null, null));
+    }
+    List<String> categories = agent.categories();
+    JsonArray messages =
+        new JsonArray()
+            .add(
+                new JsonObject()
+                    .put("role", "system")
+                    .put(
+                        "content",
+                        "Classify the user's message into exactly one of these categories: "
+                            + String.join(", ", categories)
+                            + ". Answer with the category name only."))
+            .add(new JsonObject().put("role", "user").put("content", task.content()));
+    return chat.complete(agent, messages, 0.0, 10)
+        .compose(
+            result -> {
+              String answer = result.ok() ? Replies.category(result.reply(), categories) : null;
+              if (answer == null) {
+                return Future.succeededFuture(
+                    new Classified(task.category(), null, result.usage(), null));
+              }
+              if (task.tier() == null) {
+                return Future.succeededFuture(
+                    new Classified(answer, "model", result.usage(), null));
+              }
+              return TierStore.byName(platform.pool(), task.accountId(), task.tier())
+                  .map(
+                      tier ->
+                          new Classified(
+                              answer,
+                              "model",
+                              result.usage(),
+                              tier != null && !tier.allows(answer) ? tier : null));
+            });
+  }
+
+  /** The category a task runs under, and the tier that refuses it (else null). */
+  private record Classified(
+      String category, String source, ChatClient.Usage usage, Tier rejectedBy) {}
+
+  private Future<Void> answer(Agent agent, AgentTask task, Classified classified, long began) {
+    return tasks
+        .history(task, agent.historyTurns())
+        .compose(
+            history -> {
+              JsonArray prompt = prompt(agent, classified.category(), task, history);
+              return chat.complete(agent, prompt)
+                  .compose(
+                      result ->
+                          commit(
+                              agent,
+                              task,
+                              prompt,
+                              result.ok() ? result.reply() : agent.fallbackReply(),
+                              result,
+                              classified,
+                              null,
+                              began));
+            });
+  }
+
+  /** The model's category is not allowed by the tier: its over-quota message, no model answer. */
+  private Future<Void> reject(Agent agent, AgentTask task, Classified classified, long began) {
+    ChatClient.Result none =
+        new ChatClient.Result(
+            false,
+            null,
+            null,
+            agent.model(),
+            "category_not_allowed",
+            "tier '" + task.tier() + "' does not allow '" + classified.category() + "'",
+            0);
+    return commit(
+        agent,
+        task,
+        new JsonArray(),
+        classified.rejectedBy().overQuotaMessage(),
+        none,
+        classified,
+        "rejected",
+        began);
+  }
+
+  private static JsonArray prompt(
+      Agent agent, String category, AgentTask task, List<String[]> history) {
     JsonArray messages = new JsonArray();
     if (agent.systemPrompt() != null) {
       messages.add(new JsonObject().put("role", "system").put("content", agent.systemPrompt()));
@@ -168,21 +258,23 @@ public final class AgentWorkerVerticle extends VerticleBase {
     messages.add(
         new JsonObject()
             .put("role", "user")
-            .put("content", agent.userPrompt(task.category(), task.content())));
+            .put("content", agent.userPrompt(category, task.content())));
     return messages;
   }
 
   private Future<Void> commit(
-      Agent agent, AgentTask task, JsonArray prompt, ChatClient.Result result, long began) {
+      Agent agent,
+      AgentTask task,
+      JsonArray prompt,
+      String answer,
+      ChatClient.Result result,
+      Classified classified,
+      String status,
+      long began) {
     if (stopping) {
       return Future.failedFuture("stopping: the task is left to its lease");
     }
-    String text =
-        Replies.fit(
-            result.ok() ? result.reply() : agent.fallbackReply(),
-            task.channel(),
-            agent.maxSegments(),
-            task.maxReplyChars());
+    String text = Replies.fit(answer, task.channel(), agent.maxSegments(), task.maxReplyChars());
     int elapsed = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - began) / 1_000_000);
     TaskStore.Completion completion =
         new TaskStore.Completion(
@@ -192,10 +284,14 @@ public final class AgentWorkerVerticle extends VerticleBase {
             prompt,
             text,
             result.model(),
-            result.usage(),
+            sum(result.usage(), classified.usage()),
             result.errorType(),
             result.errorMessage(),
-            elapsed);
+            elapsed,
+            status,
+            classified.source() == null ? null : classified.category(),
+            classified.source());
+    boolean logError = !result.ok() && status == null;
     return platform
         .pool()
         .withTransaction(
@@ -207,7 +303,7 @@ public final class AgentWorkerVerticle extends VerticleBase {
                             return Future.succeededFuture(false);
                           }
                           Future<Void> logged =
-                              result.ok()
+                              !logError
                                   ? Future.succeededFuture()
                                   : ErrorStore.record(
                                       tx,
@@ -236,7 +332,7 @@ public final class AgentWorkerVerticle extends VerticleBase {
                                           text,
                                           new JsonObject()
                                               .put("agent_task_id", task.id().toString())
-                                              .put("fallback", !result.ok())))
+                                              .put("fallback", logError)))
                               .map(true);
                         }))
         .map(
@@ -246,5 +342,16 @@ public final class AgentWorkerVerticle extends VerticleBase {
               }
               return null;
             });
+  }
+
+  /** Token counts of the answer and of the classification call together. */
+  private static ChatClient.Usage sum(ChatClient.Usage a, ChatClient.Usage b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return new ChatClient.Usage(
+        a.promptTokens() + b.promptTokens(),
+        a.completionTokens() + b.completionTokens(),
+        a.totalTokens() + b.totalTokens());
   }
 }

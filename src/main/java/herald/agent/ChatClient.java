@@ -84,17 +84,25 @@ public final class ChatClient {
         WebClient.create(
             vertx,
             new WebClientOptions().setUserAgent(USER_AGENT).setFollowRedirects(false),
-            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+            // one connection per task the worker may hold, so no claimed task waits for a
+            // connection
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(8, config.batchSize())));
   }
 
   /** Sends {@code messages} (OpenAI chat messages) to the agent's model. */
   public Future<Result> complete(Agent agent, JsonArray messages) {
+    return complete(agent, messages, agent.temperature(), agent.maxTokens());
+  }
+
+  /** Sends {@code messages} with this temperature and token limit instead of the agent's. */
+  public Future<Result> complete(
+      Agent agent, JsonArray messages, double temperature, int maxTokens) {
     JsonObject body =
         new JsonObject()
             .put("model", agent.model())
             .put("messages", messages)
-            .put("temperature", agent.temperature())
-            .put("max_tokens", agent.maxTokens());
+            .put("temperature", temperature)
+            .put("max_tokens", maxTokens);
     return attempt(agent, guard(agent), body, 1);
   }
 

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -95,5 +96,23 @@ public final class Replies {
       head = head.substring(0, head.length() - 1);
     }
     return head.stripTrailing() + MORE;
+  }
+
+  /**
+   * The category a model's classification answer names: one of {@code categories}, compared without
+   * case, surrounding space, quotes and final punctuation; null when it names none.
+   */
+  static String category(String answer, List<String> categories) {
+    if (answer == null) {
+      return null;
+    }
+    String cleaned =
+        answer.strip().replaceAll("^[\\s\"'`*]+|[\\s\"'`*.!]+$", "").toLowerCase(Locale.ROOT);
+    for (String category : categories) {
+      if (category.toLowerCase(Locale.ROOT).equals(cleaned)) {
+        return category;
+      }
+    }
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 package herald.agent;
 
 import herald.audit.Actor;
+import herald.contact.ContactStore;
 import herald.platform.http.ApiException;
 import herald.platform.http.Bodies;
 import herald.platform.http.FieldError;
@@ -34,6 +35,7 @@ public final class TaskRoutes {
   private final ErrorStore errors;
   private final SenderStore senders;
   private final AgentService service;
+  private final ContactStore contacts;
 
   public TaskRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
@@ -41,6 +43,7 @@ public final class TaskRoutes {
     this.errors = new ErrorStore(pool);
     this.senders = new SenderStore(pool);
     this.service = new AgentService(pool);
+    this.contacts = new ContactStore(pool);
   }
 
   public Router tasks(Bodies bodies) {
@@ -48,6 +51,11 @@ public final class TaskRoutes {
     router.route().handler(bodies.standard());
     router.get("/").handler(Scoped.require("agents:read")).respond(this::list);
     router.get("/analytics").handler(Scoped.require("agents:read")).respond(this::analytics);
+    router
+        .get("/analytics/overview")
+        .handler(Scoped.require("agents:read"))
+        .respond(this::overview);
+    router.get("/analytics/users").handler(Scoped.require("agents:read")).respond(this::users);
     router
         .post("/")
         .handler(Scoped.require("agents:write"))
@@ -95,6 +103,55 @@ public final class TaskRoutes {
 
   private Future<JsonObject> analytics(RoutingContext ctx) {
     return tasks.analytics(Requests.principal(ctx).accountId(), filter(ctx));
+  }
+
+  /**
+   * The task analytics with the account's active contacts per tier, tasks today and this month,
+   * tokens and the estimated cost per agent.
+   */
+  private Future<JsonObject> overview(RoutingContext ctx) {
+    UUID account = Requests.principal(ctx).accountId();
+    TaskStore.Filter f = filter(ctx);
+    Future<JsonObject> analytics = tasks.analytics(account, f);
+    Future<JsonObject> costs = tasks.costs(account, f);
+    Future<JsonObject> tiers = contacts.activeCountsByTier(account);
+    return Future.all(analytics, costs, tiers)
+        .map(
+            v -> {
+              JsonObject c = costs.result();
+              JsonObject out = analytics.result();
+              out.put("tasks_today", c.getLong("tasks_today"))
+                  .put("tasks_this_month", c.getLong("tasks_this_month"))
+                  .put("prompt_tokens", c.getLong("prompt_tokens"))
+                  .put("completion_tokens", c.getLong("completion_tokens"))
+                  .put("estimated_cost", c.getDouble("estimated_cost"))
+                  .put("cost_by_agent", c.getJsonArray("agents"))
+                  .put("contacts_by_tier", tiers.result());
+              return out;
+            });
+  }
+
+  /** Per end user: the numbers with the most tasks first ({@code limit}, 1 to 500, default 50). */
+  private Future<JsonObject> users(RoutingContext ctx) {
+    String limitParam = ctx.request().getParam("limit");
+    int limit = 50;
+    if (limitParam != null) {
+      try {
+        limit = Integer.parseInt(limitParam);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > 500) {
+        throw ApiException.badRequest(
+            "Invalid query parameters",
+            List.of(
+                new FieldError("limit", "invalid_value", "limit must be a number from 1 to 500")));
+      }
+    }
+    TaskStore.Filter f = filter(ctx);
+    return tasks
+        .byUser(Requests.principal(ctx).accountId(), f, limit)
+        .map(users -> new JsonObject().put("data", users));
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {

@@ -49,12 +49,17 @@ public final class TaskStore {
       String status,
       String reply,
       String errorType,
-      String errorMessage) {}
+      String errorMessage,
+      String categorySource) {}
 
   /**
    * What a worker commits for a claimed task.
    *
    * @param ok whether the model answered (else the reply is the fallback)
+   * @param status null: {@code done} or {@code failed} by {@code ok}; {@code rejected} when the
+   *     model's category is not allowed by the task's tier
+   * @param category the category the model classified, or null to keep the task's
+   * @param categorySource {@code model} with {@code category}, else null
    */
   public record Completion(
       UUID id,
@@ -66,7 +71,10 @@ public final class TaskStore {
       ChatClient.Usage usage,
       String errorType,
       String errorMessage,
-      int processingMs) {}
+      int processingMs,
+      String status,
+      String category,
+      String categorySource) {}
 
   /** A task failed because its lease ran out too often (its workers died). */
   public record Abandoned(UUID id, UUID accountId, UUID agentId, String phoneNumber) {}
@@ -92,8 +100,9 @@ public final class TaskStore {
             "INSERT INTO agent_tasks (id, account_id, agent_id, rule_id, inbound_message_id,"
                 + " sender_id, channel, phone_number, our_number, content, category, tier,"
                 + " priority, max_reply_chars, status, reply, success, error_type, error_message,"
-                + " reply_message_id, completed_at, processing_ms) VALUES ($1, $2, $3, $4, $5, $6,"
-                + " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)")
+                + " reply_message_id, completed_at, processing_ms, category_source) VALUES ($1, $2,"
+                + " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
+                + " $20, $21, $22, $23)")
         .execute(
             Tuple.from(
                 new Object[] {
@@ -118,7 +127,8 @@ public final class TaskStore {
                   t.errorMessage(),
                   rejected ? t.id() : null,
                   rejected ? OffsetDateTime.now(ZoneOffset.UTC) : null,
-                  rejected ? 0 : null
+                  rejected ? 0 : null,
+                  t.categorySource()
                 }))
         .mapEmpty();
   }
@@ -233,14 +243,16 @@ public final class TaskStore {
             "UPDATE agent_tasks SET status = $3, success = $4, prompt = $5, reply = $6,"
                 + " model = $7, prompt_tokens = $8, completion_tokens = $9, tokens_used = $10,"
                 + " error_type = $11, error_message = $12, processing_ms = $13,"
-                + " reply_message_id = id, completed_at = now(), lease_until = NULL"
+                + " reply_message_id = id, completed_at = now(), lease_until = NULL,"
+                + " category = coalesce($14, category),"
+                + " category_source = coalesce($15, category_source)"
                 + " WHERE id = $1 AND claim_token = $2 AND status = 'running' RETURNING id")
         .execute(
             Tuple.from(
                 new Object[] {
                   c.id(),
                   c.claimToken(),
-                  c.ok() ? "done" : "failed",
+                  c.status() != null ? c.status() : c.ok() ? "done" : "failed",
                   c.ok(),
                   c.prompt(),
                   c.reply(),
@@ -250,7 +262,9 @@ public final class TaskStore {
                   c.usage() == null ? null : c.usage().totalTokens(),
                   c.errorType(),
                   c.errorMessage(),
-                  c.processingMs()
+                  c.processingMs(),
+                  c.category(),
+                  c.categorySource()
                 }))
         .map(rows -> rows.size() == 1);
   }
@@ -371,6 +385,161 @@ public final class TaskStore {
                 });
     return Future.all(totals, categories)
         .map(v -> totals.result().put("categories", categories.result()));
+  }
+
+  /**
+   * Task counts of today and of this month (UTC), and tokens and the estimated cost per agent of
+   * the tasks {@code f} selects: each agent's prompt and completion tokens times its prices per
+   * 1,000 tokens (null for an agent with neither price).
+   */
+  public Future<JsonObject> costs(UUID accountId, Filter f) {
+    Where where = where(accountId, f);
+    Future<JsonObject> periods =
+        pool.preparedQuery(
+                "SELECT count(*) FILTER (WHERE created_at >= date_trunc('day', now() AT TIME ZONE"
+                    + " 'UTC') AT TIME ZONE 'UTC') AS today, count(*) FILTER (WHERE created_at >="
+                    + " date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS month"
+                    + " FROM agent_tasks WHERE account_id = $1")
+            .execute(Tuple.of(accountId))
+            .map(
+                rows -> {
+                  Row r = rows.iterator().next();
+                  return new JsonObject()
+                      .put("tasks_today", r.getLong("today"))
+                      .put("tasks_this_month", r.getLong("month"));
+                });
+    Future<JsonObject> agents =
+        pool.preparedQuery(
+                "SELECT a.id, a.name, a.model, a.prompt_token_price, a.completion_token_price,"
+                    + " t.tasks, t.pt, t.ct, t.tt FROM (SELECT agent_id, count(*) AS tasks,"
+                    + " coalesce(sum(prompt_tokens), 0) AS pt, coalesce(sum(completion_tokens), 0)"
+                    + " AS ct, coalesce(sum(tokens_used), 0) AS tt FROM agent_tasks WHERE "
+                    + where.sql()
+                    + " GROUP BY agent_id) t JOIN agents a ON a.id = t.agent_id"
+                    + " ORDER BY t.tasks DESC, a.name")
+            .execute(Tuple.from(where.args()))
+            .map(
+                rows -> {
+                  JsonArray byAgent = new JsonArray();
+                  long prompt = 0;
+                  long completion = 0;
+                  Double total = null;
+                  for (Row r : rows) {
+                    long pt = r.getLong("pt");
+                    long ct = r.getLong("ct");
+                    Double cost =
+                        cost(
+                            pt,
+                            ct,
+                            r.getDouble("prompt_token_price"),
+                            r.getDouble("completion_token_price"));
+                    prompt += pt;
+                    completion += ct;
+                    if (cost != null) {
+                      total = (total == null ? 0 : total) + cost;
+                    }
+                    byAgent.add(
+                        new JsonObject()
+                            .put("agent_id", r.getUUID("id").toString())
+                            .put("name", r.getString("name"))
+                            .put("model", r.getString("model"))
+                            .put("tasks", r.getLong("tasks"))
+                            .put("prompt_tokens", pt)
+                            .put("completion_tokens", ct)
+                            .put("tokens_used", r.getLong("tt"))
+                            .put("prompt_token_price", r.getDouble("prompt_token_price"))
+                            .put("completion_token_price", r.getDouble("completion_token_price"))
+                            .put("estimated_cost", round(cost)));
+                  }
+                  return new JsonObject()
+                      .put("prompt_tokens", prompt)
+                      .put("completion_tokens", completion)
+                      .put("estimated_cost", round(total))
+                      .put("agents", byAgent);
+                });
+    return Future.all(periods, agents).map(v -> periods.result().mergeIn(agents.result()));
+  }
+
+  /**
+   * Per end user (phone number) of the tasks {@code f} selects, most tasks first, at most {@code
+   * limit}: counts, success rate, tokens, estimated cost, average processing time, the last task,
+   * and the number's contact (id, name, tier) when it has one.
+   */
+  public Future<JsonArray> byUser(UUID accountId, Filter f, int limit) {
+    Where where = where(accountId, f);
+    String sql =
+        "WITH per AS (SELECT phone_number, agent_id, count(*) AS n,"
+            + " count(*) FILTER (WHERE success) AS ok,"
+            + " count(*) FILTER (WHERE status = 'failed') AS failed,"
+            + " count(*) FILTER (WHERE status = 'rejected') AS rejected,"
+            + " coalesce(sum(prompt_tokens), 0) AS pt, coalesce(sum(completion_tokens), 0) AS ct,"
+            + " coalesce(sum(tokens_used), 0) AS tt,"
+            + " sum(processing_ms) FILTER (WHERE status IN ('done', 'failed')) AS ms,"
+            + " count(processing_ms) FILTER (WHERE status IN ('done', 'failed')) AS msn,"
+            + " max(created_at) AS last_at FROM agent_tasks WHERE "
+            + where.sql()
+            + " GROUP BY phone_number, agent_id),"
+            + " u AS (SELECT per.phone_number, sum(n)::bigint AS n, sum(ok)::bigint AS ok,"
+            + " sum(failed)::bigint AS failed, sum(rejected)::bigint AS rejected,"
+            + " sum(pt)::bigint AS pt, sum(ct)::bigint AS ct, sum(tt)::bigint AS tt,"
+            + " sum(CASE WHEN a.prompt_token_price IS NULL AND a.completion_token_price IS NULL"
+            + " THEN NULL ELSE pt / 1000.0 * coalesce(a.prompt_token_price, 0)"
+            + " + ct / 1000.0 * coalesce(a.completion_token_price, 0) END)::double precision"
+            + " AS cost, (sum(ms) / nullif(sum(msn), 0))::double precision AS avg_ms,"
+            + " max(last_at) AS last_at FROM per JOIN agents a ON a.id = per.agent_id"
+            + " GROUP BY per.phone_number ORDER BY sum(n) DESC, per.phone_number LIMIT "
+            + limit
+            + ") SELECT u.*, c.id AS contact_id, c.name, c.tier FROM u LEFT JOIN LATERAL"
+            + " (SELECT id, name, tier FROM contacts WHERE account_id = $1"
+            + " AND phone_number IN (u.phone_number, '+' || u.phone_number) LIMIT 1) c ON true"
+            + " ORDER BY u.n DESC, u.phone_number";
+    return pool.preparedQuery(sql)
+        .execute(Tuple.from(where.args()))
+        .map(
+            rows -> {
+              JsonArray users = new JsonArray();
+              for (Row r : rows) {
+                long n = r.getLong("n");
+                long ok = r.getLong("ok");
+                users.add(
+                    new JsonObject()
+                        .put("phone_number", r.getString("phone_number"))
+                        .put(
+                            "contact_id",
+                            r.getUUID("contact_id") == null
+                                ? null
+                                : r.getUUID("contact_id").toString())
+                        .put("name", r.getString("name"))
+                        .put("tier", r.getString("tier"))
+                        .put("total_tasks", n)
+                        .put("successful_tasks", ok)
+                        .put("failed_tasks", r.getLong("failed"))
+                        .put("rejected_tasks", r.getLong("rejected"))
+                        .put("success_rate", Math.round(ok * 10000.0 / n) / 100.0)
+                        .put("prompt_tokens", r.getLong("pt"))
+                        .put("completion_tokens", r.getLong("ct"))
+                        .put("tokens_used", r.getLong("tt"))
+                        .put("estimated_cost", round(r.getDouble("cost")))
+                        .put("avg_processing_ms", number(r, "avg_ms"))
+                        .put("last_task_at", Rows.iso(r, "last_at")));
+              }
+              return users;
+            });
+  }
+
+  /** Prompt and completion tokens at prices per 1,000 tokens; null when neither price is set. */
+  static Double cost(
+      long promptTokens, long completionTokens, Double promptPrice, Double completionPrice) {
+    if (promptPrice == null && completionPrice == null) {
+      return null;
+    }
+    return promptTokens / 1000.0 * (promptPrice == null ? 0 : promptPrice)
+        + completionTokens / 1000.0 * (completionPrice == null ? 0 : completionPrice);
+  }
+
+  /** A cost to six decimals (prices per 1,000 tokens reach a millionth per token). */
+  private static Double round(Double cost) {
+    return cost == null ? null : Math.round(cost * 1_000_000) / 1_000_000.0;
   }
 
   private static String percentiles(String expression, String prefix) {

@@ -52,6 +52,15 @@ public final class AuthRoutes {
     String username = in.requiredString("username", 1, 200);
     String password = in.requiredString("password", 1, 1024);
     in.check();
+    return logIn(username, password);
+  }
+
+  /**
+   * Checks a user's password and opens a session: {@code token} (a Bearer token), {@code
+   * token_type}, {@code expires_in} and {@code user}; 401 for a wrong name or password or an
+   * inactive user or account. Also the entry point of compatibility layers' token endpoints.
+   */
+  public Future<JsonObject> logIn(String username, String password) {
     return users
         .credentials(username)
         .compose(

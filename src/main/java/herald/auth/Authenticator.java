@@ -18,11 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Authenticates every {@code /api/v1} request after login. Accepts {@code Authorization: Bearer
- * <jwt or API key>}, {@code Authorization: Token <API key>} and {@code X-API-Key: <API key>}. A
- * login token must verify, not be revoked, and belong to an active user of an active account; an
- * API key must exist, match its hash, be neither revoked nor expired, and its owner must still be
- * active. The caller's scopes are the key's scopes, or the user's current role for a login token.
- * Anything else is 401.
+ * <jwt or API key>}, {@code Authorization: Token <API key or jwt>} (seed 004's scheme, whose token
+ * endpoint hands out login tokens) and {@code X-API-Key: <API key>}. A login token must verify, not
+ * be revoked, and belong to an active user of an active account; an API key must exist, match its
+ * hash, be neither revoked nor expired, and its owner must still be active. The caller's scopes are
+ * the key's scopes, or the user's current role for a login token. Anything else is 401.
  */
 public final class Authenticator implements Handler<RoutingContext> {
   private static final long TOUCH_EVERY_MS = 60_000;
@@ -43,7 +43,6 @@ public final class Authenticator implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String presented;
-    boolean keyOnly;
     String authorization = ctx.request().getHeader("Authorization");
     String apiKey = ctx.request().getHeader("X-API-Key");
     if (authorization != null) {
@@ -52,21 +51,20 @@ public final class Authenticator implements Handler<RoutingContext> {
         ctx.fail(ApiException.unauthorized("Malformed Authorization header"));
         return;
       }
-      keyOnly = parts[0].equalsIgnoreCase("Token");
-      if (!keyOnly && !parts[0].equalsIgnoreCase("Bearer")) {
+      if (!parts[0].equalsIgnoreCase("Token") && !parts[0].equalsIgnoreCase("Bearer")) {
         ctx.fail(ApiException.unauthorized("Use Authorization: Bearer <token> or Token <api key>"));
         return;
       }
       presented = parts[1].trim();
     } else if (apiKey != null) {
       presented = apiKey.trim();
-      keyOnly = true;
     } else {
       ctx.fail(
           ApiException.unauthorized("Authentication required: send a Bearer token or an API key"));
       return;
     }
-    boolean token = !keyOnly && Tokens.looksLikeJwt(presented);
+    // X-API-Key holds only keys; either Authorization scheme may carry a login token
+    boolean token = authorization != null && Tokens.looksLikeJwt(presented);
     Future<Principal> principal =
         cache.get(
             (token ? "t:" : "k:") + presented,

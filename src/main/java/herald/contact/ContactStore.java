@@ -5,6 +5,7 @@ import herald.platform.database.Where;
 import herald.platform.http.ApiException;
 import herald.platform.http.PageRequest;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -141,6 +142,22 @@ public final class ContactStore {
                 + " AND tier = ANY($2) ORDER BY id LIMIT $3")
         .execute(Tuple.from(new Object[] {accountId, tiers.toArray(String[]::new), limit}))
         .map(rows -> Rows.map(rows, row -> row.getString("phone_number")));
+  }
+
+  /** The account's active contacts per tier ({@code ""} for those without one). */
+  public Future<JsonObject> activeCountsByTier(UUID accountId) {
+    return pool.preparedQuery(
+            "SELECT coalesce(tier, '') AS tier, count(*) AS n FROM contacts WHERE account_id = $1"
+                + " AND status = 'active' GROUP BY coalesce(tier, '') ORDER BY 1")
+        .execute(Tuple.of(accountId))
+        .map(
+            rows -> {
+              JsonObject counts = new JsonObject();
+              for (io.vertx.sqlclient.Row row : rows) {
+                counts.put(row.getString("tier"), row.getLong("n"));
+              }
+              return counts;
+            });
   }
 
   /** The account's contact of this E.164 number, or null. */

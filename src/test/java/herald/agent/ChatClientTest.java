@@ -128,6 +128,9 @@ class ChatClientTest {
         null,
         "unknown",
         null,
+        null,
+        "keywords",
+        null,
         null);
   }
 

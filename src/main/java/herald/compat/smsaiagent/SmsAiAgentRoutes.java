@@ -10,6 +10,7 @@ import herald.agent.TaskStore;
 import herald.agent.Tier;
 import herald.agent.TierStore;
 import herald.audit.Actor;
+import herald.auth.AuthRoutes;
 import herald.campaign.Broadcasts;
 import herald.contact.Contact;
 import herald.contact.ContactService;
@@ -102,6 +103,26 @@ public final class SmsAiAgentRoutes {
     this.agents = new AgentService(pool);
     this.version = platform.version();
     this.databaseCheck = databaseCheck;
+  }
+
+  /**
+   * Seed 004's {@code POST auth/token/} {@code {username, password}}: Herald's login, answered as
+   * the seed does ({@code token}, {@code user_id}, {@code username}); the token is a login token,
+   * sent back as {@code Authorization: Token <token>} (or Bearer) until it expires.
+   */
+  public static Future<JsonObject> token(RoutingContext ctx, AuthRoutes auth) {
+    JsonInput in = JsonInput.of(ctx, Set.of("username", "password"));
+    String username = in.requiredString("username", 1, 200);
+    String password = in.requiredString("password", 1, 1024);
+    in.check();
+    return auth.logIn(username, password)
+        .map(
+            session ->
+                new JsonObject()
+                    .put("token", session.getString("token"))
+                    .put("user_id", session.getJsonObject("user").getString("id"))
+                    .put("username", session.getJsonObject("user").getString("username"))
+                    .put("expires_in", session.getValue("expires_in")));
   }
 
   /** The failure handler of the prefix: seed 004's error shape instead of problem+json. */

@@ -44,7 +44,9 @@ public final class RateLimits {
 
   /** Which budget a request draws from; {@code path} is the {@link Requests#canonicalPath}. */
   public static RouteClass classify(HttpMethod method, String path) {
-    if (method == HttpMethod.POST && path.equals("/api/v1/auth/login")) {
+    if (method == HttpMethod.POST
+        && (path.equals("/api/v1/auth/login")
+            || path.equals("/compat/sms-ai-agent/api/auth/token"))) {
       return RouteClass.LOGIN;
     }
     if (method == HttpMethod.POST

@@ -1,5 +1,6 @@
 package herald.sim.llm;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -48,6 +49,8 @@ public final class LlmSimulator {
   private final AtomicLong ids = new AtomicLong();
   private volatile Fault outage;
   private volatile Duration latency;
+  private boolean holding;
+  private final List<Runnable> held = new ArrayList<>();
   private volatile HttpServer server;
 
   private LlmSimulator(Vertx vertx, LlmSimConfig config) {
@@ -141,6 +144,25 @@ public final class LlmSimulator {
     this.latency = latency;
   }
 
+  /**
+   * Holds every completion request from now on (recorded, then kept unanswered) until {@link
+   * #release()}: a model that has not answered yet, for as long as a test needs.
+   */
+  public synchronized void hold() {
+    holding = true;
+  }
+
+  /** Ends a {@link #hold()}: the requests held go on (after the latency) and new ones pass. */
+  public void release() {
+    List<Runnable> resume;
+    synchronized (this) {
+      holding = false;
+      resume = List.copyOf(held);
+      held.clear();
+    }
+    resume.forEach(Runnable::run);
+  }
+
   public Future<Void> close() {
     return server == null ? Future.succeededFuture() : server.close();
   }
@@ -179,6 +201,13 @@ public final class LlmSimulator {
   }
 
   private void delay(RoutingContext ctx) {
+    synchronized (this) {
+      if (holding) {
+        Context context = vertx.getOrCreateContext();
+        held.add(() -> context.runOnContext(v -> delay(ctx)));
+        return;
+      }
+    }
     long millis = latency.toMillis();
     if (millis <= 0) {
       ctx.next();

@@ -52,7 +52,12 @@ public final class TwilioSimulator {
   private TwilioSimulator(Vertx vertx, TwilioSimConfig config) {
     this.vertx = vertx;
     this.config = config;
-    this.client = WebClient.create(vertx);
+    // Twilio posts webhooks concurrently: a load of inbound messages must not queue in the client
+    this.client =
+        WebClient.create(
+            vertx,
+            new io.vertx.ext.web.client.WebClientOptions(),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     this.lifecycle = new DeliveryLifecycle(vertx, client, config, store);
   }
 

@@ -490,6 +490,48 @@ class Seed004CompatTest {
   }
 
   @Test
+  void theSeedsTokenEndpointLogsInAndItsTokenWorksWithTheTokenScheme() {
+    // POST /api/auth/token/
+    HttpResponse<Buffer> issued =
+        client.send(
+            HttpMethod.POST,
+            API + "/auth/token/",
+            MultiMap.caseInsensitiveMultiMap(),
+            Buffer.buffer(
+                new JsonObject()
+                    .put("username", "admin")
+                    .put("password", TestHerald.ADMIN_PASSWORD)
+                    .encode()),
+            "application/json");
+    JsonObject answer = ok(issued, 200);
+    assertThat(answer.getString("username")).isEqualTo("admin");
+    assertThat(answer.getString("user_id")).isNotBlank();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.add("Authorization", "Token " + answer.getString("token"));
+    HttpResponse<Buffer> users = client.send(HttpMethod.GET, API + "/users/", headers, null, null);
+    assertPage(ok(users, 200));
+
+    HttpResponse<Buffer> wrong =
+        client.send(
+            HttpMethod.POST,
+            API + "/auth/token/",
+            MultiMap.caseInsensitiveMultiMap(),
+            Buffer.buffer(
+                new JsonObject().put("username", "admin").put("password", "nope").encode()),
+            "application/json");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.bodyAsJsonObject().getString("error")).isNotBlank();
+    HttpResponse<Buffer> missing =
+        client.send(
+            HttpMethod.POST,
+            API + "/auth/token/",
+            MultiMap.caseInsensitiveMultiMap(),
+            Buffer.buffer(new JsonObject().put("username", "admin").encode()),
+            "application/json");
+    assertThat(ok(missing, 400).getJsonObject("fields").getJsonArray("password")).hasSize(1);
+  }
+
+  @Test
   void errorsAnswerInTheSeedsErrorShape() {
     HttpResponse<Buffer> invalid =
         seed(HttpMethod.POST, "/users/", new JsonObject().put("tier", "free"));
