@@ -18,7 +18,8 @@ import java.time.Instant;
  * setup PORT PASSWORD SIM_URL RATE  -> "KEY SENDER": an API key and a WhatsApp sender at RATE/s
  * create PORT KEY SENDER COUNT RATE -> campaign id (template order_update, RATE/s), started
  * wait PORT KEY ID TIMEOUT_S        -> the status document (with the stats' by_status) once the
- *                                      campaign has completed and every message has its final status
+ *                                      campaign has completed and every message has a status from
+ *                                      Meta beyond sent (or 60 s have passed since it completed)
  * </pre>
  */
 public final class WhatsAppCampaignRun {
@@ -154,14 +155,20 @@ public final class WhatsAppCampaignRun {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutS));
     Instant began = Instant.now();
     Instant lastPrint = Instant.EPOCH;
+    Instant settledAt = null;
     while (Instant.now().isBefore(deadline)) {
       JsonObject s = api.call("GET", "/api/v1/campaigns/" + id + "/status", null);
       JsonObject byStatus =
           api.call("GET", "/api/v1/campaigns/" + id + "/stats", null).getJsonObject("by_status");
-      long unsettled =
-          byStatus.getLong("queued", 0L)
-              + byStatus.getLong("sending", 0L)
-              + byStatus.getLong("sent", 0L);
+      long unsettled = byStatus.getLong("queued", 0L) + byStatus.getLong("sending", 0L);
+      if (unsettled == 0 && "completed".equals(s.getString("status"))) {
+        // Meta's statuses come after the send: give the last ones (failures among them) time.
+        settledAt = settledAt == null ? Instant.now() : settledAt;
+        if (byStatus.getLong("sent", 0L) > 0
+            && Duration.between(settledAt, Instant.now()).getSeconds() < 60) {
+          unsettled = byStatus.getLong("sent", 0L);
+        }
+      }
       if (Duration.between(lastPrint, Instant.now()).getSeconds() >= 20) {
         System.err.printf(
             "  %5.0f s: %s, sent %,d, failed %,d, skipped %,d, pending %,d, queued %,d%n",

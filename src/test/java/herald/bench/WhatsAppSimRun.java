@@ -25,6 +25,7 @@ public final class WhatsAppSimRun {
             .undeliverableRate(Double.parseDouble(args[2]))
             .readRate(Double.parseDouble(args[3]))
             .statusDelays(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(500))
+            .webhookRetries(6, Duration.ofMillis(500))
             .build();
     Vertx vertx = Vertx.vertx();
     WhatsAppSimulator sim = WhatsAppSimulator.start(vertx, config).await();
