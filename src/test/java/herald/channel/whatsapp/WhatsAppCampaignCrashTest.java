@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @Tag("serial")
 class WhatsAppCampaignCrashTest {
   private static final int WINDOW = 50;
-  private static final int COUNT = 3000;
+  private static final int COUNT = 2000;
   private static final String PREFIX = "14157";
 
   /** Seconds after which the restarted Herald takes back what the killed one left in flight. */
@@ -49,6 +49,7 @@ class WhatsAppCampaignCrashTest {
             "wa-crash-pw",
             Map.of(
                 "HERALD_SIMULATORS_ENABLED", "false",
+                "HERALD_ACCESS_LOG_LEVEL", "WARN",
                 "HERALD_RATE_LIMITS_OTHER_LIMIT", "100000"));
     vertx = Vertx.vertx();
     sim =
@@ -56,6 +57,7 @@ class WhatsAppCampaignCrashTest {
                 vertx,
                 WhatsAppSimConfig.defaults().toBuilder()
                     .webhookUrl("http://127.0.0.1:" + herald.port() + "/webhooks/whatsapp")
+                    .readRate(0)
                     .build())
             .await();
   }
@@ -104,7 +106,7 @@ class WhatsAppCampaignCrashTest {
                 new JsonObject()
                     .put("name", "crash whatsapp")
                     .put("provider", "whatsapp_cloud")
-                    .put("rate_per_second", 300)
+                    .put("rate_per_second", 200)
                     .put(
                         "settings",
                         new JsonObject()
@@ -136,7 +138,7 @@ class WhatsAppCampaignCrashTest {
                     .put("name", "whatsapp crash")
                     .put("channel", "whatsapp")
                     .put("sender_ids", new JsonArray().add(sender))
-                    .put("rate_per_second", 300)
+                    .put("rate_per_second", 200)
                     .put(
                         "content",
                         new JsonObject()
@@ -157,9 +159,9 @@ class WhatsAppCampaignCrashTest {
             .getString("id");
     call("POST", "/api/v1/campaigns/" + campaign + "/start", token, null);
     await(
-        "half the campaign accepted by the Cloud API",
-        Duration.ofSeconds(60),
-        () -> accepted() >= COUNT / 2);
+        "a third of the campaign accepted by the Cloud API",
+        Duration.ofSeconds(180),
+        () -> accepted() >= COUNT / 3);
     first.destroyForcibly().waitFor();
     long atKill = accepted();
     assertThat(atKill).as("killed mid-way").isLessThan(COUNT);
@@ -169,7 +171,7 @@ class WhatsAppCampaignCrashTest {
     String token2 = herald.login();
     await(
         "the campaign completed after the restart",
-        Duration.ofSeconds(120),
+        Duration.ofSeconds(300),
         () ->
             "completed"
                 .equals(
