@@ -41,7 +41,7 @@ if inner:
     print(f"messages per wall-clock second (whole seconds of the steady state): min {min(n for _, n in inner)}, max {max(n for _, n in inner)}")
 sent, failed, skipped = status["sent"], status["failed"], status["skipped"]
 print(f"campaign {status['status']}: total {status['total']:,} = sent {sent:,} + failed {failed:,} + skipped {skipped:,} (+ pending {status['pending']}, queued {status['queued']}, canceled {status['canceled']})")
-print(f"  sent: delivered {status['delivered']:,} (of which read {status['by_status'].get('read', 0):,})")
+print(f"  sent: {status['delivered']:,} of them delivered (or read)")
 print(f"  failed by reason: {json.dumps(status['failed_by_reason'], sort_keys=True)}")
 print(f"  skipped by reason: {json.dumps(status['skipped_by_reason'], sort_keys=True)}")
 accounted = sent + failed + skipped == count == status["total"]

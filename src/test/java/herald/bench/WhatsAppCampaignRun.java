@@ -96,7 +96,7 @@ public final class WhatsAppCampaignRun {
 
   private static JsonObject recipient(int i) {
     return switch (i % 100) {
-      case 7 -> new JsonObject().put("number", "+1415-bad-" + i);
+      case 7 -> new JsonObject().put("number", "+0" + i);
       case 21 -> new JsonObject().put("number", number(i)).put("order", "A-" + i);
       default ->
           new JsonObject().put("number", number(i)).put("name", "Guest" + i).put("order", "A-" + i);
