@@ -55,15 +55,16 @@ final class CampaignInput {
   private CampaignInput() {}
 
   /**
-   * A WhatsApp campaign's {@code content}: a template message, validated by the channel's format
-   * (free-form messages cannot go to a campaign's cold audience: Meta's 24-hour window); refused
-   * for SMS campaigns. Null when absent.
+   * A WhatsApp campaign's {@code content}: a template or a free-form message (text, media, ...),
+   * validated by the channel's format; free-form content goes only to recipients inside the 24-hour
+   * window (the others are skipped when their turn comes). Refused for SMS campaigns. Null when
+   * absent.
    */
   static JsonObject content(JsonInput in, String channel) {
     JsonObject content = in.optionalObject("content");
     if (content == null) {
       if ("whatsapp".equals(channel)) {
-        in.error("content", "required", "a WhatsApp campaign sends a template: give 'content'");
+        in.error("content", "required", "a WhatsApp campaign sends a message: give 'content'");
       }
       return null;
     }
@@ -77,13 +78,6 @@ final class CampaignInput {
         Channels.contentFormat(channel).prepare(null, content, errors);
     if (prepared == null) {
       errors.forEach(e -> in.error(e.field(), e.code(), e.detail()));
-      return null;
-    }
-    if (prepared.freeForm()) {
-      in.error(
-          "content.type",
-          "template_required",
-          "WhatsApp campaigns send templates (free-form messages need the contact's 24-hour window)");
       return null;
     }
     return prepared.content();

@@ -8,8 +8,8 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * A campaign's progress, read from its recipients and the latest message of each: seed 000's
- * progress (total, pending, queued, sent, delivered, failed, percentage) plus skipped and canceled
- * recipients by reason.
+ * progress (total, pending, queued, sent, delivered, failed, percentage) plus canceled recipients,
+ * skipped recipients by reason and failed ones by their message's error code.
  */
 final class CampaignResults {
   private CampaignResults() {}
@@ -18,9 +18,9 @@ final class CampaignResults {
   static Future<JsonObject> summary(SqlClient client, Campaign campaign) {
     return client
         .preparedQuery(
-            "SELECT r.state, r.reason, m.status, count(*) AS n FROM campaign_recipients r"
+            "SELECT r.state, r.reason, m.status, m.error_code, count(*) AS n FROM campaign_recipients r"
                 + " LEFT JOIN messages m ON m.id = r.message_id"
-                + " WHERE r.campaign_id = $1 GROUP BY 1, 2, 3")
+                + " WHERE r.campaign_id = $1 GROUP BY 1, 2, 3, 4")
         .execute(Tuple.of(campaign.id()))
         .map(rows -> summarize(rows, campaign));
   }
@@ -34,6 +34,7 @@ final class CampaignResults {
     long failed = 0;
     long canceled = 0;
     JsonObject skipped = new JsonObject();
+    JsonObject failedBy = new JsonObject();
     for (Row row : rows) {
       long n = row.getLong("n");
       total += n;
@@ -47,9 +48,12 @@ final class CampaignResults {
           switch (status == null ? "queued" : status) {
             case "queued", "sending" -> queued += n;
             case "sent" -> sent += n;
-            case "delivered" -> delivered += n;
+            case "delivered", "read" -> delivered += n; // read (WhatsApp) was delivered first
             case "canceled" -> canceled += n;
-            default -> failed += n; // failed, undelivered
+            default -> { // failed, undelivered
+              failed += n;
+              add(failedBy, row.getString("error_code"), n);
+            }
           }
         }
       }
@@ -67,6 +71,7 @@ final class CampaignResults {
         .put("sent", sent + delivered)
         .put("delivered", delivered)
         .put("failed", failed)
+        .put("failed_by_reason", failedBy)
         .put("canceled", canceled)
         .put("skipped", skippedTotal)
         .put("skipped_by_reason", skipped)
@@ -94,7 +99,8 @@ final class CampaignResults {
 
   /**
    * {@link #summary}'s counts from rows the caller grouped more finely: each row needs {@code
-   * state}, {@code reason}, {@code status} and {@code n}; other columns are ignored.
+   * state}, {@code reason}, {@code status}, {@code error_code} and {@code n}; other columns are
+   * ignored.
    */
   static JsonObject counts(Iterable<Row> rows, Campaign campaign) {
     return summarize(rows, campaign);

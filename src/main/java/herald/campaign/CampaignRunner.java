@@ -173,8 +173,12 @@ final class CampaignRunner implements Runner {
                           }
                           return RecipientStore.takeDue(tx, campaign, now, take)
                               .compose(
-                                  due -> {
-                                    Expansion.Batch batch = exp.expand(due, now, nextSlot, spacing);
+                                  due -> windows(tx, exp, due).map(open -> Map.entry(due, open)))
+                              .compose(
+                                  taken -> {
+                                    List<RecipientStore.Due> due = taken.getKey();
+                                    Expansion.Batch batch =
+                                        exp.expand(due, now, nextSlot, spacing, taken.getValue());
                                     if (due.isEmpty()) {
                                       return Future.succeededFuture(0);
                                     }
@@ -189,6 +193,19 @@ final class CampaignRunner implements Runner {
                                   });
                         }))
         .onSuccess(n -> committed.forEach(this::count));
+  }
+
+  /** The open customer-service windows of the due recipients, when the content needs them. */
+  private static Future<Map<String, java.util.Set<UUID>>> windows(
+      io.vertx.sqlclient.SqlClient tx, Expansion exp, List<RecipientStore.Due> due) {
+    if (due.isEmpty() || !exp.needsWindows()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return herald.message.ServiceWindows.openAmong(
+        tx,
+        exp.senderIds(),
+        due.stream().map(RecipientStore.Due::phone).distinct().toList(),
+        exp.serviceWindow());
   }
 
   /** Reports a committed batch: messages queued per sender, recipients by outcome. */

@@ -39,7 +39,49 @@ final class CampaignService {
    * be startable); 422 when a referenced sender, template or group is not the account's.
    */
   Future<Campaign> create(Actor actor, CampaignInput.Parsed parsed) {
-    CampaignSpec spec = parsed.spec();
+    return withProviderMedia(actor.accountId(), parsed.spec())
+        .compose(spec -> create(actor, spec, parsed.recipients()));
+  }
+
+  /**
+   * The spec with the provider's id of the file its content sends by Herald media id (WhatsApp
+   * media campaigns); 422 {@code unknown_media} unless the file is the account's, suits the message
+   * type and was uploaded for the campaign's one sender.
+   */
+  private Future<CampaignSpec> withProviderMedia(UUID accountId, CampaignSpec spec) {
+    herald.channel.ContentFormat format =
+        spec.content() == null
+            ? null
+            : herald.channel.registry.Channels.contentFormat(spec.channel());
+    herald.channel.ContentFormat.MediaRef ref =
+        format == null ? null : format.mediaRef(spec.content());
+    if (ref == null) {
+      return Future.succeededFuture(spec);
+    }
+    return new herald.media.MediaStore(pool)
+        .get(accountId, ref.mediaId())
+        .map(
+            media -> {
+              if (media == null
+                  || media.providerMediaId() == null
+                  || spec.senderIds().isEmpty()
+                  || !spec.senderIds().stream().allMatch(media.senderId()::equals)
+                  || !herald.media.MediaKind.sendableAs(media.mimeType(), ref.messageType())) {
+                throw ApiException.validation(
+                    "content." + ref.messageType() + ".media_id",
+                    "unknown_media",
+                    "no "
+                        + ref.messageType()
+                        + " file with this id was uploaded for the campaign's sender"
+                        + " (name that one sender in 'sender_ids')");
+              }
+              return spec.withContent(
+                  format.withProviderMedia(spec.content(), media.providerMediaId()));
+            });
+  }
+
+  private Future<Campaign> create(
+      Actor actor, CampaignSpec spec, List<RecipientStore.NewRecipient> recipients) {
     boolean scheduled = spec.recurrence() != null || spec.startAt() != null;
     Instant nextRun = spec.recurrence() == null ? null : spec.recurrence().next(clock.instant());
     UUID id = Ids.newId();
@@ -56,7 +98,7 @@ final class CampaignService {
                                 scheduled ? "scheduled" : "draft",
                                 spec,
                                 nextRun)
-                            .compose(c -> addRecipients(tx, c, parsed.recipients()).map(c))
+                            .compose(c -> addRecipients(tx, c, recipients).map(c))
                             .compose(
                                 c ->
                                     scheduled

@@ -24,8 +24,9 @@ import java.util.UUID;
  *     retryDelaySeconds} until then)
  * @param missingVariables {@code blank} sends with missing variables left empty; {@code skip} skips
  *     such recipients (counted as {@code missing_variable})
- * @param content a WhatsApp campaign's template message ({@code {"type": "template", ...}}), its
- *     text parameters filled per recipient; null for SMS
+ * @param content a WhatsApp campaign's message ({@code {"type": "template", ...}}, {@code "text"},
+ *     {@code "image"}, ...), its texts (template parameters, text body, caption) filled per
+ *     recipient; null for SMS
  */
 public record CampaignSpec(
     String name,
@@ -88,6 +89,29 @@ public record CampaignSpec(
   /** This spec with inline content instead of a template (seed 003's send with a message). */
   CampaignSpec withMessage(String text) {
     return with(name, text, null, variants, recurrence);
+  }
+
+  /** This spec with other typed content (a WhatsApp file's provider id added). */
+  CampaignSpec withContent(JsonObject newContent) {
+    return new CampaignSpec(
+        name,
+        channel,
+        senderIds,
+        message,
+        templateId,
+        variants,
+        groupIds,
+        contactIds,
+        startAt,
+        recurrence,
+        ratePerSecond,
+        delayMs,
+        weight,
+        quietHours,
+        maxAttempts,
+        retryDelaySeconds,
+        missingVariables,
+        newContent);
   }
 
   CampaignSpec withVariants(List<Variant> newVariants) {

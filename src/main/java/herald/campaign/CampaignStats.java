@@ -164,15 +164,15 @@ final class CampaignStats {
     }
 
     Double deliveryRate() {
-      long left = of("sent", "delivered", "undelivered");
-      return left == 0 ? null : Math.round(1000.0 * of("delivered") / left) / 10.0;
+      long left = of("sent", "delivered", "read", "undelivered");
+      return left == 0 ? null : Math.round(1000.0 * of("delivered", "read") / left) / 10.0;
     }
 
     JsonObject toJson() {
       return new JsonObject()
           .put("recipients", recipients)
-          .put("sent", of("sent", "delivered"))
-          .put("delivered", of("delivered"))
+          .put("sent", of("sent", "delivered", "read"))
+          .put("delivered", of("delivered", "read"))
           .put("failed", of("failed", "undelivered"))
           .put("delivery_rate", deliveryRate());
     }

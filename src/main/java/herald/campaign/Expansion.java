@@ -68,6 +68,19 @@ final class Expansion {
    * @param spacing milliseconds between slots
    */
   Batch expand(List<RecipientStore.Due> due, Instant now, double firstSlot, double spacing) {
+    return expand(due, now, firstSlot, spacing, Map.of());
+  }
+
+  /**
+   * @param openWindows for free-form content of a channel with a customer-service window: the
+   *     campaign's senders each due recipient (by number) may be sent to now
+   */
+  Batch expand(
+      List<RecipientStore.Due> due,
+      Instant now,
+      double firstSlot,
+      double spacing,
+      Map<String, java.util.Set<UUID>> openWindows) {
     List<RecipientStore.Outcome> outcomes = new ArrayList<>(due.size());
     List<MessageStore.NewMessage> messages = new ArrayList<>();
     CampaignSpec spec = campaign.spec();
@@ -87,7 +100,7 @@ final class Expansion {
               ? null
               : Variant.assign(spec.variants(), campaign.variantKey(), r.phone());
       if (spec.content() != null) {
-        typed(r, now, firstSlot, spacing, messages, outcomes);
+        typed(r, firstSlot, spacing, openWindows, messages, outcomes);
         continue;
       }
       String content = content(variant);
@@ -130,41 +143,101 @@ final class Expansion {
   }
 
   /**
-   * A recipient of a campaign with typed content (WhatsApp templates): the content's text
-   * parameters rendered with the recipient's variables, in the next slot of the paced stream.
+   * A recipient of a campaign with typed content (WhatsApp): the content's texts rendered with the
+   * recipient's variables, in the next slot of the paced stream. Free-form content goes on a sender
+   * the recipient wrote to within its customer-service window (the next in turn that qualifies);
+   * without one the recipient is skipped ({@code outside_customer_service_window}).
    */
   private void typed(
       RecipientStore.Due r,
-      Instant now,
       double firstSlot,
       double spacing,
+      Map<String, java.util.Set<UUID>> openWindows,
       List<MessageStore.NewMessage> messages,
       List<RecipientStore.Outcome> outcomes) {
     CampaignSpec spec = campaign.spec();
     Renderer.Variables vars = variables(r);
     java.util.Set<String> missing = new java.util.TreeSet<>();
-    JsonObject content =
-        Channels.contentFormat(spec.channel())
-            .renderTexts(
-                spec.content(),
-                text -> {
-                  Renderer.Result rendered = Renderer.render(text, vars);
-                  missing.addAll(rendered.missing());
-                  return rendered.text();
-                });
+    List<herald.platform.http.FieldError> errors = new ArrayList<>();
+    herald.channel.ContentFormat format = Channels.contentFormat(spec.channel());
+    herald.channel.ContentFormat.Prepared prepared =
+        format.personalize(
+            spec.content(),
+            text -> {
+              Renderer.Result rendered = Renderer.render(text, vars);
+              missing.addAll(rendered.missing());
+              return rendered.text();
+            },
+            errors);
     if (!missing.isEmpty() && "skip".equals(spec.missingVariables())) {
       outcomes.add(skip(r, "missing_variable", null));
       return;
     }
-    Sender sender = senders.get(Math.floorMod(turn++, senders.size()));
+    if (prepared == null) {
+      outcomes.add(skip(r, errors.get(0).code(), null));
+      return;
+    }
+    Sender sender = null;
+    if (prepared.freeForm() && format.serviceWindow() != null) {
+      java.util.Set<UUID> open = openWindows.getOrDefault(r.phone(), java.util.Set.of());
+      for (int i = 0; i < senders.size() && sender == null; i++) {
+        Sender candidate = senders.get(Math.floorMod(turn + i, senders.size()));
+        if (open.contains(candidate.id())) {
+          sender = candidate;
+          turn += i + 1;
+        }
+      }
+      if (sender == null) {
+        outcomes.add(skip(r, OUTSIDE_WINDOW, null));
+        return;
+      }
+    } else {
+      sender = senders.get(Math.floorMod(turn++, senders.size()));
+    }
     UUID id = Ids.newId();
     Instant slot = Instant.ofEpochMilli((long) (firstSlot + messages.size() * spacing));
     messages.add(
         new MessageStore.NewMessage(
-            id, sender.id(), r.phone(), sender.from(), "", null, 1, slot, null, null, content));
+            id,
+            sender.id(),
+            r.phone(),
+            sender.from(),
+            prepared.body(),
+            null,
+            1,
+            slot,
+            null,
+            null,
+            prepared.content()));
     outcomes.add(
         new RecipientStore.Outcome(
             r.seq(), "queued", null, id, null, PhoneNumbers.operator(r.phone()), null));
+  }
+
+  /** Why a recipient of free-form content outside the customer-service window is skipped. */
+  static final String OUTSIDE_WINDOW = "outside_customer_service_window";
+
+  /**
+   * Whether the campaign sends free-form content on a channel with a customer-service window, so
+   * each recipient's open windows must be looked up before {@link #expand}.
+   */
+  boolean needsWindows() {
+    CampaignSpec spec = campaign.spec();
+    if (spec.content() == null) {
+      return false;
+    }
+    herald.channel.ContentFormat format = Channels.contentFormat(spec.channel());
+    if (format.serviceWindow() == null) {
+      return false;
+    }
+    herald.channel.ContentFormat.Prepared p =
+        format.personalize(spec.content(), t -> t, new ArrayList<>());
+    return p != null && p.freeForm();
+  }
+
+  /** The channel's customer-service window, or null. */
+  java.time.Duration serviceWindow() {
+    return Channels.contentFormat(campaign.spec().channel()).serviceWindow();
   }
 
   private static RecipientStore.Outcome skip(RecipientStore.Due r, String reason, String variant) {

@@ -36,10 +36,10 @@ final class ResultsStore {
   static Future<RowSet<Row>> breakdown(SqlClient client, UUID campaignId) {
     return client
         .preparedQuery(
-            "SELECT r.state, r.reason, m.status, r.variant, r.operator, count(*) AS n"
+            "SELECT r.state, r.reason, m.status, m.error_code, r.variant, r.operator, count(*) AS n"
                 + " FROM campaign_recipients r LEFT JOIN messages m"
                 + " ON m.id = r.message_id AND m.campaign_id = $1"
-                + " WHERE r.campaign_id = $1 GROUP BY 1, 2, 3, 4, 5")
+                + " WHERE r.campaign_id = $1 GROUP BY 1, 2, 3, 4, 5, 6")
         .execute(Tuple.of(campaignId));
   }
 

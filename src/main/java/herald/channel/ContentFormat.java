@@ -70,6 +70,20 @@ public interface ContentFormat {
     return content;
   }
 
+  /**
+   * One campaign recipient's copy of accepted content: every text the recipient's data may fill
+   * passed through {@code render} (for WhatsApp the template parameters, and the text body or the
+   * caption of free-form content), and checked again, since a rendered text may be empty or too
+   * long. Answers null, with the problem in {@code errors} (code {@code empty_message} or {@code
+   * message_too_long}), when the copy cannot be sent. The default renders {@link #renderTexts}.
+   */
+  default Prepared personalize(
+      JsonObject content,
+      java.util.function.UnaryOperator<String> render,
+      List<FieldError> errors) {
+    return new Prepared("", renderTexts(content, render), null, 1, false);
+  }
+
   /** The parts a prepared message is sent in, for the dry run (SMS segments; else the body). */
   default List<String> parts(Prepared prepared) {
     return List.of(prepared.body());

@@ -30,6 +30,35 @@ public final class ServiceWindows {
         .mapEmpty();
   }
 
+  /**
+   * For each of {@code contacts} who wrote to any of {@code senderIds} within {@code window}: those
+   * senders (a free-form campaign message goes on one of them).
+   */
+  public static Future<java.util.Map<String, Set<UUID>>> openAmong(
+      SqlClient client, List<UUID> senderIds, List<String> contacts, Duration window) {
+    if (contacts.isEmpty() || senderIds.isEmpty()) {
+      return Future.succeededFuture(java.util.Map.of());
+    }
+    return client
+        .preparedQuery(
+            "SELECT sender_id, contact FROM service_windows WHERE sender_id = ANY($1)"
+                + " AND contact = ANY($2) AND last_inbound_at > now() - $3 * interval '1 second'")
+        .execute(
+            Tuple.of(
+                senderIds.toArray(UUID[]::new),
+                contacts.toArray(String[]::new),
+                window.toSeconds()))
+        .map(
+            rows -> {
+              java.util.Map<String, Set<UUID>> open = new java.util.HashMap<>();
+              rows.forEach(
+                  row ->
+                      open.computeIfAbsent(row.getString("contact"), k -> new HashSet<>())
+                          .add(row.getUUID("sender_id")));
+              return open;
+            });
+  }
+
   /** The contacts among {@code contacts} who wrote to {@code senderId} within {@code window}. */
   public Future<Set<String>> openFor(UUID senderId, List<String> contacts, Duration window) {
     if (contacts.isEmpty()) {

@@ -104,6 +104,46 @@ public final class WhatsAppFormat implements ContentFormat {
     return copy;
   }
 
+  /**
+   * A campaign recipient's copy: template parameters rendered as {@link #renderTexts} does, and for
+   * free-form content the text body or the media caption too; a text body that renders empty, or a
+   * body or caption over the Cloud API's limit, refuses the copy.
+   */
+  @Override
+  public Prepared personalize(
+      JsonObject content,
+      java.util.function.UnaryOperator<String> render,
+      List<FieldError> errors) {
+    String type = content.getString("type");
+    if (type.equals("template")) {
+      return new Prepared("", renderTexts(content, render), null, 1, false);
+    }
+    JsonObject copy = content.copy();
+    String summary = "";
+    if (copy.getValue(type) instanceof JsonObject object) {
+      String key = type.equals("text") ? "body" : "caption";
+      int max = type.equals("text") ? MAX_TEXT : MAX_CAPTION;
+      if (object.getValue(key) instanceof String text) {
+        String rendered = render.apply(text).strip();
+        if (type.equals("text") && rendered.isEmpty()) {
+          errors.add(new FieldError("content.text.body", "empty_message", "the text is empty"));
+          return null;
+        }
+        if (rendered.length() > max) {
+          errors.add(
+              new FieldError(
+                  "content." + type + "." + key,
+                  "message_too_long",
+                  "'" + key + "' may be at most " + max + " characters"));
+          return null;
+        }
+        object.put(key, rendered);
+        summary = rendered;
+      }
+    }
+    return new Prepared(summary, copy, null, 1, true);
+  }
+
   @Override
   public MediaRef mediaRef(JsonObject content) {
     String type = content.getString("type");

@@ -493,6 +493,13 @@ public final class WhatsAppGatewayRoutes {
                             JsonObject message = in.getJsonObject("message", new JsonObject());
                             if ("template".equals(message.getString("type"))) {
                               campaign.put("content", message);
+                            } else if ("text".equals(message.getString("type"))
+                                && message.getValue("content") instanceof String text) {
+                              campaign.put(
+                                  "content",
+                                  new JsonObject()
+                                      .put("type", "text")
+                                      .put("text", new JsonObject().put("body", text)));
                             } else if (in.containsKey("message")) {
                               campaign.put("message", in.getValue("message"));
                             }

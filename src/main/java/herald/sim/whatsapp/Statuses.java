@@ -88,6 +88,7 @@ final class Statuses {
             .put("to", message.waId())
             .put("type", message.type())
             .put("status", "accepted")
+            .put("accepted_at", System.currentTimeMillis())
             .put("request", message.request()));
     Future<Void> chain = after(config.sentDelay());
     if (message.failure() != null) {

@@ -124,7 +124,8 @@ public final class WhatsAppSimulator {
 
   /**
    * Every message accepted by the API, as {@code {"id", "phone_number_id", "to", "type", "status",
-   * "request"}} with its latest status.
+   * "accepted_at", "request"}} with its latest status ({@code accepted_at}: epoch milliseconds of
+   * the API's answer).
    */
   public List<JsonObject> messages() {
     return statuses.messages();

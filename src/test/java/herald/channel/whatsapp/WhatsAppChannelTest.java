@@ -892,16 +892,5 @@ class WhatsAppChannelTest {
       assertThat(parameters.getJsonObject(0).getString("text")).isEqualTo("Guest" + i);
       assertThat(parameters.getJsonObject(1).getString("text")).isEqualTo("your order");
     }
-
-    HttpResponse<Buffer> freeForm =
-        client.post(
-            "/api/v1/campaigns",
-            admin,
-            new JsonObject()
-                .put("name", "wa free-form")
-                .put("channel", "whatsapp")
-                .put("content", typed("text", new JsonObject().put("body", "hi all"))));
-    assertThat(freeForm.statusCode()).isEqualTo(422);
-    assertThat(freeForm.bodyAsString()).contains("template_required");
   }
 }

@@ -466,12 +466,19 @@ class Seed002CompatTest {
             + " {{Name}}, check out our new products at {{Company}}!\"}, \"recipients\":"
             + " [{\"number\": \"+1234567890\", \"name\": \"John Doe\", \"jobTitle\": \"CEO\","
             + " \"companyName\": \"ABC Corp\"}], \"settings\": {\"delayBetweenMessages\": 3000}}";
-    // Free-form text to a campaign audience is outside WhatsApp's 24-hour window: Herald refuses it
-    // (a template is required), in the seed's error shape.
-    HttpResponse<Buffer> refused =
-        json(HttpMethod.POST, BASE + "/campaigns", bearer(token), example);
-    assertError(refused, 422);
-    assertThat(refused.bodyAsString()).contains("template");
+    // The seed's text campaign is a free-form WhatsApp campaign: it reaches only recipients who
+    // wrote within 24 hours (the others are skipped, outside_customer_service_window).
+    HttpResponse<Buffer> text = json(HttpMethod.POST, BASE + "/campaigns", bearer(token), example);
+    assertThat(text.statusCode()).as(text.bodyAsString()).isEqualTo(201);
+    String textId = text.bodyAsJsonObject().getJsonObject("campaign").getString("id");
+    assertThat(
+            client
+                .get("/api/v1/campaigns/" + textId, admin)
+                .bodyAsJsonObject()
+                .getJsonObject("content")
+                .getJsonObject("text")
+                .getString("body"))
+        .startsWith("Hi {{Name}}");
 
     JsonObject withTemplate =
         new JsonObject(example)
