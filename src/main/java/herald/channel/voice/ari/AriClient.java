@@ -214,69 +214,89 @@ public final class AriClient {
       int timeoutSeconds,
       String appArgs,
       JsonObject variables) {
-    HttpRequest<Buffer> request =
-        request(io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId))
-            .addQueryParam("endpoint", endpoint)
-            .addQueryParam("app", app)
-            .addQueryParam("appArgs", appArgs)
-            .addQueryParam("timeout", String.valueOf(timeoutSeconds));
-    if (callerId != null && !callerId.isBlank()) {
-      request.addQueryParam("callerId", callerId);
-    }
-    return request
-        .sendJsonObject(new JsonObject().put("variables", variables))
-        .map(AriClient::jsonObject);
+    return rest(
+        () -> {
+          HttpRequest<Buffer> request =
+              request(io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId))
+                  .addQueryParam("endpoint", endpoint)
+                  .addQueryParam("app", app)
+                  .addQueryParam("appArgs", appArgs)
+                  .addQueryParam("timeout", String.valueOf(timeoutSeconds));
+          if (callerId != null && !callerId.isBlank()) {
+            request.addQueryParam("callerId", callerId);
+          }
+          return request
+              .sendJsonObject(new JsonObject().put("variables", variables))
+              .map(AriClient::jsonObject);
+        });
   }
 
   /** {@code DELETE /channels/{id}?reason=...}; a 404 (already gone) counts as done. */
   public Future<Void> hangup(String channelId, String reason) {
-    return request(io.vertx.core.http.HttpMethod.DELETE, "/channels/" + encode(channelId))
-        .addQueryParam("reason", reason)
-        .send()
-        .map(
-            response -> {
-              if (response.statusCode() != 404) {
-                check(response);
-              }
-              return null;
-            });
+    return rest(
+        () -> {
+          return request(io.vertx.core.http.HttpMethod.DELETE, "/channels/" + encode(channelId))
+              .addQueryParam("reason", reason)
+              .send()
+              .map(
+                  response -> {
+                    if (response.statusCode() != 404) {
+                      check(response);
+                    }
+                    return null;
+                  });
+        });
   }
 
   /** {@code GET /channels/{id}}: the snapshot, or null when the channel does not exist. */
   public Future<JsonObject> channel(String channelId) {
-    return request(io.vertx.core.http.HttpMethod.GET, "/channels/" + encode(channelId))
-        .send()
-        .map(response -> response.statusCode() == 404 ? null : jsonObject(response));
+    return rest(
+        () -> {
+          return request(io.vertx.core.http.HttpMethod.GET, "/channels/" + encode(channelId))
+              .send()
+              .map(response -> response.statusCode() == 404 ? null : jsonObject(response));
+        });
   }
 
   /** {@code GET /channels}: every live channel. */
   public Future<JsonArray> channels() {
-    return request(io.vertx.core.http.HttpMethod.GET, "/channels")
-        .send()
-        .map(
-            response -> {
-              check(response);
-              return response.bodyAsJsonArray();
-            });
+    return rest(
+        () -> {
+          return request(io.vertx.core.http.HttpMethod.GET, "/channels")
+              .send()
+              .map(
+                  response -> {
+                    check(response);
+                    return response.bodyAsJsonArray();
+                  });
+        });
   }
 
   /** {@code POST /channels/{id}/play}: plays {@code media} (a sound URI). */
   public Future<JsonObject> play(String channelId, String playbackId, String media) {
-    return request(io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId) + "/play")
-        .addQueryParam("media", media)
-        .addQueryParam("playbackId", playbackId)
-        .send()
-        .map(AriClient::jsonObject);
+    return rest(
+        () -> {
+          return request(
+                  io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId) + "/play")
+              .addQueryParam("media", media)
+              .addQueryParam("playbackId", playbackId)
+              .send()
+              .map(AriClient::jsonObject);
+        });
   }
 
   /** {@code POST /channels/{id}/record}: records the channel as {@code name} in {@code format}. */
   public Future<JsonObject> record(String channelId, String name, String format) {
-    return request(io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId) + "/record")
-        .addQueryParam("name", name)
-        .addQueryParam("format", format)
-        .addQueryParam("ifExists", "overwrite")
-        .send()
-        .map(AriClient::jsonObject);
+    return rest(
+        () -> {
+          return request(
+                  io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId) + "/record")
+              .addQueryParam("name", name)
+              .addQueryParam("format", format)
+              .addQueryParam("ifExists", "overwrite")
+              .send()
+              .map(AriClient::jsonObject);
+        });
   }
 
   /**
@@ -291,73 +311,97 @@ public final class AriClient {
       int maxDurationSeconds,
       boolean beep,
       String terminateOn) {
-    return request(io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId) + "/record")
-        .addQueryParam("name", name)
-        .addQueryParam("format", format)
-        .addQueryParam("ifExists", "overwrite")
-        .addQueryParam("maxDurationSeconds", String.valueOf(maxDurationSeconds))
-        .addQueryParam("beep", String.valueOf(beep))
-        .addQueryParam("terminateOn", terminateOn)
-        .send()
-        .map(AriClient::jsonObject);
+    return rest(
+        () -> {
+          return request(
+                  io.vertx.core.http.HttpMethod.POST, "/channels/" + encode(channelId) + "/record")
+              .addQueryParam("name", name)
+              .addQueryParam("format", format)
+              .addQueryParam("ifExists", "overwrite")
+              .addQueryParam("maxDurationSeconds", String.valueOf(maxDurationSeconds))
+              .addQueryParam("beep", String.valueOf(beep))
+              .addQueryParam("terminateOn", terminateOn)
+              .send()
+              .map(AriClient::jsonObject);
+        });
   }
 
   /** {@code DELETE /playbacks/{id}}: stops a playback; a 404 (it ended already) counts as done. */
   public Future<Void> stopPlayback(String playbackId) {
-    return request(io.vertx.core.http.HttpMethod.DELETE, "/playbacks/" + encode(playbackId))
-        .send()
-        .map(AriClient::ignoring404);
+    return rest(
+        () -> {
+          return request(io.vertx.core.http.HttpMethod.DELETE, "/playbacks/" + encode(playbackId))
+              .send()
+              .map(AriClient::ignoring404);
+        });
   }
 
   /** {@code POST /bridges/{id}?type=mixing}: a mixing bridge of Herald's id. */
   public Future<JsonObject> createBridge(String bridgeId) {
-    return request(io.vertx.core.http.HttpMethod.POST, "/bridges/" + encode(bridgeId))
-        .addQueryParam("type", "mixing")
-        .send()
-        .map(AriClient::jsonObject);
+    return rest(
+        () -> {
+          return request(io.vertx.core.http.HttpMethod.POST, "/bridges/" + encode(bridgeId))
+              .addQueryParam("type", "mixing")
+              .send()
+              .map(AriClient::jsonObject);
+        });
   }
 
   /** {@code POST /bridges/{id}/addChannel?channel=...}. */
   public Future<Void> addChannel(String bridgeId, String channelId) {
-    return request(
-            io.vertx.core.http.HttpMethod.POST, "/bridges/" + encode(bridgeId) + "/addChannel")
-        .addQueryParam("channel", channelId)
-        .send()
-        .map(
-            response -> {
-              check(response);
-              return null;
-            });
+    return rest(
+        () -> {
+          return request(
+                  io.vertx.core.http.HttpMethod.POST,
+                  "/bridges/" + encode(bridgeId) + "/addChannel")
+              .addQueryParam("channel", channelId)
+              .send()
+              .map(
+                  response -> {
+                    check(response);
+                    return null;
+                  });
+        });
   }
 
   /** {@code POST /bridges/{id}/moh} (start) or {@code DELETE} (stop) music on hold. */
   public Future<Void> bridgeMoh(String bridgeId, boolean on) {
-    return request(
-            on ? io.vertx.core.http.HttpMethod.POST : io.vertx.core.http.HttpMethod.DELETE,
-            "/bridges/" + encode(bridgeId) + "/moh")
-        .send()
-        .map(
-            response -> {
-              check(response);
-              return null;
-            });
+    return rest(
+        () -> {
+          return request(
+                  on ? io.vertx.core.http.HttpMethod.POST : io.vertx.core.http.HttpMethod.DELETE,
+                  "/bridges/" + encode(bridgeId) + "/moh")
+              .send()
+              .map(
+                  response -> {
+                    check(response);
+                    return null;
+                  });
+        });
   }
 
   /** {@code DELETE /bridges/{id}}; a 404 (gone already) counts as done. */
   public Future<Void> destroyBridge(String bridgeId) {
-    return request(io.vertx.core.http.HttpMethod.DELETE, "/bridges/" + encode(bridgeId))
-        .send()
-        .map(AriClient::ignoring404);
+    return rest(
+        () -> {
+          return request(io.vertx.core.http.HttpMethod.DELETE, "/bridges/" + encode(bridgeId))
+              .send()
+              .map(AriClient::ignoring404);
+        });
   }
 
   /** {@code POST /bridges/{id}/record}: records the bridge's mix as {@code name}. */
   public Future<JsonObject> recordBridge(String bridgeId, String name, String format) {
-    return request(io.vertx.core.http.HttpMethod.POST, "/bridges/" + encode(bridgeId) + "/record")
-        .addQueryParam("name", name)
-        .addQueryParam("format", format)
-        .addQueryParam("ifExists", "overwrite")
-        .send()
-        .map(AriClient::jsonObject);
+    return rest(
+        () -> {
+          return request(
+                  io.vertx.core.http.HttpMethod.POST, "/bridges/" + encode(bridgeId) + "/record")
+              .addQueryParam("name", name)
+              .addQueryParam("format", format)
+              .addQueryParam("ifExists", "overwrite")
+              .send()
+              .map(AriClient::jsonObject);
+        });
   }
 
   private static Void ignoring404(HttpResponse<Buffer> response) {
@@ -369,15 +413,18 @@ public final class AriClient {
 
   /** {@code GET /channels/{id}/variable}: the value, or null when unset or the channel is gone. */
   public Future<String> variable(String channelId, String name) {
-    return request(
-            io.vertx.core.http.HttpMethod.GET, "/channels/" + encode(channelId) + "/variable")
-        .addQueryParam("variable", name)
-        .send()
-        .map(
-            response ->
-                response.statusCode() == 200
-                    ? response.bodyAsJsonObject().getString("value")
-                    : null);
+    return rest(
+        () -> {
+          return request(
+                  io.vertx.core.http.HttpMethod.GET, "/channels/" + encode(channelId) + "/variable")
+              .addQueryParam("variable", name)
+              .send()
+              .map(
+                  response ->
+                      response.statusCode() == 200
+                          ? response.bodyAsJsonObject().getString("value")
+                          : null);
+        });
   }
 
   /** Stops reconnecting and closes the socket and the HTTP clients. */
@@ -395,6 +442,19 @@ public final class AriClient {
         .otherwiseEmpty()
         .compose(v -> sockets.close().otherwiseEmpty())
         .andThen(v -> web.close());
+  }
+
+  /** Runs one REST call; once the client is closed it fails the future instead of throwing. */
+  private <T> Future<T> rest(java.util.function.Supplier<Future<T>> call) {
+    if (closed) {
+      return Future.failedFuture(
+          new IllegalStateException("ARI client for " + base + " is closed"));
+    }
+    try {
+      return call.get();
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private HttpRequest<Buffer> request(io.vertx.core.http.HttpMethod method, String path) {
