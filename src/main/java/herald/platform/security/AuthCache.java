@@ -82,11 +82,14 @@ public final class AuthCache {
               if (entries.size() >= MAX_ENTRIES) {
                 entries.clear();
               }
-              entries.put(
-                  credential,
+              Entry entry =
                   result.succeeded()
                       ? new Entry(result.result().principal(), null, expiry(now, result.result()))
-                      : new Entry(null, result.cause(), now + ttlNanos));
+                      : new Entry(null, result.cause(), now + ttlNanos);
+              entries.put(credential, entry);
+              if (generation.get() != seen) {
+                entries.remove(credential, entry); // invalidated between the check and the put
+              }
             })
         .map(Found::principal);
   }
