@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,9 @@ final class MessageIntake {
 
   /** A draft whose sender and content passed, waiting for the blacklist and window checks. */
   private record Ready(SendRequest.Draft draft, Sender sender, ContentFormat.Prepared prepared) {}
+
+  /** The items not blacklisted, and those of them outside their service window. */
+  private record Screened(List<Ready> allowed, Set<Ready> closed) {}
 
   private Future<Checked> prepare(
       UUID accountId,
@@ -314,14 +318,14 @@ final class MessageIntake {
                   allowed.add(r);
                 }
               }
-              return openWindows(allowed);
+              return openWindows(allowed).map(closed -> new Screened(allowed, closed));
             })
         .map(
-            open -> {
+            screened -> {
               List<MessageStore.NewMessage> accepted = new ArrayList<>();
               Map<UUID, Sender> used = new HashMap<>();
-              for (Ready r : open.keySet()) {
-                if (!open.get(r)) {
+              for (Ready r : screened.allowed()) {
+                if (screened.closed().contains(r)) {
                   errors.add(
                       new SendRequest.ItemError(
                           r.draft().index(),
@@ -380,7 +384,8 @@ final class MessageIntake {
    * Whether each item may be sent now, in item order: free-form messages of channels with a
    * customer-service window need the contact to have written to the sender within it.
    */
-  private Future<Map<Ready, Boolean>> openWindows(List<Ready> items) {
+  /** The items outside their sender's customer-service window (free-form on a windowed channel). */
+  private Future<Set<Ready>> openWindows(List<Ready> items) {
     Map<UUID, List<Ready>> bySender = new LinkedHashMap<>();
     for (Ready r : items) {
       Duration window = Channels.contentFormat(r.sender().channel()).serviceWindow();
@@ -400,15 +405,17 @@ final class MessageIntake {
     return Future.all(lookups)
         .map(
             all -> {
-              Map<Ready, Boolean> open = new LinkedHashMap<>();
-              items.forEach(r -> open.put(r, true));
+              // By identity: a record's hashCode would hash its sender's settings and the draft.
+              Set<Ready> closed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
               for (int i = 0; i < order.size(); i++) {
                 Set<String> contacts = lookups.get(i).result();
                 for (Ready r : bySender.get(order.get(i))) {
-                  open.put(r, contacts.contains(r.draft().to()));
+                  if (!contacts.contains(r.draft().to())) {
+                    closed.add(r);
+                  }
                 }
               }
-              return open;
+              return closed;
             });
   }
 

@@ -59,6 +59,12 @@ public final class LaneVerticle extends VerticleBase {
   /** Every active sender, by id (for account sharing and inbound messages). */
   private final Map<UUID, Sender> senders = new HashMap<>();
 
+  /**
+   * Each sender's {@link #sharingAccount} answer, asked for by every receipt: kept until the
+   * senders are loaded again.
+   */
+  private final Map<UUID, List<UUID>> sharing = new HashMap<>();
+
   /** The lanes this instance runs. */
   private final Map<UUID, Lane> lanes = new HashMap<>();
 
@@ -234,6 +240,10 @@ public final class LaneVerticle extends VerticleBase {
    * The active senders that use the same provider account as {@code senderId} (itself included).
    */
   private List<UUID> sharingAccount(UUID senderId) {
+    return sharing.computeIfAbsent(senderId, this::findSharingAccount);
+  }
+
+  private List<UUID> findSharingAccount(UUID senderId) {
     Sender sender = senders.get(senderId);
     if (sender == null) {
       return List.of(senderId);
@@ -248,7 +258,7 @@ public final class LaneVerticle extends VerticleBase {
                 ids.add(s.id());
               }
             });
-    return ids;
+    return List.copyOf(ids);
   }
 
   /**
@@ -277,6 +287,7 @@ public final class LaneVerticle extends VerticleBase {
               }
               senders.clear();
               senders.putAll(fresh);
+              sharing.clear();
               for (Sender sender : all) {
                 if (!lanes.containsKey(sender.id()) && ownership.owns(sender.id().toString())) {
                   work.add(open(sender));

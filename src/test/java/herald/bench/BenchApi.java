@@ -37,6 +37,31 @@ final class BenchApi implements AutoCloseable {
     key = apiKey;
   }
 
+  /**
+   * The sum of the Prometheus samples of {@code name} whose labels include every one of {@code
+   * labels} (each as {@code key="value"}), read from Herald's {@code /metrics}: in-memory counters,
+   * so polling them costs the database nothing. Zero when no sample matches yet.
+   */
+  double metric(String name, String... labels) {
+    String text = web.get("/metrics").send().await().bodyAsString();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (!line.startsWith(name + "{")) {
+        continue;
+      }
+      int close = line.lastIndexOf('}');
+      String tags = line.substring(name.length() + 1, close);
+      boolean all = true;
+      for (String label : labels) {
+        all &= tags.contains(label);
+      }
+      if (all) {
+        sum += Double.parseDouble(line.substring(close + 1).trim());
+      }
+    }
+    return sum;
+  }
+
   /** Logs in as admin and creates (and uses) an API key for messages, senders and campaigns. */
   String createKey(String adminPassword) {
     String token =
