@@ -3,9 +3,9 @@ package herald.channel;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where providers hand what they receive: delivery receipts and inbound messages. Thread-safe (an
- * SMPP session calls it on its own threads); each future completes once what was handed over is
- * committed, so a provider acknowledges only what Herald has stored.
+ * Where providers hand what they receive: delivery receipts and inbound messages. Thread-safe (a
+ * provider may call it from a thread of its own); each future completes once what was handed over
+ * is committed, so a provider acknowledges only what Herald has stored.
  */
 public interface InboundSink {
   /** A receipt that arrived through {@code senderId}'s connection. */

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class SmppType implements ProviderType<SmppType.Settings> {
   // SMPP 3.4 C-Octet Strings: the spec's sizes count the NUL (system_id 16 octets, password 9,
-  // system_type 13, service_type 6). A real SMSC refuses longer ones; jsmpp will not even send
-  // them.
+  // system_type 13, service_type 6). A real SMSC refuses longer ones; jsmpp's composer will not
+  // even encode them.
   private static final int MAX_SYSTEM_ID = 15;
   private static final int MAX_PASSWORD = 8;
   private static final int MAX_SYSTEM_TYPE = 12;
@@ -181,6 +181,9 @@ public final class SmppType implements ProviderType<SmppType.Settings> {
   @Override
   public Provider open(ProviderContext context, ChannelSender sender) {
     return new SmppProvider(
-        sender, settings(sender), context.context(), new SmppReceiver(context.sink()));
+        sender,
+        settings(sender),
+        context.context(),
+        new SmppReceiver(context.sink(), context.context()));
   }
 }
