@@ -1,5 +1,6 @@
 package herald.channel.sms.smpp;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -25,6 +26,11 @@ import org.jsmpp.util.PDUDecomposer;
  * in time. PDUs are encoded and decoded by jsmpp's composer and decomposer; this class only moves
  * their octets. Requests from the peer go to the request handler, which answers them through {@link
  * #write}. Not thread-safe: every method runs on the socket's context.
+ *
+ * <p>PDUs written during one task of the context (a window of submit_sm, the deliver_sm_resp of the
+ * receipts one commit stored) leave in one socket write and flush, queued behind the task; and one
+ * sweep every {@link #SWEEP_MS} ms fails the requests past their deadline, so a PDU costs neither a
+ * flush nor a timer of its own.
  */
 final class SmppConnection {
   /** A PDU as it came off the wire: its decoded header and all its octets. */
@@ -60,7 +66,12 @@ final class SmppConnection {
   // SMPP 3.4 PDUs are small (a submit_sm with a full message_payload stays well under this).
   private static final int MAX_LENGTH = 70_000;
 
-  private record Pending(Promise<Pdu> promise, long timer) {}
+  /** How often requests past their deadline are failed: the timeouts' granularity. */
+  static final long SWEEP_MS = 200;
+
+  /** A request waiting for its response; a timeout fails it on the context that sent it. */
+  private record Pending(
+      Promise<Pdu> promise, long deadline, String what, long timeoutMs, Context context) {}
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -72,6 +83,8 @@ final class SmppConnection {
   private int length = -1;
   private boolean open = true;
   private long lastRead = System.nanoTime();
+  private long sweeper = -1;
+  private Buffer unsent;
 
   SmppConnection(Vertx vertx, NetSocket socket) {
     this.vertx = vertx;
@@ -121,26 +134,75 @@ final class SmppConnection {
       return Future.failedFuture(e);
     }
     String what = name(java.nio.ByteBuffer.wrap(octets).getInt(4));
+    if (sweeper < 0) {
+      // Started by the first request, on the context that sends: timeouts fail there.
+      sweeper = vertx.setPeriodic(SWEEP_MS, id -> failOverdue());
+    }
     Promise<Pdu> promise = Promise.promise();
-    long timer =
-        vertx.setTimer(
+    pending.put(
+        seq,
+        new Pending(
+            promise,
+            System.nanoTime() + timeoutMs * 1_000_000,
+            what,
             timeoutMs,
-            id -> {
-              Pending gone = pending.remove(seq);
-              if (gone != null) {
-                gone.promise.fail(
-                    new ResponseTimeout("no response to " + what + " within " + timeoutMs + " ms"));
-              }
-            });
-    pending.put(seq, new Pending(promise, timer));
-    socket.write(Buffer.buffer(octets));
+            Vertx.currentContext()));
+    send(octets);
     return promise.future();
   }
 
   /** Writes a PDU (a response to the peer's request). */
   void write(byte[] octets) {
     if (open) {
-      socket.write(Buffer.buffer(octets));
+      send(octets);
+    }
+  }
+
+  /** Queues octets for the write that ends this task of the calling context. */
+  private void send(byte[] octets) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      socket.write(Buffer.buffer(octets)); // not on a context (never in Herald): at once
+      return;
+    }
+    if (unsent == null) {
+      unsent = Buffer.buffer(Math.max(256, octets.length * 4));
+      context.runOnContext(v -> flush());
+    }
+    unsent.appendBytes(octets);
+  }
+
+  private void flush() {
+    Buffer out = unsent;
+    unsent = null;
+    if (open && out != null) {
+      socket.write(out);
+    }
+  }
+
+  /** Fails the requests whose response is overdue. */
+  private void failOverdue() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    List<Integer> overdue = new ArrayList<>();
+    pending.forEach(
+        (seq, p) -> {
+          if (now - p.deadline() >= 0) {
+            overdue.add(seq);
+          }
+        });
+    for (Integer seq : overdue) {
+      Pending gone = pending.remove(seq);
+      ResponseTimeout timeout =
+          new ResponseTimeout(
+              "no response to " + gone.what() + " within " + gone.timeoutMs() + " ms");
+      if (gone.context() == null || gone.context() == Vertx.currentContext()) {
+        gone.promise().tryFail(timeout);
+      } else {
+        gone.context().runOnContext(v -> gone.promise().tryFail(timeout));
+      }
     }
   }
 
@@ -184,7 +246,6 @@ final class SmppConnection {
     }
     Pending waiting = pending.remove(pdu.sequence());
     if (waiting != null) {
-      vertx.cancelTimer(waiting.timer);
       waiting.promise.complete(pdu);
     }
     // A response to nothing outstanding (it came after its timeout) is dropped.
@@ -192,11 +253,14 @@ final class SmppConnection {
 
   private void onClose() {
     open = false;
+    if (sweeper >= 0) {
+      vertx.cancelTimer(sweeper);
+    }
+    unsent = null;
     List<Pending> failed = new ArrayList<>(pending.values());
     pending.clear();
     IOException gone = new IOException("SMPP connection closed");
     for (Pending p : failed) {
-      vertx.cancelTimer(p.timer);
       p.promise.tryFail(gone);
     }
     closed.handle(null);
