@@ -48,6 +48,12 @@ class VoiceCampaignFlowTest {
             // agent callees stay 4 s on the line
             .withNumber(
                 "+1415594", CallScript.answer(Duration.ofMillis(200), Duration.ofMillis(4000)))
+            // answering machines that would press 1 then 3 if the IVR ran
+            .withNumber(
+                "+1415597",
+                CallScript.answer(Duration.ofMillis(300), null)
+                    .withAmd("MACHINE", "INITIALSILENCE-2500-2500")
+                    .withDtmf("13"))
             // the agent answers and stays until the callee leaves
             .withNumber("7001", CallScript.answer(Duration.ofMillis(300), null));
     ari = AriSimulator.start(simVertx, config).await();
@@ -192,6 +198,35 @@ class VoiceCampaignFlowTest {
       assertThat(cdr.getString("agent_status")).isEqualTo("answered");
       assertThat(cdr.getDouble("agent_talk_seconds")).isGreaterThan(0.5);
     }
+  }
+
+  @Test
+  void aMachineRunsTheIvrOnlyWhenTheMachineActionIsContinue() {
+    String ivr = createIvr(admin);
+    String continued =
+        runToCompletion(
+            campaign(
+                "machine continue",
+                new JsonArray().add("+14155970001"),
+                new JsonObject()
+                    .put("ivr_id", ivr)
+                    .put("amd", true)
+                    .put("machine_action", "continue")));
+    JsonObject call = callsOf(continued).get(0);
+    assertThat(call.getString("status")).isEqualTo("machine");
+    assertThat(call.getString("amd_status")).isEqualTo("MACHINE");
+    assertThat(steps(call.getJsonArray("ivr_path")))
+        .containsExactly("main:enter", "main:key:1", "billing:enter", "billing:key:3");
+
+    String hungUp =
+        runToCompletion(
+            campaign(
+                "machine hangup",
+                new JsonArray().add("+14155970002"),
+                new JsonObject().put("ivr_id", ivr).put("amd", true)));
+    JsonObject other = callsOf(hungUp).get(0);
+    assertThat(other.getString("status")).isEqualTo("machine");
+    assertThat(other.getJsonArray("ivr_path")).isEmpty();
   }
 
   @Test
