@@ -25,6 +25,7 @@ import herald.channel.CallbackContext;
 import herald.channel.ChannelSender;
 import herald.channel.registry.Channels;
 import herald.channel.sms.twilio.TwilioType;
+import herald.compat.aridialer.AriDialerRoutes;
 import herald.compat.smsaiagent.SmsAiAgentRoutes;
 import herald.compat.whatsappgateway.WhatsAppGatewayRoutes;
 import herald.contact.ContactRoutes;
@@ -222,6 +223,8 @@ public final class ApiRouter {
     // Seed 002's WhatsApp Gateway API, translated onto the routes above.
     root.route(WhatsAppGatewayRoutes.PREFIX + "*")
         .subRouter(new WhatsAppGatewayRoutes(vertx).router());
+    // Seed 001's ARI Dialer API, translated onto the routes above.
+    root.route(AriDialerRoutes.PREFIX + "*").subRouter(new AriDialerRoutes(vertx).router());
     return root;
   }
 }

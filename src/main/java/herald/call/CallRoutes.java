@@ -1,6 +1,5 @@
 package herald.call;
 
-import herald.call.ivr.IvrDefinition;
 import herald.call.ivr.IvrStore;
 import herald.channel.voice.Voice;
 import herald.platform.database.Ids;
@@ -31,22 +30,16 @@ import java.util.regex.Pattern;
  * canceled, a live one hung up).
  */
 public final class CallRoutes {
-  private static final Set<String> FIELDS =
-      Set.of(
-          "to",
-          "sender_id",
-          "play",
-          "record",
-          "amd",
-          "timeout_seconds",
-          "variables",
-          "ivr_id",
-          "agent");
+  private static final Set<String> FIELDS = fields();
+
+  private static Set<String> fields() {
+    Set<String> all = new java.util.HashSet<>(CallOptions.FIELDS);
+    all.add("to");
+    all.add("sender_id");
+    return Set.copyOf(all);
+  }
+
   private static final Pattern NUMBER = Pattern.compile("^\\+?[0-9]{3,20}$");
-  private static final Pattern VARIABLE = Pattern.compile("^[A-Za-z_][A-Za-z0-9_()]{0,63}$");
-  private static final Pattern MEDIA =
-      Pattern.compile("^(sound|recording|number|digits|characters|tone):[^\\s]{1,490}$");
-  private static final int MAX_VARIABLES = 32;
 
   private final Vertx vertx;
   private final CallService service;
@@ -79,7 +72,7 @@ public final class CallRoutes {
   }
 
   /** A validated request, before its sender is checked. */
-  private record Request(String to, UUID senderId, UUID ivrId, JsonObject options) {}
+  private record Request(String to, UUID senderId, JsonObject options) {}
 
   private static Request read(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx, FIELDS);
@@ -96,124 +89,60 @@ public final class CallRoutes {
         in.error("sender_id", "invalid_value", "'sender_id' must be a sender id");
       }
     }
-    String play = in.optionalString("play", 1, 500);
-    if (play != null && !MEDIA.matcher(play).matches()) {
-      in.error(
-          "play",
-          "invalid_value",
-          "'play' must be an ARI media URI such as sound:hello-world or recording:greeting");
-    }
-    boolean record = in.optionalBoolean("record", false);
-    boolean amd = in.optionalBoolean("amd", false);
-    Integer timeout = in.optionalInteger("timeout_seconds", 30, 1, 600);
-    JsonObject variables = in.optionalObject("variables");
-    if (variables != null) {
-      if (variables.size() > MAX_VARIABLES) {
-        in.error("variables", "invalid_value", "at most " + MAX_VARIABLES + " variables");
-      }
-      for (String name : variables.fieldNames()) {
-        Object value = variables.getValue(name);
-        if (!VARIABLE.matcher(name).matches()
-            || !(value instanceof String text)
-            || text.length() > 1024) {
-          in.error(
-              "variables." + name,
-              "invalid_value",
-              "a variable is a channel variable name with a string value of up to 1024 characters");
-        }
-      }
-    }
-    UUID ivrId = null;
-    String ivrText = in.optionalString("ivr_id", 36, 36);
-    if (ivrText != null) {
-      try {
-        ivrId = UUID.fromString(ivrText);
-      } catch (IllegalArgumentException e) {
-        in.error("ivr_id", "invalid_value", "'ivr_id' must be an IVR id");
-      }
-    }
-    JsonObject agent = null;
-    if (in.value("agent") != null) {
-      List<FieldError> agentErrors = new java.util.ArrayList<>();
-      agent = IvrDefinition.agent(in.value("agent"), "agent", agentErrors);
-      agentErrors.forEach(e -> in.error(e.field(), e.code(), e.detail()));
-    }
-    int actions = (play != null ? 1 : 0) + (ivrText != null ? 1 : 0) + (agent != null ? 1 : 0);
-    if (actions > 1) {
-      in.error("ivr_id", "invalid_value", "a call has at most one of 'play', 'ivr_id', 'agent'");
-    }
+    JsonObject body = ctx.body().asJsonObject();
+    List<FieldError> errors = new java.util.ArrayList<>();
+    JsonObject options = CallOptions.read(body, "", false, false, errors);
+    errors.forEach(e -> in.error(e.field(), e.code(), e.detail()));
     in.check();
-    JsonObject options =
-        new JsonObject()
-            .put("record", record)
-            .put("amd", amd)
-            .put("timeout_seconds", timeout)
-            .put("variables", variables == null ? new JsonObject() : variables);
-    if (play != null) {
-      options.put("play", play);
-    }
-    if (agent != null) {
-      options.put("agent", agent);
-    }
-    return new Request(to, senderId, ivrId, options);
+    return new Request(to, senderId, options);
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
     Request request = read(ctx);
     UUID accountId = Requests.principal(ctx).accountId();
-    Future<Void> ivr =
-        request.ivrId() == null
-            ? Future.succeededFuture()
-            : ivrs.get(accountId, request.ivrId())
-                .map(
-                    found -> {
-                      if (found == null) {
-                        throw ApiException.validation(
-                            "ivr_id", "invalid_value", "'ivr_id' must name an IVR of this account");
-                      }
-                      // a snapshot: editing or deleting the IVR never changes a queued call
-                      request
-                          .options()
-                          .put("ivr", found.definition().copy().put("id", found.id().toString()));
-                      return null;
-                    });
-    return ivr.compose(v -> senders.get(accountId, request.senderId()))
+    return CallOptions.withIvr(ivrs, accountId, request.options(), "ivr_id")
         .compose(
-            sender -> {
-              if (sender == null || !sender.active() || !Voice.CHANNEL.equals(sender.channel())) {
-                throw ApiException.validation(
-                    "sender_id",
-                    "invalid_value",
-                    "'sender_id' must name an active voice sender of this account");
-              }
-              Call call =
-                  new Call(
-                      Ids.newId(),
-                      accountId,
-                      sender.id(),
-                      request.to(),
-                      sender.settings().getString("caller_id"),
-                      "queued",
-                      request.options(),
-                      null,
-                      0,
-                      false,
-                      null,
-                      null,
-                      null,
-                      null,
-                      "",
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null);
-              return service.queue(call);
-            })
+            options ->
+                senders
+                    .get(accountId, request.senderId())
+                    .compose(
+                        sender -> {
+                          if (sender == null
+                              || !sender.active()
+                              || !Voice.CHANNEL.equals(sender.channel())) {
+                            throw ApiException.validation(
+                                "sender_id",
+                                "invalid_value",
+                                "'sender_id' must name an active voice sender of this account");
+                          }
+                          Call call =
+                              new Call(
+                                  Ids.newId(),
+                                  accountId,
+                                  sender.id(),
+                                  request.to(),
+                                  sender.settings().getString("caller_id"),
+                                  "queued",
+                                  options,
+                                  null,
+                                  0,
+                                  false,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  "",
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null);
+                          return service.queue(call);
+                        }))
         .map(Call::toJson);
   }
 

@@ -116,6 +116,25 @@ final class CampaignChecks {
             });
   }
 
+  /**
+   * The spec with its voice campaign's {@code ivr_id} replaced by a snapshot of the account's IVR
+   * (so editing or deleting the IVR later never changes the campaign's calls); 422 on {@code
+   * voice.ivr_id} when the IVR is not the account's. Other specs are answered as they are.
+   */
+  static Future<CampaignSpec> callFlow(
+      io.vertx.sqlclient.Pool pool, UUID accountId, CampaignSpec spec) {
+    if (!spec.voice() || spec.content() == null) {
+      return Future.succeededFuture(spec);
+    }
+    io.vertx.core.json.JsonObject call = spec.content().getJsonObject("call");
+    if (call == null || call.getString("ivr_id") == null) {
+      return Future.succeededFuture(spec);
+    }
+    return herald.call.CallOptions.withIvr(
+            new herald.call.ivr.IvrStore(pool), accountId, call, "voice.ivr_id")
+        .map(resolved -> spec.withContent(spec.content().copy().put("call", resolved)));
+  }
+
   /** Fails with 422 unless the campaign has content and someone to send it to. */
   static Future<Void> startable(SqlClient client, Campaign campaign) {
     CampaignSpec spec = campaign.spec();

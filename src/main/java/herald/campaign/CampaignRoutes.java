@@ -73,6 +73,10 @@ public final class CampaignRoutes {
         .post("/:id/recipients")
         .handler(Scoped.require("campaigns:write"))
         .respond(this::addRecipients);
+    router
+        .delete("/:id/recipients/:seq")
+        .handler(Scoped.require("campaigns:write"))
+        .handler(Responses.noContent(this::removeRecipient));
     new ControlRoutes(vertx, platform).mount(router);
     return router;
   }
@@ -166,7 +170,12 @@ public final class CampaignRoutes {
     UUID id = Requests.pathId(ctx, "id", "Campaign");
     return campaigns
         .get(Requests.principal(ctx).accountId(), id)
-        .compose(c -> CampaignResults.status(pool, Responses.found(c, "Campaign")));
+        .map(c -> Responses.found(c, "Campaign"))
+        .compose(
+            c ->
+                c.spec().voice()
+                    ? VoiceStore.stats(pool, c).map(VoiceResults::status)
+                    : CampaignResults.status(pool, c));
   }
 
   /** PUT: the whole spec again; inline recipients may be replaced only while draft or scheduled. */
@@ -179,6 +188,15 @@ public final class CampaignRoutes {
         .compose(account -> read(in, account))
         .compose(parsed -> service.replace(actor, id, parsed))
         .map(Campaign::toJson);
+  }
+
+  private Future<Void> removeRecipient(RoutingContext ctx) {
+    UUID id = Requests.pathId(ctx, "id", "Campaign");
+    String seq = ctx.pathParam("seq");
+    if (!seq.matches("[0-9]{1,18}")) {
+      throw ApiException.notFound("Recipient not found");
+    }
+    return service.removeRecipient(Actor.of(ctx), id, Long.parseLong(seq));
   }
 
   private Future<Void> delete(RoutingContext ctx) {

@@ -40,6 +40,7 @@ final class CampaignService {
    */
   Future<Campaign> create(Actor actor, CampaignInput.Parsed parsed) {
     return withProviderMedia(actor.accountId(), parsed.spec())
+        .compose(spec -> CampaignChecks.callFlow(pool, actor.accountId(), spec))
         .compose(spec -> create(actor, spec, parsed.recipients()));
   }
 
@@ -129,27 +130,74 @@ final class CampaignService {
                         throw ApiException.conflict(
                             "Recipients can be added only before a campaign starts");
                       }
-                      return RecipientStore.add(tx, c.id(), recipients)
-                          .compose(
-                              added -> {
-                                int duplicates = recipients.size() - added;
-                                long invalid =
-                                    recipients.stream().filter(r -> r.skipReason() != null).count();
-                                Future<Void> counted =
-                                    duplicates == 0
-                                        ? Future.succeededFuture()
-                                        : CampaignStore.countSkipped(
-                                            tx,
-                                            c.id(),
-                                            new JsonObject().put("duplicate", duplicates));
-                                return counted.map(
-                                    v ->
-                                        new JsonObject()
-                                            .put("received", recipients.size())
-                                            .put("added", added)
-                                            .put("duplicates", duplicates)
-                                            .put("invalid", invalid));
-                              });
+                      boolean listed = recipients.size() <= RecipientStore.LISTED;
+                      List<Long> seqs = new java.util.ArrayList<>();
+                      Future<Integer> adding =
+                          listed
+                              ? RecipientStore.addListed(tx, c.id(), recipients)
+                                  .map(
+                                      list -> {
+                                        seqs.addAll(list);
+                                        return list.size();
+                                      })
+                              : RecipientStore.add(tx, c.id(), recipients);
+                      return adding.compose(
+                          added -> {
+                            int duplicates = recipients.size() - added;
+                            long invalid =
+                                recipients.stream().filter(r -> r.skipReason() != null).count();
+                            Future<Void> counted =
+                                duplicates == 0
+                                    ? Future.succeededFuture()
+                                    : CampaignStore.countSkipped(
+                                        tx, c.id(), new JsonObject().put("duplicate", duplicates));
+                            return counted.map(
+                                v ->
+                                    new JsonObject()
+                                        .put("received", recipients.size())
+                                        .put("added", added)
+                                        .put("duplicates", duplicates)
+                                        .put("invalid", invalid)
+                                        .put(
+                                            "seqs",
+                                            listed
+                                                ? new io.vertx.core.json.JsonArray(
+                                                    new java.util.ArrayList<>(seqs))
+                                                : null));
+                          });
+                    }));
+  }
+
+  /**
+   * Removes one recipient of a draft or scheduled campaign (409 once it has started, 404 when the
+   * campaign is not the account's or has no such recipient), with its audit record.
+   */
+  Future<Void> removeRecipient(Actor actor, UUID id, long seq) {
+    return pool.withTransaction(
+        tx ->
+            CampaignStore.getForUpdate(tx, actor.accountId(), id)
+                .compose(
+                    c -> {
+                      Responses.found(c, "Campaign");
+                      if (!c.status().equals("draft") && !c.status().equals("scheduled")) {
+                        throw ApiException.conflict(
+                            "Recipients can be removed only before a campaign starts");
+                      }
+                      return RecipientStore.delete(tx, id, seq);
+                    })
+                .compose(
+                    removed -> {
+                      if (!removed) {
+                        throw ApiException.notFound("Recipient not found");
+                      }
+                      return AuditStore.record(
+                          tx,
+                          actor,
+                          "update",
+                          "campaign",
+                          id,
+                          new JsonObject().put("recipient_seq", seq),
+                          new JsonObject().put("recipient_removed", seq));
                     }));
   }
 
@@ -174,10 +222,12 @@ final class CampaignService {
    * Replaces the whole spec of a draft, scheduled or paused campaign (409 otherwise); inline
    * recipients may be replaced only before it starts (422 once paused).
    */
-  Future<Campaign> replace(Actor actor, UUID id, CampaignInput.Parsed parsed) {
-    return CampaignChecks.references(pool, actor.accountId(), parsed.spec())
+  Future<Campaign> replace(Actor actor, UUID id, CampaignInput.Parsed given) {
+    return CampaignChecks.references(pool, actor.accountId(), given.spec())
+        .compose(v -> CampaignChecks.callFlow(pool, actor.accountId(), given.spec()))
+        .map(spec -> new CampaignInput.Parsed(spec, given.recipients()))
         .compose(
-            v ->
+            parsed ->
                 pool.withTransaction(
                     tx ->
                         CampaignStore.getForUpdate(tx, actor.accountId(), id)

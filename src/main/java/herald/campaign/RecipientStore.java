@@ -57,7 +57,30 @@ final class RecipientStore {
     return chain;
   }
 
+  /**
+   * Adds a few recipients (at most {@link #LISTED}) like {@link #add}, answering the sequence
+   * numbers of those added, in input order (duplicates dropped).
+   */
+  static Future<List<Long>> addListed(SqlClient tx, UUID campaignId, List<NewRecipient> few) {
+    return insert(tx, campaignId, few, " RETURNING seq")
+        .map(
+            rows -> {
+              List<Long> seqs = new java.util.ArrayList<>();
+              rows.forEach(row -> seqs.add(row.getLong("seq")));
+              java.util.Collections.sort(seqs);
+              return seqs;
+            });
+  }
+
+  /** At most this many recipients are added with their sequence numbers answered. */
+  static final int LISTED = 1000;
+
   private static Future<Integer> addChunk(SqlClient tx, UUID campaignId, List<NewRecipient> chunk) {
+    return insert(tx, campaignId, chunk, "").map(rows -> rows.rowCount());
+  }
+
+  private static Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> insert(
+      SqlClient tx, UUID campaignId, List<NewRecipient> chunk, String returning) {
     int n = chunk.size();
     String[] phones = new String[n];
     String[] data = new String[n];
@@ -74,9 +97,16 @@ final class RecipientStore {
             "INSERT INTO campaign_recipients (campaign_id, phone_number, data, timezone, state, reason)"
                 + " SELECT $1, t.phone, t.data::jsonb, t.tz, CASE WHEN t.reason IS NULL THEN 'pending' ELSE 'skipped' END,"
                 + " t.reason FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY"
-                + " AS t(phone, data, tz, reason, ord) ORDER BY t.ord ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(campaignId, phones, data, zones, reasons))
-        .map(rows -> rows.rowCount());
+                + " AS t(phone, data, tz, reason, ord) ORDER BY t.ord ON CONFLICT DO NOTHING"
+                + returning)
+        .execute(Tuple.of(campaignId, phones, data, zones, reasons));
+  }
+
+  /** Removes one recipient of the campaign; answers whether it was there. */
+  static Future<Boolean> delete(SqlClient tx, UUID campaignId, long seq) {
+    return tx.preparedQuery("DELETE FROM campaign_recipients WHERE campaign_id = $1 AND seq = $2")
+        .execute(Tuple.of(campaignId, seq))
+        .map(rows -> rows.rowCount() > 0);
   }
 
   /**

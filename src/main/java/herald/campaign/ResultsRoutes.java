@@ -125,7 +125,11 @@ final class ResultsRoutes {
       return;
     }
     found
-        .compose(c -> RecipientExport.stream(platform.pool(), c, response))
+        .compose(
+            c ->
+                c.spec().voice()
+                    ? VoiceExport.stream(platform.pool(), c, response)
+                    : RecipientExport.stream(platform.pool(), c, response))
         .onSuccess(v -> response.end())
         .onFailure(
             err -> {

@@ -150,12 +150,19 @@ public final class UploadRoutes {
               CampaignSpec spec =
                   CampaignInput.read(in, region, CampaignRoutes.zone(account)).spec();
               return CampaignChecks.references(pool, actor.accountId(), spec)
-                  .compose(v -> vertx.executeBlocking(() -> RecipientCsv.open(file, region), false))
+                  .compose(v -> CampaignChecks.callFlow(pool, actor.accountId(), spec))
                   .compose(
-                      csv ->
+                      resolved ->
+                          vertx
+                              .executeBlocking(() -> RecipientCsv.open(file, region), false)
+                              .map(csv -> Map.entry(resolved, csv)))
+                  .compose(
+                      both ->
                           service
-                              .createFromCsv(actor, spec, start, csv)
-                              .eventually(() -> vertx.executeBlocking(() -> close(csv), false)));
+                              .createFromCsv(actor, both.getKey(), start, both.getValue())
+                              .eventually(
+                                  () ->
+                                      vertx.executeBlocking(() -> close(both.getValue()), false)));
             });
   }
 

@@ -62,4 +62,16 @@ final class VoiceResults {
                           return out;
                         }));
   }
+
+  /**
+   * The status document of a voice campaign: its dialler figures ({@link VoiceStore#stats}) with
+   * the share of numbers that have reached an end (a disposition, skipped or canceled) as {@code
+   * percentage}.
+   */
+  static JsonObject status(JsonObject stats) {
+    JsonObject r = stats.getJsonObject("recipients");
+    long total = r.getLong("total");
+    long ended = r.getLong("done") + r.getLong("skipped") + r.getLong("canceled");
+    return stats.put("percentage", total == 0 ? 100.0 : Math.round(1000.0 * ended / total) / 10.0);
+  }
 }

@@ -236,7 +236,7 @@ final class VoiceRunner implements Runner {
         campaign.accountId(),
         sender.id(),
         r.phone(),
-        sender.settings().getString("caller_id"),
+        options.getString("caller_id", sender.settings().getString("caller_id")),
         "queued",
         options,
         null,

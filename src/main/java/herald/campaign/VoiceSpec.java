@@ -1,5 +1,6 @@
 package herald.campaign;
 
+import herald.call.CallOptions;
 import herald.platform.http.JsonInput;
 import herald.platform.pacing.RetrySchedule;
 import io.vertx.core.json.JsonArray;
@@ -16,12 +17,15 @@ import java.util.regex.Pattern;
  * retried and after which delays, what to do when AMD hears a machine). Stored as the campaign's
  * {@code content} (a voice campaign has no text); the API shows it as {@code voice}.
  *
- * <p>The call's content is one object so that an IVR ({@code ivr_id}) or an agent transfer ({@code
- * agent}) can take the place of {@code play} later without changing the rest.
+ * <p>The call's content is read like a single call's ({@link CallOptions}): exactly one of {@code
+ * play}, {@code ivr_id} (snapshotted onto the campaign as {@code ivr} when it is created or
+ * replaced) or {@code agent}, so each attempt runs the IVR or bridges the agent exactly as a single
+ * call does.
  *
- * @param call the options of every attempt's call: {@code play}, {@code record}, {@code amd},
- *     {@code timeout_seconds}, {@code variables} (values may hold {@code {{placeholders}}} filled
- *     from the recipient's data), {@code machine_action}, {@code machine_message}
+ * @param call the options of every attempt's call: {@code play} | {@code ivr} | {@code agent},
+ *     {@code record}, {@code amd}, {@code timeout_seconds}, {@code variables} (values may hold
+ *     {@code {{placeholders}}} filled from the recipient's data), {@code machine_action}, {@code
+ *     machine_message}
  * @param maxConcurrentCalls calls of this campaign up at once (null: the sender's cap)
  * @param callsPerSecond calls this campaign starts a second (null: the sender's rate)
  * @param retryDelays RetrySchedule syntax: seconds before each retry, the last repeating
@@ -37,6 +41,9 @@ record VoiceSpec(
   static final Set<String> FIELDS =
       Set.of(
           "play",
+          "ivr_id",
+          "agent",
+          "caller_id",
           "record",
           "amd",
           "timeout_seconds",
@@ -51,8 +58,6 @@ record VoiceSpec(
   static final Set<String> RETRYABLE = Set.of("busy", "no_answer", "failed");
   private static final Pattern MEDIA =
       Pattern.compile("^(sound|recording|number|digits|characters|tone):[^\\s]{1,490}$");
-  private static final Pattern VARIABLE = Pattern.compile("^[A-Za-z_][A-Za-z0-9_()]{0,63}$");
-  private static final int MAX_VARIABLES = 32;
 
   /** The voice settings stored in a voice campaign's content column. */
   static VoiceSpec of(JsonObject stored) {
@@ -89,6 +94,10 @@ record VoiceSpec(
   /** The API's view: the call's options and the dialler's settings in one object. */
   JsonObject toJson() {
     JsonObject out = call.copy();
+    JsonObject ivr = (JsonObject) out.remove("ivr");
+    if (ivr != null) {
+      out.put("ivr_id", ivr.getString("id"));
+    }
     JsonObject stored = stored();
     stored.remove("call");
     return out.mergeIn(stored);
@@ -104,46 +113,18 @@ record VoiceSpec(
         in.error("voice." + key, "unknown_field", "Unknown field '" + key + "'");
       }
     }
-    JsonObject call = new JsonObject();
-    String play = string(in, v, "play");
-    if (play == null) {
-      in.error("voice.play", "required", "a voice campaign plays a sound: give 'voice.play'");
-    } else if (!MEDIA.matcher(play).matches() && !play.contains("{")) {
+    List<herald.platform.http.FieldError> errors = new ArrayList<>();
+    JsonObject call = CallOptions.read(v, "voice.", true, true, errors);
+    errors.forEach(e -> in.error(e.field(), e.code(), e.detail()));
+    Object callerId = v.getValue("caller_id");
+    if (callerId instanceof String text && !text.isBlank() && text.length() <= 128) {
+      call.put("caller_id", text.strip());
+    } else if (callerId != null) {
       in.error(
-          "voice.play",
+          "voice.caller_id",
           "invalid_value",
-          "'play' must be an ARI media URI such as sound:hello-world or recording:greeting");
-    } else {
-      call.put("play", play);
+          "'caller_id' is the calls' caller ID: a text of 1 to 128 such as \"Name\" <+15550100>");
     }
-    call.put("record", bool(in, v, "record"));
-    call.put("amd", bool(in, v, "amd"));
-    Integer timeout = integer(in, v, "timeout_seconds", 1, 600);
-    call.put("timeout_seconds", timeout == null ? 30 : timeout);
-    Object vars = v.getValue("variables");
-    JsonObject variables = new JsonObject();
-    if (vars instanceof JsonObject given) {
-      if (given.size() > MAX_VARIABLES) {
-        in.error("voice.variables", "invalid_value", "at most " + MAX_VARIABLES + " variables");
-      }
-      for (String name : given.fieldNames()) {
-        Object value = given.getValue(name);
-        if (!VARIABLE.matcher(name).matches()
-            || !(value instanceof String text)
-            || text.length() > 1024) {
-          in.error(
-              "voice.variables." + name,
-              "invalid_value",
-              "a variable is a channel variable name with a string value of up to 1024"
-                  + " characters ({{placeholders}} are filled from the recipient's data)");
-        } else {
-          variables.put(name, text);
-        }
-      }
-    } else if (vars != null) {
-      in.error("voice.variables", "invalid_value", "'variables' must be an object");
-    }
-    call.put("variables", variables);
     String action = string(in, v, "machine_action");
     if (action != null && !MACHINE_ACTIONS.contains(action)) {
       in.error(
@@ -240,15 +221,6 @@ record VoiceSpec(
       return null;
     }
     return s;
-  }
-
-  private static boolean bool(JsonInput in, JsonObject v, String field) {
-    Object value = v.getValue(field);
-    if (value != null && !(value instanceof Boolean)) {
-      in.error("voice." + field, "invalid_value", "'" + field + "' must be true or false");
-      return false;
-    }
-    return Boolean.TRUE.equals(value);
   }
 
   private static Integer integer(JsonInput in, JsonObject v, String field, int min, int max) {

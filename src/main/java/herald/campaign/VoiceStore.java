@@ -118,14 +118,18 @@ final class VoiceStore {
    * disposition (read from the call itself while the engine has not settled it, so a stopped
    * campaign's last calls show how they ended).
    */
-  private static final String RECIPIENT =
+  static final String RECIPIENT_SELECT =
       "SELECT r.seq, r.phone_number, r.data, r.state, r.reason, r.attempts, r.call_id,"
           + " r.not_before, COALESCE(r.disposition,"
           + " CASE WHEN c.status IN "
           + ENDED
           + " THEN c.status END) AS disposition,"
-          + " c.status AS call_status"
-          + " FROM campaign_recipients r LEFT JOIN calls c ON c.id = r.call_id";
+          + " c.status AS call_status";
+
+  static final String RECIPIENT_FROM =
+      " FROM campaign_recipients r LEFT JOIN calls c ON c.id = r.call_id";
+
+  private static final String RECIPIENT = RECIPIENT_SELECT + RECIPIENT_FROM;
 
   static Future<List<JsonObject>> page(
       SqlClient client, UUID campaignId, Long afterSeq, int limit) {
@@ -143,7 +147,7 @@ final class VoiceStore {
         .map(rows -> Rows.first(rows, VoiceStore::recipient));
   }
 
-  private static JsonObject recipient(Row row) {
+  static JsonObject recipient(Row row) {
     String state = row.getString("state");
     String disposition = row.getString("disposition");
     String status =

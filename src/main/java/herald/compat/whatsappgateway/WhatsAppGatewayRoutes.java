@@ -1,6 +1,7 @@
 package herald.compat.whatsappgateway;
 
-import herald.compat.whatsappgateway.Loopback.Answer;
+import herald.compat.Loopback;
+import herald.compat.Loopback.Answer;
 import herald.platform.http.Uploads;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

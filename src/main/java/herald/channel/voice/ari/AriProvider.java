@@ -531,12 +531,12 @@ final class AriProvider implements Provider {
     }
     amd.onComplete(
         v -> {
-          if (flow && !call.machine) {
-            startFlow(call);
+          String onMachine = call.options.getString("machine_action");
+          if (flow && (!call.machine || "continue".equals(onMachine))) {
+            startFlow(call); // a campaign's machine action 'continue' runs its IVR or agent too
             return;
           }
           String play = call.options.getString("play");
-          String onMachine = call.options.getString("machine_action");
           if (call.machine && "hangup".equals(onMachine)) {
             play = null;
           } else if (call.machine && "message".equals(onMachine)) {

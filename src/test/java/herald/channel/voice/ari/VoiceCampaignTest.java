@@ -180,6 +180,45 @@ class VoiceCampaignTest {
     assertThat(stats.getDouble("average_talk_seconds")).isPositive();
     JsonObject cdrs = client.get("/api/v1/cdrs/stats?campaign_id=" + id, token).bodyAsJsonObject();
     assertThat(cdrs.getLong("calls")).isEqualTo(6);
+
+    // the status document is the dialler's, not SMS's
+    JsonObject status = client.get("/api/v1/campaigns/" + id + "/status", token).bodyAsJsonObject();
+    assertThat(status.getString("status")).isEqualTo("completed");
+    assertThat(status.getLong("calling")).isZero();
+    assertThat(status.getLong("answered")).isEqualTo(1);
+    assertThat(status.getLong("busy")).isEqualTo(2);
+    assertThat(status.getLong("no_answer")).isEqualTo(2);
+    assertThat(status.getLong("machine")).isEqualTo(1);
+    assertThat(status.getLong("failed")).isZero();
+    assertThat(status.getDouble("average_talk_seconds")).isPositive();
+    assertThat(status.getDouble("percentage")).isEqualTo(100.0);
+    assertThat(status.getJsonObject("recipients").getLong("total")).isEqualTo(4);
+    assertThat(status.containsKey("delivered")).isFalse();
+
+    // the export has each number's disposition, attempts and latest call's CDR figures
+    HttpResponse<Buffer> export = client.get("/api/v1/campaigns/" + id + "/export", token);
+    assertThat(export.statusCode()).isEqualTo(200);
+    String[] lines = export.bodyAsString().split("\r\n");
+    assertThat(lines[0])
+        .startsWith(
+            "phone_number,status,disposition,attempts,reason,call_id,hangup_cause,ring_seconds,"
+                + "talk_seconds,amd_status,dtmf,ended_at,next_attempt_at,name");
+    assertThat(lines).hasSize(5);
+    Map<String, String[]> rows = new HashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      String[] cells = lines[i].split(",", -1);
+      rows.put(cells[0], cells);
+    }
+    assertThat(rows.get("+14155551101")[2]).isEqualTo("busy");
+    assertThat(rows.get("+14155551101")[3]).isEqualTo("2");
+    assertThat(rows.get("+14155551101")[5]).isEqualTo(busy.getJsonObject(1).getString("id"));
+    assertThat(rows.get("+14155552101")[2]).isEqualTo("machine");
+    assertThat(rows.get("+14155552101")[9]).isEqualTo("MACHINE");
+    assertThat(rows.get("+14155553101")[2]).isEqualTo("no_answer");
+    assertThat(rows.get("+14155550101")[2]).isEqualTo("completed");
+    assertThat(rows.get("+14155550101")[3]).isEqualTo("1");
+    assertThat(Double.parseDouble(rows.get("+14155550101")[8])).isPositive();
+    assertThat(rows.get("+14155550101")[13]).isEqualTo("Ann");
   }
 
   @Test

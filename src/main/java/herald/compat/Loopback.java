@@ -1,4 +1,4 @@
-package herald.compat.whatsappgateway;
+package herald.compat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,14 +18,14 @@ import io.vertx.core.streams.ReadStream;
  * arrived on, with the caller's credentials: every check, transaction and event of the real route
  * applies, and the compatibility layer only translates shapes.
  */
-final class Loopback {
+public final class Loopback {
   /** A route's answer. */
-  record Answer(int status, String contentType, Buffer body) {
-    boolean ok() {
+  public record Answer(int status, String contentType, Buffer body) {
+    public boolean ok() {
       return status >= 200 && status < 300;
     }
 
-    JsonObject json() {
+    public JsonObject json() {
       try {
         return body.length() == 0 ? new JsonObject() : body.toJsonObject();
       } catch (RuntimeException e) {
@@ -36,12 +36,12 @@ final class Loopback {
 
   private final HttpClient client;
 
-  Loopback(Vertx vertx) {
+  public Loopback(Vertx vertx) {
     this.client =
         vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(32));
   }
 
-  Future<Answer> json(HttpServerRequest from, HttpMethod method, String path, Object body) {
+  public Future<Answer> json(HttpServerRequest from, HttpMethod method, String path, Object body) {
     Buffer payload = body == null ? null : Buffer.buffer(io.vertx.core.json.Json.encode(body));
     return open(from, method, path, payload == null ? null : "application/json")
         .compose(req -> payload == null ? req.send() : req.send(payload))
@@ -52,7 +52,7 @@ final class Loopback {
   }
 
   /** Forwards a request body as it arrives (multipart uploads), with its content type. */
-  Future<Answer> stream(
+  public Future<Answer> stream(
       HttpServerRequest from, HttpMethod method, String path, ReadStream<Buffer> body) {
     return open(from, method, path, from.getHeader("Content-Type"))
         .compose(
