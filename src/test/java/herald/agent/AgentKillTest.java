@@ -11,7 +11,6 @@ import herald.testing.HeraldProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,22 +80,11 @@ class AgentKillTest {
 
   private static JsonObject call(String method, String path, String token, JsonObject body)
       throws Exception {
-    HttpResponse<String> response =
-        herald.call(method, path, token, body == null ? null : body.encode());
-    assertThat(response.statusCode())
-        .as(method + " " + path + ": " + response.body())
-        .isLessThan(300);
-    return new JsonObject(response.body());
+    return herald.ok(method, path, token, body);
   }
 
   private static void await(String what, Duration limit, Await.Condition done) {
-    try {
-      Await.until(what, limit, done);
-    } catch (AssertionError e) {
-      String log = herald.log();
-      throw new AssertionError(
-          e.getMessage() + "\n" + log.substring(Math.max(0, log.length() - 8000)), e);
-    }
+    herald.await(what, limit, done);
   }
 
   private static String user(int i) {

@@ -160,6 +160,32 @@ public final class HeraldProcess implements AutoCloseable {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * A call that must succeed: fails the test, with the answer, on a status of 300 or more. Returns
+   * the answer's JSON body.
+   */
+  public JsonObject ok(String method, String path, String token, JsonObject body) throws Exception {
+    HttpResponse<String> response = call(method, path, token, body == null ? null : body.encode());
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isLessThan(300);
+    return new JsonObject(response.body());
+  }
+
+  /**
+   * {@link Await#until}, with the last 8,000 characters of Herald's log in the failure message: a
+   * process's state is otherwise invisible to the test.
+   */
+  public void await(String what, Duration limit, Await.Condition done) {
+    try {
+      Await.until(what, limit, done);
+    } catch (AssertionError e) {
+      String log = log();
+      throw new AssertionError(
+          e.getMessage() + "\n" + log.substring(Math.max(0, log.length() - 8000)), e);
+    }
+  }
+
   /** Logs in as admin; returns the bearer token. */
   public String login() throws Exception {
     HttpResponse<String> response =
