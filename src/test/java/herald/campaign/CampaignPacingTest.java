@@ -123,7 +123,11 @@ class CampaignPacingTest {
     Instant to = from.plusSeconds(5);
     long inA = ta.stream().filter(t -> !t.isBefore(from) && t.isBefore(to)).count();
     long inB = tb.stream().filter(t -> !t.isBefore(from) && t.isBefore(to)).count();
-    assertThat(inA + inB).as("the sender's 100/s is not exceeded").isLessThanOrEqualTo(510);
+    // 5 s at 100/s plus the lane's burst (a tenth of the rate) is 510 submit tokens; the SMSC's
+    // clock sees each submit a few ms after its token (event-loop queueing, the socket), and that
+    // jitter at the window's two ends moves a submit or two across them (runs of this test gave
+    // 498 to 512). A shared rate that was not shared would give about 1,000.
+    assertThat(inA + inB).as("the sender's 100/s is not exceeded").isLessThanOrEqualTo(515);
     assertThat(inA + inB)
         .as("and is used (A sent %d, B %d in all)", sentA, sentB)
         .isGreaterThan(300);
