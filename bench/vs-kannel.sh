@@ -13,12 +13,15 @@
 #   env: CONNECTIONS=50 (ab -c for a and b), BATCHES (c's requests, default requests/1000),
 #        AB_KEEPALIVE=1 (ab -k for every phase), SINK_IDLE_SECONDS=30 (the sink is done when its count
 #        stops growing this long), PHASE_SECONDS=900 (time limit of each ab run and of each wait at
-#        the sink)
+#        the sink), WARM=20000 (requests each gateway takes first, not counted: Herald's JVM compiles
+#        its hot path during its first tens of thousands of requests; Kannel gets the same; 0 measures
+#        from a cold start), WARM_BATCHES=10 (the same for (c))
 source "$(dirname "$0")/lib.sh"
 ROUNDS=${1:-3}; REQUESTS=${2:-50000}; BATCH_CONNECTIONS=${3:-4}
 CONNECTIONS=${CONNECTIONS:-50}; BATCHES=${BATCHES:-$(( (REQUESTS + 999) / 1000 ))}
 SINK_IDLE_SECONDS=${SINK_IDLE_SECONDS:-30}; PHASE_SECONDS=${PHASE_SECONDS:-900}
 AB_FLAGS=(-r -s 60); [ "${AB_KEEPALIVE:-0}" = 1 ] && AB_FLAGS+=(-k)
+WARM=${WARM:-20000}; WARM_BATCHES=${WARM_BATCHES:-10}
 
 # --- tools ------------------------------------------------------------------------------------------
 missing=()
@@ -168,6 +171,9 @@ EOF
   res=$(sink_result 1)
   read -r n _ <<<"$res"
   [ "$n" -ge 1 ] || fail "Kannel's first message did not reach the sink" "$k/smsbox.out" "$k/bearerbox.out"
+  if [ "$WARM" -gt 0 ]; then
+    ab_run "$k/ab-warm.txt" -n "$WARM" -c "$CONNECTIONS" "$url" >/dev/null
+  fi
   reset_sink
   res=$(ab_run "$k/ab.txt" -n "$REQUESTS" -c "$CONNECTIONS" "$url")
   read -r rps p50 p99 good <<<"$res"
@@ -217,6 +223,10 @@ herald_round() {
   res=$(sink_result 1)
   read -r n _ <<<"$res"
   [ "$n" -ge 1 ] || fail "Herald's first message did not reach the sink" "$DATA/herald.log"
+  if [ "$WARM" -gt 0 ]; then
+    ab_run "$WORK/ab-warm.txt" -n "$WARM" -c "$CONNECTIONS" \
+      -p "$WORK/one.json" -T application/json -H "Authorization: Bearer $key" "$api/messages" >/dev/null
+  fi
   reset_sink
 
   # PostgreSQL's processes come and go, so their PSS is sampled every second into a file.
@@ -234,6 +244,10 @@ herald_round() {
   printf '  (b) Herald: %s req/s, p50 %s ms, p99 %s ms; sink %s of %s%s at %s msg/s; peak RSS %s MB (JVM) + PostgreSQL PSS %s MB\n' \
     "$rps" "$p50" "$p99" "$count" "$good" "$(extra "$count" "$good")" "$rate" "$rss" "$pg"
 
+  if [ "$WARM_BATCHES" -gt 0 ]; then
+    ab_run "$WORK/ab-batch-warm.txt" -n "$WARM_BATCHES" -c "$BATCH_CONNECTIONS" \
+      -p "$WORK/batch.json" -T application/json -H "Authorization: Bearer $key" "$api/messages" >/dev/null
+  fi
   reset_sink
   res=$(ab_run "$WORK/ab-batch.txt" -n "$BATCHES" -c "$BATCH_CONNECTIONS" \
     -p "$WORK/batch.json" -T application/json -H "Authorization: Bearer $key" "$api/messages")
@@ -248,7 +262,8 @@ herald_round() {
 }
 
 echo "$(nproc) cores; $(java -version 2>&1 | sed -n 1p); Kannel $(dpkg-query -W -f='${Version}' kannel 2>/dev/null || echo '?');" \
-  "$ROUNDS rounds of $REQUESTS requests at $CONNECTIONS connections, $BATCHES batches at $BATCH_CONNECTIONS"
+  "$ROUNDS rounds of $REQUESTS requests at $CONNECTIONS connections, $BATCHES batches at $BATCH_CONNECTIONS;" \
+  "warm-up $WARM requests, $WARM_BATCHES batches; keep-alive ${AB_KEEPALIVE:-0}"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round"
