@@ -108,6 +108,48 @@ public record Call(
         null);
   }
 
+  /**
+   * A new call in {@code queued}, as the API or a campaign queues it: nothing dialled yet.
+   *
+   * @param campaignId the voice campaign it belongs to, or null for a single call
+   * @param recipientSeq the campaign recipient it calls, or null
+   */
+  public static Call queued(
+      UUID id,
+      UUID accountId,
+      UUID senderId,
+      String to,
+      String callerId,
+      JsonObject options,
+      UUID campaignId,
+      Long recipientSeq) {
+    return new Call(
+        id,
+        accountId,
+        senderId,
+        to,
+        callerId,
+        "queued",
+        options,
+        null,
+        0,
+        false,
+        null,
+        null,
+        null,
+        null,
+        "",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        campaignId,
+        recipientSeq);
+  }
+
   /** States a call is still live in (a lane holds it, or will). */
   public static final Set<String> LIVE = Set.of("queued", "dialing", "ringing", "answered");
 

@@ -116,29 +116,13 @@ public final class CallRoutes {
                                 "'sender_id' must name an active voice sender of this account");
                           }
                           Call call =
-                              new Call(
+                              Call.queued(
                                   Ids.newId(),
                                   accountId,
                                   sender.id(),
                                   request.to(),
                                   sender.settings().getString("caller_id"),
-                                  "queued",
                                   options,
-                                  null,
-                                  0,
-                                  false,
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  "",
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  null,
                                   null,
                                   null);
                           return service.queue(call);

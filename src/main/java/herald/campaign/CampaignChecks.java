@@ -1,9 +1,13 @@
 package herald.campaign;
 
+import herald.call.CallOptions;
+import herald.call.ivr.IvrStore;
 import herald.channel.registry.Channels;
 import herald.platform.http.ApiException;
 import herald.platform.http.FieldError;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -121,17 +125,15 @@ final class CampaignChecks {
    * (so editing or deleting the IVR later never changes the campaign's calls); 422 on {@code
    * voice.ivr_id} when the IVR is not the account's. Other specs are answered as they are.
    */
-  static Future<CampaignSpec> callFlow(
-      io.vertx.sqlclient.Pool pool, UUID accountId, CampaignSpec spec) {
+  static Future<CampaignSpec> callFlow(Pool pool, UUID accountId, CampaignSpec spec) {
     if (!spec.voice() || spec.content() == null) {
       return Future.succeededFuture(spec);
     }
-    io.vertx.core.json.JsonObject call = spec.content().getJsonObject("call");
+    JsonObject call = spec.content().getJsonObject("call");
     if (call == null || call.getString("ivr_id") == null) {
       return Future.succeededFuture(spec);
     }
-    return herald.call.CallOptions.withIvr(
-            new herald.call.ivr.IvrStore(pool), accountId, call, "voice.ivr_id")
+    return CallOptions.withIvr(new IvrStore(pool), accountId, call, "voice.ivr_id")
         .map(resolved -> spec.withContent(spec.content().copy().put("call", resolved)));
   }
 

@@ -231,29 +231,13 @@ final class VoiceRunner implements Runner {
         .forEach(
             e -> variables.put(e.getKey(), Renderer.render(e.getValue().toString(), vars).text()));
     options.put("variables", variables);
-    return new Call(
+    return Call.queued(
         id,
         campaign.accountId(),
         sender.id(),
         r.phone(),
         options.getString("caller_id", sender.settings().getString("caller_id")),
-        "queued",
         options,
-        null,
-        0,
-        false,
-        null,
-        null,
-        null,
-        null,
-        "",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
         campaignId,
         r.seq());
   }

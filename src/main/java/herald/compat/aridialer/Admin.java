@@ -95,13 +95,7 @@ final class Admin {
   }
 
   Future<Reply> deleteIvr(RoutingContext ctx) {
-    return api.call(
-            ctx,
-            HttpMethod.DELETE,
-            "/api/v1/ivr/" + Dialer.enc(ctx.pathParam("id")),
-            null,
-            Map.of())
-        .map(x -> new Reply(200, "IVR menu deleted", null));
+    return api.delete(ctx, "/api/v1/ivr/" + Dialer.enc(ctx.pathParam("id")), "IVR menu deleted");
   }
 
   /** Herald's role as the seed's: admin, or user for every other role. */
@@ -187,13 +181,7 @@ final class Admin {
   }
 
   Future<Reply> deleteUser(RoutingContext ctx) {
-    return api.call(
-            ctx,
-            HttpMethod.DELETE,
-            "/api/v1/users/" + Dialer.enc(ctx.pathParam("id")),
-            null,
-            Map.of())
-        .map(x -> new Reply(200, "User deleted", null));
+    return api.delete(ctx, "/api/v1/users/" + Dialer.enc(ctx.pathParam("id")), "User deleted");
   }
 
   private static JsonObject tokenView(JsonObject k) {
@@ -268,12 +256,6 @@ final class Admin {
   }
 
   Future<Reply> revokeToken(RoutingContext ctx) {
-    return api.call(
-            ctx,
-            HttpMethod.DELETE,
-            "/api/v1/api-keys/" + Dialer.enc(ctx.pathParam("id")),
-            null,
-            Map.of())
-        .map(x -> new Reply(200, "Token revoked", null));
+    return api.delete(ctx, "/api/v1/api-keys/" + Dialer.enc(ctx.pathParam("id")), "Token revoked");
   }
 }

@@ -2,6 +2,7 @@ package herald.compat.aridialer;
 
 import herald.compat.Loopback;
 import herald.compat.aridialer.Envelope.Failure;
+import herald.compat.aridialer.Envelope.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -46,6 +47,11 @@ final class Dialer {
 
   Future<JsonObject> get(RoutingContext ctx, String path) {
     return call(ctx, HttpMethod.GET, path, null, Map.of());
+  }
+
+  /** Deletes (or revokes) what Herald's {@code path} names; the seed's reply says {@code done}. */
+  Future<Reply> delete(RoutingContext ctx, String path, String done) {
+    return call(ctx, HttpMethod.DELETE, path, null, Map.of()).map(x -> new Reply(200, done, null));
   }
 
   /** Every item of a cursor-paged Herald list (bounded: at most 10,000). */
