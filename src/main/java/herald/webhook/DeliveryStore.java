@@ -51,10 +51,13 @@ public final class DeliveryStore {
   /**
    * Claims events from the webhook consumer's queue and makes their deliveries in one statement.
    * Deliveries to plain endpoints are made already leased and returned with their event, so the
-   * dispatcher sends them without claiming them again; those of ordered and rate-limited endpoints
-   * are made due and claimed by their pumps in order and at their pace, and so are those of
-   * endpoints no dispatcher of this process owns ({@code $3}), for their owner on another node.
-   * Events that match no endpoint (most of them, for accounts without one) just leave the queue.
+   * dispatcher sends them without claiming them again, as many per endpoint as its pump here has
+   * room for ({@code $3}, {@code $4}: endpoint ids and room); the rest are made due, for the pump
+   * to claim as it drains (leasing more would have it give them back, one more write each). Those
+   * of ordered and rate-limited endpoints are made due and claimed by their pumps in order and at
+   * their pace, and so are those of endpoints no dispatcher of this process owns, for their owner
+   * on another node. Events that match no endpoint (most of them, for accounts without one) just
+   * leave the queue.
    */
   private static final String FAN_OUT =
       "WITH claimed AS ("
@@ -65,11 +68,12 @@ public final class DeliveryStore {
           + "  retries_left, next_attempt_at)"
           + " SELECT webhook_uuid7(), w.id, e.account_id, e.id, e.type, w.retry_limit,"
           + "  CASE WHEN w.ordered OR w.rate_limit_per_second IS NOT NULL"
-          + "   OR NOT (w.id = ANY($3::uuid[])) THEN now()"
-          + "  ELSE now() + (w.timeout_seconds + $2::int) * interval '1 second' END"
+          + "   OR row_number() OVER (PARTITION BY w.id ORDER BY e.id) > coalesce(o.room, 0)"
+          + "  THEN now() ELSE now() + (w.timeout_seconds + $2::int) * interval '1 second' END"
           + " FROM claimed c JOIN events e ON e.id = c.event_id"
           + " JOIN webhook_endpoints w ON w.account_id = e.account_id AND "
           + MATCHES
+          + " LEFT JOIN unnest($3::uuid[], $4::int[]) AS o(id, room) ON o.id = w.id"
           + " ORDER BY e.id"
           + " ON CONFLICT (endpoint_id, event_id) DO NOTHING"
           + " RETURNING id, endpoint_id, event_id, retries_left, next_attempt_at > now() AS leased)"
@@ -138,10 +142,16 @@ public final class DeliveryStore {
 
   /**
    * Claims up to {@code limit} queued events and makes their deliveries, in one statement. Only
-   * deliveries to plain endpoints in {@code ownedHere} are made leased; the others are made due.
+   * deliveries to plain endpoints in {@code room} (those a pump of this process serves) are made
+   * leased, at most as many per endpoint as its room; the others are made due.
    */
-  Future<FanOut> fanOut(int limit, int leaseMarginSeconds, Collection<UUID> ownedHere) {
-    Tuple args = Tuple.of(limit, leaseMarginSeconds, ownedHere.toArray(UUID[]::new));
+  Future<FanOut> fanOut(int limit, int leaseMarginSeconds, Map<UUID, Integer> room) {
+    UUID[] endpoints = room.keySet().toArray(UUID[]::new);
+    Integer[] rooms = new Integer[endpoints.length];
+    for (int i = 0; i < endpoints.length; i++) {
+      rooms[i] = room.get(endpoints[i]);
+    }
+    Tuple args = Tuple.of(limit, leaseMarginSeconds, endpoints, rooms);
     return relaxed(tx -> tx.preparedQuery(FAN_OUT).execute(args))
         .map(
             rows -> {

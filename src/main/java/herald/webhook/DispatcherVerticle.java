@@ -54,6 +54,12 @@ public final class DispatcherVerticle extends VerticleBase {
   /** Endpoint id to the owner id of the instance of this process that owns it. */
   private static final String LOCAL_OWNERS = "herald.webhooks.owners";
 
+  /**
+   * Endpoint id to how many more leased deliveries its pump in this process can take, which each
+   * pump keeps current ({@link EndpointPump#room}); the fan-out leases no more than that.
+   */
+  private static final String LOCAL_ROOM = "herald.webhooks.room";
+
   private final Platform platform;
   private final int index;
   private final Map<UUID, Future<EndpointPump>> pumps = new HashMap<>();
@@ -65,6 +71,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private ResultWriter writer;
   private Ownership ownership;
   private LocalMap<String, String> localOwners;
+  private LocalMap<String, Integer> localRoom;
   private boolean stopping;
   private boolean fanningOut;
   private boolean wokenWhileFanningOut;
@@ -89,6 +96,7 @@ public final class DispatcherVerticle extends VerticleBase {
     targets = new Targets(vertx, config.allowPrivateTargets());
     writer = new ResultWriter(context, deliveries, config.batchSize(), platform.metrics());
     localOwners = vertx.sharedData().getLocalMap(LOCAL_OWNERS);
+    localRoom = vertx.sharedData().getLocalMap(LOCAL_ROOM);
     vertx.eventBus().consumer(Addresses.health(GROUP), message -> message.reply("ok"));
     ownership =
         Ownership.start(
@@ -170,9 +178,16 @@ public final class DispatcherVerticle extends VerticleBase {
     return ownership.owns(endpointId.toString());
   }
 
-  /** The endpoints owned by the instances of this process. */
-  private List<UUID> ownedHere() {
-    return localOwners.keySet().stream().map(UUID::fromString).toList();
+  /**
+   * The endpoints owned by the instances of this process, with the room their pumps have (0 for one
+   * not loaded yet: its deliveries are made due, and it claims them once it runs).
+   */
+  private Map<UUID, Integer> roomHere() {
+    Map<UUID, Integer> room = new HashMap<>();
+    localOwners
+        .keySet()
+        .forEach(id -> room.put(UUID.fromString(id), localRoom.getOrDefault(id, 0)));
+    return room;
   }
 
   /**
@@ -191,12 +206,20 @@ public final class DispatcherVerticle extends VerticleBase {
     fanningOut = true;
     wokenWhileFanningOut = false;
     deliveries
-        .fanOut(config.batchSize(), EndpointPump.LEASE_MARGIN_SECONDS, ownedHere())
+        .fanOut(config.batchSize(), EndpointPump.LEASE_MARGIN_SECONDS, roomHere())
         .onComplete(
             ar -> {
               fanningOut = false;
               boolean again = wokenWhileFanningOut;
               if (ar.succeeded()) {
+                // Taken from the room until the pump says again what it has, so another instance's
+                // fan-out meanwhile does not lease the same room twice.
+                ar.result()
+                    .leased()
+                    .forEach(
+                        (id, claimed) ->
+                            localRoom.computeIfPresent(
+                                id.toString(), (k, room) -> Math.max(0, room - claimed.size())));
                 ar.result().leased().forEach(this::handOff);
                 Collection<UUID> due = ar.result().due();
                 if (!due.isEmpty()) {
@@ -323,7 +346,15 @@ public final class DispatcherVerticle extends VerticleBase {
                 return (EndpointPump) null;
               }
               return new EndpointPump(
-                  vertx, config, endpoint, deliveries, endpoints, courier, targets, writer);
+                  vertx,
+                  config,
+                  endpoint,
+                  deliveries,
+                  endpoints,
+                  courier,
+                  targets,
+                  writer,
+                  localRoom);
             })
         .onComplete(loading);
     return loading.future();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,11 @@ final class EndpointPump {
   private final Courier courier;
   private final Targets targets;
   private final ResultWriter writer;
+  private final Map<String, Integer> rooms;
+
+  /** The endpoint's id as the rooms map keys it. */
+  private final String key;
+
   private final Guard<Courier.Outcome> guard;
   private final Deque<Ready> ready = new ArrayDeque<>();
   private final Promise<Void> drained = Promise.promise();
@@ -81,7 +87,8 @@ final class EndpointPump {
       EndpointStore endpoints,
       Courier courier,
       Targets targets,
-      ResultWriter writer) {
+      ResultWriter writer,
+      Map<String, Integer> rooms) {
     this.vertx = vertx;
     this.config = config;
     this.deliveries = deliveries;
@@ -89,6 +96,8 @@ final class EndpointPump {
     this.courier = courier;
     this.targets = targets;
     this.writer = writer;
+    this.rooms = rooms;
+    this.key = endpoint.id().toString();
     this.endpoint = endpoint;
     this.failingSince = endpoint.failingSince();
     // A success, or 410 Gone (which disables the endpoint), is an answer; anything else counts.
@@ -129,6 +138,7 @@ final class EndpointPump {
   Future<Void> stop() {
     if (!stopped) {
       stopped = true;
+      rooms.remove(key);
       List<DeliveryStore.Claimed> back = new ArrayList<>();
       while (!ready.isEmpty()) {
         back.add(ready.poll().claimed());
@@ -165,8 +175,9 @@ final class EndpointPump {
                 return;
               }
               // Keep what can go out soon; the rest is made due again and claimed as slots free up,
-              // so a burst never piles up in memory.
-              int room = Math.max(0, 2 * prefetch() - ready.size());
+              // so a burst never piles up in memory. (The fan-out leases at most the room this pump
+              // last advertised, so this happens only when two fan-outs raced.)
+              int room = room();
               long now = System.nanoTime();
               claimed.stream().limit(room).forEach(c -> ready.add(new Ready(c, now)));
               if (claimed.size() > room) {
@@ -174,6 +185,27 @@ final class EndpointPump {
               }
               wake();
             });
+  }
+
+  /**
+   * How many more leased deliveries this pump keeps: none once stopped or inactive, else up to two
+   * rounds of its prefetch buffered.
+   */
+  private int room() {
+    if (stopped || !endpoint.active()) {
+      return 0;
+    }
+    return Math.max(0, 2 * prefetch() - ready.size());
+  }
+
+  /**
+   * Tells the fan-outs of this process how many leased deliveries this pump can take: its room, or
+   * none while the circuit is open (they are made due and claimed once it half-opens).
+   */
+  private void advertise() {
+    if (!stopped) {
+      rooms.put(key, guard.open() ? 0 : room());
+    }
   }
 
   /** How many deliveries to keep claimed ahead of the requests in flight. */
@@ -192,16 +224,19 @@ final class EndpointPump {
   void wake() {
     if (stopped || !endpoint.active()) {
       ready.clear(); // their leases run out; whoever serves the endpoint next claims them again
+      advertise();
       return;
     }
     String state = guard.state();
     if (OPEN.equals(state)) {
       releaseReady(); // the half-open handler wakes us; deliveries stay pending meanwhile
+      advertise();
       return;
     }
     boolean trial = HALF_OPEN.equals(state);
     sendReady(trial ? 1 : endpoint.ordered() ? 1 : config.maxInFlightPerEndpoint());
     claimMore(trial);
+    advertise();
   }
 
   private void sendReady(int maxInFlight) {

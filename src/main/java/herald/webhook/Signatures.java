@@ -69,9 +69,20 @@ public final class Signatures {
             hmac(secret.getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** One HMAC-SHA256 per thread: looking the algorithm up per signature cost more than signing. */
+  private static final ThreadLocal<Mac> MAC =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
+            }
+          });
+
   private static byte[] hmac(byte[] key, byte[] content) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = MAC.get();
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       return mac.doFinal(content);
     } catch (GeneralSecurityException e) {

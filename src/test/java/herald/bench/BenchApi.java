@@ -37,13 +37,17 @@ final class BenchApi implements AutoCloseable {
     key = apiKey;
   }
 
+  /** Herald's {@code /metrics} text, once: in-memory counters, so reading it costs no SQL. */
+  String metrics() {
+    return web.get("/metrics").send().await().bodyAsString();
+  }
+
   /**
-   * The sum of the Prometheus samples of {@code name} whose labels include every one of {@code
-   * labels} (each as {@code key="value"}), read from Herald's {@code /metrics}: in-memory counters,
-   * so polling them costs the database nothing. Zero when no sample matches yet.
+   * The sum of the Prometheus samples of {@code name} in {@code text} (from {@link #metrics}) whose
+   * labels include every one of {@code labels} (each as {@code key="value"}). Zero when no sample
+   * matches yet.
    */
-  double metric(String name, String... labels) {
-    String text = web.get("/metrics").send().await().bodyAsString();
+  static double metric(String text, String name, String... labels) {
     double sum = 0;
     for (String line : text.split("\n")) {
       if (!line.startsWith(name + "{")) {

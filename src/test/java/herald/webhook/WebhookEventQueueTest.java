@@ -157,6 +157,53 @@ class WebhookEventQueueTest {
   }
 
   /**
+   * Verifies that the fan-out makes no more deliveries already leased than the endpoint's pump has
+   * room for: the rest are made due, for the pump to claim as it drains (leasing them too would
+   * have the pump give them back, one more write each), and the due ones are delivered.
+   */
+  @Test
+  void theFanOutLeasesNoMoreThanThePumpHasRoomFor() {
+    try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
+      UUID endpointId =
+          UUID.fromString(endpoint(receiver, "contacts.import_failed").getString("id"));
+      UUID accountId =
+          query("SELECT account_id FROM webhook_endpoints WHERE id = $1", Tuple.of(endpointId))
+              .get(0)
+              .getUUID("account_id");
+      Await.until(
+          "nothing else queued for the webhooks",
+          WELL_BEFORE_THE_SWEEP,
+          () -> query("SELECT 1 FROM event_queue WHERE consumer = 'webhooks'", Tuple.tuple()),
+          List::isEmpty);
+      // Queued as the outbox queues them, but without the wake-up, so only this test fans out.
+      query(
+          "WITH appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
+              + " SELECT gen_random_uuid(), $1, 'contacts.import_failed', NULL, '{}'::jsonb"
+              + " FROM generate_series(1, 20) RETURNING id)"
+              + " INSERT INTO event_queue (consumer, event_id) SELECT 'webhooks', id FROM appended",
+          Tuple.of(accountId));
+
+      DeliveryStore.FanOut fanOut =
+          new DeliveryStore(pool)
+              .fanOut(100, EndpointPump.LEASE_MARGIN_SECONDS, java.util.Map.of(endpointId, 5))
+              .await();
+
+      assertThat(fanOut.events()).isEqualTo(20);
+      assertThat(fanOut.leased().get(endpointId)).hasSize(5);
+      assertThat(fanOut.due()).contains(endpointId);
+      assertThat(
+              query(
+                  "SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1", Tuple.of(endpointId)))
+          .hasSize(20);
+      Await.until(
+          "the 15 made due delivered by the endpoint's pump",
+          WELL_BEFORE_THE_SWEEP,
+          () -> receiver.received().size(),
+          n -> n >= 15);
+    }
+  }
+
+  /**
    * Verifies that a second consumer registered in {@code event_consumers} gets its own queue row
    * for every event (outbox and message-store writers alike), which the webhook fan-out does not
    * take, and that it takes its rows only when its own transaction commits.

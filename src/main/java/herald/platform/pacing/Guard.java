@@ -110,6 +110,11 @@ public final class Guard<T> {
     old.close();
   }
 
+  /** True while the circuit is open (calls are refused); cheaper than {@link #state()}. */
+  public boolean open() {
+    return breaker.state() == io.vertx.circuitbreaker.CircuitBreakerState.OPEN;
+  }
+
   /** {@code closed}, {@code half_open} or {@code open}. */
   public String state() {
     return breaker.state().name().toLowerCase(Locale.ROOT);
