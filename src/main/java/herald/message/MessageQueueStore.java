@@ -5,6 +5,7 @@ import herald.channel.Receipt;
 import herald.channel.SendOutcome;
 import herald.channel.StatusUpdate;
 import herald.event.EventType;
+import herald.platform.database.Outbox;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -146,6 +147,19 @@ public final class MessageQueueStore {
         || (outcome.kind() == SendOutcome.Kind.RETRY && attempt >= maxAttempts);
   }
 
+  /**
+   * Marks messages sent and writes their {@code message.sent} events in one statement: only those
+   * still {@code sending} (one taken back by the stale sweep meanwhile is neither changed nor
+   * reported), each event snapshotted from the row the update returned.
+   */
+  private static final String MARK_SENT =
+      "WITH sent AS (UPDATE messages m SET status = 'sent', provider_message_id = u.pid,"
+          + " sent_at = now(), error_code = NULL, error_message = NULL, updated_at = now()"
+          + " FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS u(id, pid, eid), "
+          + lockInOrder("$1")
+          + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending' RETURNING m.*, u.eid),"
+          + MessageStore.eventsOf("sent", "$4");
+
   private static Future<List<Settled>> markSent(
       SqlClient tx,
       UUID senderId,
@@ -160,17 +174,14 @@ public final class MessageQueueStore {
     return lockProviderIds(tx, partIds)
         .compose(
             v ->
-                tx.preparedQuery(
-                        "UPDATE messages m SET status = 'sent', provider_message_id = u.pid, sent_at = now(),"
-                            + " error_code = NULL, error_message = NULL, updated_at = now()"
-                            + " FROM unnest($1::uuid[], $2::text[]) AS u(id, pid), "
-                            + lockInOrder("$1")
-                            + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending'")
+                tx.preparedQuery(MARK_SENT)
                     .execute(
-                        Tuple.from(
-                            new Object[] {
-                              ids.toArray(UUID[]::new), firstIds.toArray(String[]::new)
-                            })))
+                        Tuple.of(
+                            ids.toArray(UUID[]::new),
+                            firstIds.toArray(String[]::new),
+                            MessageStore.eventIds(ids.size()),
+                            EventType.MESSAGE_SENT.type()))
+                    .onSuccess(rows -> Outbox.appended(tx)))
         .compose(
             v ->
                 tx.preparedQuery(
@@ -183,7 +194,6 @@ public final class MessageQueueStore {
                             partIds.toArray(String[]::new),
                             partMessages.toArray(UUID[]::new),
                             partNumbers.toArray(Integer[]::new))))
-        .compose(v -> MessageStore.appendEvents(tx, EventType.MESSAGE_SENT, ids))
         .compose(v -> applyPending(tx, senderId, partIds));
   }
 

@@ -67,6 +67,34 @@ public final class MessageStore {
           + " RETURNING id, account_id) "
           + Outbox.enqueue("appended");
 
+  /**
+   * The rest of a statement that writes one event per row of the CTE {@code cte}, which returns
+   * message rows ({@code messages.*}) with each event's id as {@code eid}: the events of type
+   * {@code typeParam} (a parameter reference such as {@code $4}), snapshotted from those rows, and
+   * their queue rows. For an {@code UPDATE ... RETURNING} CTE it writes events for exactly the rows
+   * the update changed, without looking them up again.
+   */
+  public static String eventsOf(String cte, String typeParam) {
+    return " appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
+        + " SELECT m.eid, m.account_id, "
+        + typeParam
+        + ", m.id, "
+        + EVENT_DATA
+        + " FROM "
+        + cte
+        + " m RETURNING id, account_id) "
+        + Outbox.enqueue("appended");
+  }
+
+  /** Event ids for {@code n} events, in order. */
+  public static UUID[] eventIds(int n) {
+    UUID[] ids = new UUID[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = Ids.newId();
+    }
+    return ids;
+  }
+
   /** One event of a type per message, snapshotting each message row as it is now. */
   private static final String APPEND_EVENTS =
       "WITH appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
@@ -217,10 +245,7 @@ public final class MessageStore {
       metadata[i] = m.metadata() == null ? null : m.metadata().encode();
       callbacks[i] = m.callbackUrl();
     }
-    UUID[] eventIds = new UUID[n];
-    for (int i = 0; i < n; i++) {
-      eventIds[i] = Ids.newId();
-    }
+    UUID[] eventIds = eventIds(n);
     return tx.preparedQuery(INSERT_WITH_EVENTS)
         .execute(
             Tuple.from(
@@ -282,12 +307,9 @@ public final class MessageStore {
     if (messageIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    UUID[] eventIds = new UUID[messageIds.size()];
-    for (int i = 0; i < eventIds.length; i++) {
-      eventIds[i] = Ids.newId();
-    }
     return tx.preparedQuery(APPEND_EVENTS)
-        .execute(Tuple.of(messageIds.toArray(UUID[]::new), eventIds, type.type()))
+        .execute(
+            Tuple.of(messageIds.toArray(UUID[]::new), eventIds(messageIds.size()), type.type()))
         .onSuccess(rows -> Outbox.appended(tx))
         .mapEmpty();
   }

@@ -2,6 +2,8 @@ package herald.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import herald.channel.OutboundItem;
+import herald.channel.SendOutcome;
 import herald.channel.sms.Encoding;
 import herald.event.EventType;
 import herald.platform.database.Ids;
@@ -130,6 +132,42 @@ class MessageLockOrderTest {
     assertThat(after.get(ids.get(0)).getString("status")).isEqualTo("queued");
     assertThat(after.get(ids.get(1)).getString("status")).isEqualTo("sending");
     assertThat(after.get(ids.get(2)).getString("status")).isEqualTo("queued");
+  }
+
+  /**
+   * Verifies that a send outcome arriving after the stale sweep took its message back (the lane's
+   * process was presumed dead) changes nothing: the message stays queued for its next attempt and
+   * no {@code message.sent} event reports a send the row does not show, while the outcome of a
+   * message still {@code sending} in the same batch is recorded with its event.
+   */
+  @Test
+  void aLateSentOutcomeForAMessageTakenBackWritesNoSentEvent() throws Exception {
+    List<UUID> stale = inFlight(2);
+    withoutWaiting(new MessageQueueStore(pool).requeueStale(Duration.ofMinutes(30)));
+    List<UUID> live = inFlight(1);
+    List<UUID> all = List.of(stale.get(0), stale.get(1), live.get(0));
+    List<SendOutcome> outcomes = new ArrayList<>();
+    List<OutboundItem> claimed = new ArrayList<>();
+    for (UUID id : all) {
+      outcomes.add(SendOutcome.sent(id, List.of("late-" + id)));
+      claimed.add(
+          new OutboundItem(id, accountId, "+14155557000", "+15551230000", "in flight", "GSM-7", 1));
+    }
+    new MessageQueueStore(pool)
+        .record(senderId, outcomes, claimed, 3, attempt -> Duration.ofSeconds(1))
+        .await();
+
+    Map<UUID, Row> after = rows(all);
+    assertThat(after.get(stale.get(0)).getString("status")).isEqualTo("queued");
+    assertThat(after.get(stale.get(1)).getString("status")).isEqualTo("queued");
+    assertThat(after.get(live.get(0)).getString("status")).isEqualTo("sent");
+    List<UUID> reported = new ArrayList<>();
+    pool.preparedQuery(
+            "SELECT subject_id FROM events WHERE type = 'message.sent' AND subject_id = ANY($1)")
+        .execute(Tuple.of(all.toArray(UUID[]::new)))
+        .await()
+        .forEach(row -> reported.add(row.getUUID("subject_id")));
+    assertThat(reported).containsExactly(live.get(0));
   }
 
   @Test
