@@ -56,7 +56,7 @@ public final class DispatcherVerticle extends VerticleBase {
 
   /**
    * Endpoint id to how many more leased deliveries its pump in this process can take, which each
-   * pump keeps current ({@link EndpointPump#room}); the fan-out leases no more than that.
+   * pump keeps current (its {@code advertise}); the fan-out leases no more than that.
    */
   private static final String LOCAL_ROOM = "herald.webhooks.room";
 
