@@ -176,7 +176,7 @@ final class EndpointPump {
               }
               // Keep what can go out soon; the rest is made due again and claimed as slots free up,
               // so a burst never piles up in memory. (The fan-out leases at most the room this pump
-              // last advertised, so this happens only when two fan-outs raced.)
+              // last advertised, so this happens only when the room shrank after it was read.)
               int room = room();
               long now = System.nanoTime();
               claimed.stream().limit(room).forEach(c -> ready.add(new Ready(c, now)));

@@ -69,7 +69,10 @@ public final class Signatures {
             hmac(secret.getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** One HMAC-SHA256 per thread: looking the algorithm up per signature cost more than signing. */
+  /**
+   * One HMAC-SHA256 per thread: looking the algorithm up per signature cost almost as much as
+   * signing.
+   */
   private static final ThreadLocal<Mac> MAC =
       ThreadLocal.withInitial(
           () -> {
