@@ -21,10 +21,9 @@ final class Campaigns {
   void createCampaign(RoutingContext ctx) {
     gw.respond(
         ctx,
-        Gateway.jsonBody(ctx)
+        Gateway.jsonObject(ctx)
             .compose(
-                body -> {
-                  JsonObject in = Gateway.asObject(body);
+                in -> {
                   return gw.session(ctx, in.getString("sessionId"))
                       .compose(
                           s -> {

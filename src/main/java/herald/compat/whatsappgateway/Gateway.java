@@ -264,6 +264,20 @@ final class Gateway {
     return body;
   }
 
+  /** The request's JSON body, which must be an object; failures as {@link #jsonBody}. */
+  static Future<JsonObject> jsonObject(RoutingContext ctx) {
+    return jsonBody(ctx).map(Gateway::asObject);
+  }
+
+  /** {@code field} of {@code in}; a 422 naming it when it is missing or blank. */
+  static String required(JsonObject in, String field) {
+    String value = in.getString(field);
+    if (value == null || value.isBlank()) {
+      throw new Failure(422, "'" + field + "' is required", field);
+    }
+    return value;
+  }
+
   static JsonObject asObject(Object body) {
     if (body instanceof JsonObject o) {
       return o;

@@ -134,15 +134,10 @@ final class Messages {
   void deleteMessage(RoutingContext ctx) {
     gw.respond(
         ctx,
-        Gateway.jsonBody(ctx)
+        Gateway.jsonObject(ctx)
             .compose(
-                body -> {
-                  JsonObject in = Gateway.asObject(body);
-                  String messageId = in.getString("messageId");
-                  if (messageId == null || messageId.isBlank()) {
-                    return Future.failedFuture(
-                        new Failure(422, "'messageId' is required", "messageId"));
-                  }
+                in -> {
+                  String messageId = Gateway.required(in, "messageId");
                   return gw.sessionFromBody(ctx, in)
                       .compose(
                           s ->
@@ -164,10 +159,9 @@ final class Messages {
   void legacyJson(RoutingContext ctx) {
     gw.respond(
         ctx,
-        Gateway.jsonBody(ctx)
+        Gateway.jsonObject(ctx)
             .compose(
-                body -> {
-                  JsonObject in = Gateway.asObject(body);
+                in -> {
                   return legacySend(
                       ctx,
                       in.getString("sessionId"),

@@ -32,15 +32,10 @@ final class Sessions {
   void createSession(RoutingContext ctx) {
     gw.respond(
         ctx,
-        Gateway.jsonBody(ctx)
+        Gateway.jsonObject(ctx)
             .compose(
-                body -> {
-                  JsonObject in = Gateway.asObject(body);
-                  String sessionId = in.getString("sessionId");
-                  if (sessionId == null || sessionId.isBlank()) {
-                    return Future.failedFuture(
-                        new Failure(422, "'sessionId' is required", "sessionId"));
-                  }
+                in -> {
+                  String sessionId = Gateway.required(in, "sessionId");
                   JsonObject settings = in.getJsonObject("settings");
                   return gw.sessionOrNull(ctx, sessionId)
                       .compose(

@@ -1,6 +1,5 @@
 package herald.compat.whatsappgateway;
 
-import herald.compat.whatsappgateway.Gateway.Failure;
 import herald.compat.whatsappgateway.Gateway.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -19,14 +18,10 @@ final class Webhooks {
   void setWebhook(RoutingContext ctx) {
     gw.respond(
         ctx,
-        Gateway.jsonBody(ctx)
+        Gateway.jsonObject(ctx)
             .compose(
-                body -> {
-                  JsonObject in = Gateway.asObject(body);
-                  String url = in.getString("url");
-                  if (url == null || url.isBlank()) {
-                    return Future.failedFuture(new Failure(422, "'url' is required", "url"));
-                  }
+                in -> {
+                  String url = Gateway.required(in, "url");
                   return gw.sessionFromBody(ctx, in)
                       .compose(
                           s ->
@@ -83,10 +78,10 @@ final class Webhooks {
   void deleteWebhook(RoutingContext ctx) {
     gw.respond(
         ctx,
-        Gateway.jsonBody(ctx)
+        Gateway.jsonObject(ctx)
             .compose(
-                body ->
-                    gw.sessionFromBody(ctx, Gateway.asObject(body))
+                in ->
+                    gw.sessionFromBody(ctx, in)
                         .compose(
                             s ->
                                 endpoint(ctx, s.getString("id"))
