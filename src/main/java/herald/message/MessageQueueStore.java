@@ -181,7 +181,7 @@ public final class MessageQueueStore {
                             firstIds.toArray(String[]::new),
                             MessageStore.eventIds(ids.size()),
                             EventType.MESSAGE_SENT.type()))
-                    .onSuccess(rows -> Outbox.appended(tx)))
+                    .onSuccess(rows -> Outbox.appended(tx, rows.rowCount())))
         .compose(
             v ->
                 tx.preparedQuery(

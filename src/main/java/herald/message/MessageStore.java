@@ -279,7 +279,7 @@ public final class MessageStore {
                   campaignId,
                   contents
                 }))
-        .onSuccess(rows -> Outbox.appended(tx))
+        .onSuccess(rows -> Outbox.appended(tx, rows.rowCount()))
         .mapEmpty();
   }
 
@@ -321,7 +321,7 @@ public final class MessageStore {
     return tx.preparedQuery(APPEND_EVENTS)
         .execute(
             Tuple.of(messageIds.toArray(UUID[]::new), eventIds(messageIds.size()), type.type()))
-        .onSuccess(rows -> Outbox.appended(tx))
+        .onSuccess(rows -> Outbox.appended(tx, rows.rowCount()))
         .mapEmpty();
   }
 

@@ -5,6 +5,7 @@ import herald.platform.Platform;
 import herald.platform.bus.Addresses;
 import herald.platform.cluster.Ownership;
 import herald.platform.config.WebhookConfig;
+import herald.platform.database.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -148,7 +149,15 @@ public final class DispatcherVerticle extends VerticleBase {
         .<Handoff>localConsumer(
             Addresses.webhookHandoff(ownership.owner()),
             message -> accept(message.body().endpointId(), message.body().deliveries()));
-    vertx.eventBus().localConsumer(Addresses.EVENTS_APPENDED, message -> fanOut());
+    vertx
+        .eventBus()
+        .localConsumer(
+            Addresses.EVENTS_APPENDED,
+            message -> {
+              if (Outbox.queuedAny(message.body())) {
+                fanOut();
+              }
+            });
     long sweep = config.fanOutSweep().toMillis();
     vertx.setPeriodic(sweep / 2 + index * 37L, sweep, t -> fanOut());
     vertx.setPeriodic(SWEEP_MS / 2 + index * 37L, SWEEP_MS, t -> sweep());

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import herald.event.EventQueue;
 import herald.event.EventType;
 import herald.platform.bus.Addresses;
+import herald.platform.database.Ids;
+import herald.platform.database.Outbox;
 import herald.testing.Await;
 import herald.testing.TestClient;
 import herald.testing.TestHerald;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -18,6 +21,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -320,6 +324,47 @@ class WebhookEventQueueTest {
           WELL_BEFORE_THE_SWEEP,
           () -> receiver.received().size(),
           n -> n >= 1);
+    }
+  }
+
+  /**
+   * Verifies that a commit's wake-up says whether it queued events for any consumer: events of an
+   * account no consumer takes wake the dispatchers with {@code false}, so they run no fan-out for
+   * them (every message of an account without webhook endpoints would otherwise cost each
+   * dispatcher a transaction), and once the webhook consumer takes the account the wake-up says
+   * {@code true}.
+   */
+  @Test
+  void aWakeUpSaysWhetherAConsumerHasEventsWaiting() {
+    UUID account = Ids.newId();
+    List<Object> wakes = new CopyOnWriteArrayList<>();
+    MessageConsumer<Object> listener =
+        herald
+            .vertx()
+            .eventBus()
+            .localConsumer(Addresses.EVENTS_APPENDED, message -> wakes.add(message.body()));
+    try {
+      pool.withTransaction(
+              tx ->
+                  Outbox.append(
+                      tx, account, EventType.CONTACT_CREATED, Ids.newId(), new JsonObject()))
+          .await();
+      Await.until(
+          "a wake-up saying nothing was queued",
+          WELL_BEFORE_THE_SWEEP,
+          () -> wakes.contains(false));
+
+      pool.withTransaction(tx -> Outbox.subscribe(tx, EventQueue.WEBHOOKS, account)).await();
+      pool.withTransaction(
+              tx ->
+                  Outbox.append(
+                      tx, account, EventType.CONTACT_CREATED, Ids.newId(), new JsonObject()))
+          .await();
+      Await.until(
+          "a wake-up saying events were queued", WELL_BEFORE_THE_SWEEP, () -> wakes.contains(true));
+    } finally {
+      listener.unregister().await();
+      query("DELETE FROM event_consumer_accounts WHERE account_id = $1", Tuple.of(account));
     }
   }
 }

@@ -27,8 +27,9 @@ public final class Addresses {
   public static final String INBOUND_STATUS = "herald.inbound.status";
 
   /**
-   * Published after every commit that wrote events to the outbox (no body), so event consumers take
-   * them at once; a consumer that misses one (a crash) finds them in its slow sweep.
+   * Published after every commit that wrote events to the outbox, so event consumers take them at
+   * once; a consumer that misses one (a crash) finds them in its slow sweep. The body is {@code
+   * false} when the commit queued no event for any consumer ({@code Outbox#queuedAny}).
    */
   public static final String EVENTS_APPENDED = "herald.events.appended";
 

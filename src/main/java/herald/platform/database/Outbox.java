@@ -69,29 +69,48 @@ public final class Outbox {
       SqlClient tx, UUID eventId, UUID accountId, Type type, UUID subjectId, JsonObject data) {
     return tx.preparedQuery(APPEND)
         .execute(Tuple.of(eventId, accountId, type.type(), subjectId, data))
-        .onSuccess(rows -> appended(tx))
+        .onSuccess(rows -> appended(tx, rows.rowCount()))
         .mapEmpty();
   }
 
   /**
    * Publishes {@link Addresses#EVENTS_APPENDED} once {@code tx}'s transaction commits (at once when
-   * {@code tx} is not in a transaction: the statement has committed). Nothing is published for a
-   * rollback. Called on a Vert.x context, as every SQL callback is; without one nothing is
-   * published and the consumers' slow sweep takes the events.
+   * {@code tx} is not in a transaction: the statement has committed), telling the consumers that
+   * events may have been queued for them. Nothing is published for a rollback. Called on a Vert.x
+   * context, as every SQL callback is; without one nothing is published and the consumers' slow
+   * sweep takes the events.
    */
   public static void appended(SqlClient tx) {
+    appended(tx, -1);
+  }
+
+  /**
+   * {@link #appended(SqlClient)} for a statement that ends with {@link #enqueue} and so reports how
+   * many queue rows it wrote ({@code queueRows}, its row count; negative when unknown). The wake-up
+   * still goes out when it wrote none, since readers of the events themselves (the monitoring
+   * stream) want every event, but its body ({@code false}) tells queue consumers that nothing waits
+   * for them: a message event of an account without webhook endpoints then costs no consumer a
+   * transaction.
+   */
+  public static void appended(SqlClient tx, int queueRows) {
     Context context = Vertx.currentContext();
     if (context == null) {
       return;
     }
     Vertx vertx = context.owner();
+    Boolean queued = queueRows != 0;
     Transaction transaction = tx instanceof SqlConnection c ? c.transaction() : null;
     if (transaction == null) {
-      vertx.eventBus().publish(Addresses.EVENTS_APPENDED, null);
+      vertx.eventBus().publish(Addresses.EVENTS_APPENDED, queued);
     } else {
       transaction
           .completion()
-          .onSuccess(v -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, null));
+          .onSuccess(v -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, queued));
     }
+  }
+
+  /** Whether an {@link Addresses#EVENTS_APPENDED} wake-up may have queued events for consumers. */
+  public static boolean queuedAny(Object wakeBody) {
+    return !Boolean.FALSE.equals(wakeBody);
   }
 }
