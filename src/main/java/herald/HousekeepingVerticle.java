@@ -2,7 +2,7 @@ package herald;
 
 import herald.auth.UserStore;
 import herald.call.RecordingService;
-import herald.message.MessageQueueStore;
+import herald.message.ReceiptStore;
 import herald.platform.Platform;
 import herald.platform.bus.Addresses;
 import io.vertx.core.Future;
@@ -43,7 +43,7 @@ public final class HousekeepingVerticle extends VerticleBase {
               .onSuccess(n -> LOG.debug("Purged {} expired token revocations", n))
               .onFailure(err -> LOG.warn("Purging token revocations failed: {}", err.getMessage()));
         });
-    MessageQueueStore queue = new MessageQueueStore(platform.pool());
+    ReceiptStore receipts = new ReceiptStore(platform.pool());
     vertx.setPeriodic(
         20_000,
         3_600_000,
@@ -51,7 +51,7 @@ public final class HousekeepingVerticle extends VerticleBase {
           if (!platform.started().get()) {
             return;
           }
-          queue
+          receipts
               .purgePendingReceipts(Duration.ofDays(3))
               .onSuccess(n -> LOG.debug("Dropped {} receipts that matched no message", n))
               .onFailure(err -> LOG.warn("Purging pending receipts failed: {}", err.getMessage()));

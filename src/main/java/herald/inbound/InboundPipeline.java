@@ -7,7 +7,7 @@ import herald.channel.ProviderType;
 import herald.channel.Receipt;
 import herald.channel.StatusUpdate;
 import herald.channel.registry.Channels;
-import herald.message.MessageQueueStore;
+import herald.message.ReceiptStore;
 import herald.platform.bus.Addresses;
 import herald.platform.metrics.Metrics;
 import io.vertx.core.Context;
@@ -44,7 +44,7 @@ public final class InboundPipeline implements InboundSink {
   private final Metrics metrics;
   private final ReceiptWriter receipts;
   private final InboundMessages messages;
-  private final MessageQueueStore statuses;
+  private final ReceiptStore statuses;
 
   public InboundPipeline(
       Context context, Pool pool, Senders senders, Metrics metrics, List<InboundHandler> chain) {
@@ -52,10 +52,8 @@ public final class InboundPipeline implements InboundSink {
     this.senders = senders;
     this.metrics = metrics;
     this.messages = new InboundMessages(pool, chain);
-    this.statuses = new MessageQueueStore(pool);
-    this.receipts =
-        new ReceiptWriter(
-            context, new MessageQueueStore(pool), senders::sharingAccount, this::count);
+    this.statuses = new ReceiptStore(pool);
+    this.receipts = new ReceiptWriter(context, statuses, senders::sharingAccount, this::count);
   }
 
   @Override
@@ -124,8 +122,8 @@ public final class InboundPipeline implements InboundSink {
   }
 
   /** Counts messages settled by receipts (delivered, undelivered) and records their lag. */
-  void count(List<MessageQueueStore.Settled> settled) {
-    for (MessageQueueStore.Settled s : settled) {
+  void count(List<ReceiptStore.Settled> settled) {
+    for (ReceiptStore.Settled s : settled) {
       String channel = channelOf(s.senderId());
       metrics.messages(channel, s.senderId(), s.status(), 1);
       metrics.receiptLag(channel, s.senderId(), s.lagSeconds());
@@ -138,7 +136,7 @@ public final class InboundPipeline implements InboundSink {
   }
 
   /** The settled-message counter, for the outcome recorder's receipts applied at sent time. */
-  public java.util.function.Consumer<List<MessageQueueStore.Settled>> settledCounter() {
+  public java.util.function.Consumer<List<ReceiptStore.Settled>> settledCounter() {
     return this::count;
   }
 }

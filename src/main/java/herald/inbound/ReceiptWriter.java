@@ -1,7 +1,7 @@
 package herald.inbound;
 
 import herald.channel.Receipt;
-import herald.message.MessageQueueStore;
+import herald.message.ReceiptStore;
 import herald.platform.database.GroupCommit;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -21,7 +21,7 @@ final class ReceiptWriter {
   private static final GroupCommit.Options OPTIONS =
       new GroupCommit.Options(Duration.ZERO, 2, 2_000, false);
 
-  private final GroupCommit<UUID, Receipt, List<MessageQueueStore.Settled>> group;
+  private final GroupCommit<UUID, Receipt, List<ReceiptStore.Settled>> group;
 
   /**
    * @param siblings the senders sharing a sender's provider account (receipts may arrive on any of
@@ -30,21 +30,21 @@ final class ReceiptWriter {
    */
   ReceiptWriter(
       Context context,
-      MessageQueueStore queue,
+      ReceiptStore receipts,
       Function<UUID, List<UUID>> siblings,
-      Consumer<List<MessageQueueStore.Settled>> settled) {
+      Consumer<List<ReceiptStore.Settled>> settled) {
     this.group =
         new GroupCommit<>(
             context,
             OPTIONS,
-            (senderId, receipts) ->
-                queue
-                    .applyReceipts(senderId, siblings.apply(senderId), receipts)
+            (senderId, batch) ->
+                receipts
+                    .applyReceipts(senderId, siblings.apply(senderId), batch)
                     .onSuccess(settled::accept));
   }
 
   /** Thread-safe; completes (on the writer's context) once the receipt is committed. */
-  Future<List<MessageQueueStore.Settled>> add(UUID senderId, Receipt receipt) {
+  Future<List<ReceiptStore.Settled>> add(UUID senderId, Receipt receipt) {
     return group.submit(senderId, receipt);
   }
 }

@@ -3,6 +3,7 @@ package herald.outbound;
 import herald.channel.OutboundItem;
 import herald.channel.SendOutcome;
 import herald.message.MessageQueueStore;
+import herald.message.ReceiptStore;
 import herald.platform.config.EngineConfig;
 import herald.platform.database.GroupCommit;
 import herald.platform.metrics.Metrics;
@@ -41,8 +42,8 @@ final class OutcomeRecorder {
   private final EngineConfig config;
   private final Metrics metrics;
   private final Function<UUID, String> channelOf;
-  private final Consumer<List<MessageQueueStore.Settled>> settled;
-  private final GroupCommit<UUID, Pending, List<MessageQueueStore.Settled>> group;
+  private final Consumer<List<ReceiptStore.Settled>> settled;
+  private final GroupCommit<UUID, Pending, List<ReceiptStore.Settled>> group;
 
   /**
    * @param channelOf each sender's channel, for the counters
@@ -55,7 +56,7 @@ final class OutcomeRecorder {
       EngineConfig config,
       Metrics metrics,
       Function<UUID, String> channelOf,
-      Consumer<List<MessageQueueStore.Settled>> settled) {
+      Consumer<List<ReceiptStore.Settled>> settled) {
     this.queue = queue;
     this.config = config;
     this.metrics = metrics;
@@ -69,7 +70,7 @@ final class OutcomeRecorder {
     return group.submit(senderId, new Pending(item, outcome)).mapEmpty();
   }
 
-  private Future<List<MessageQueueStore.Settled>> write(
+  private Future<List<ReceiptStore.Settled>> write(
       UUID senderId, List<Pending> batch, int attempt) {
     return queue
         .record(

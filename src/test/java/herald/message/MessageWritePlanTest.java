@@ -167,8 +167,8 @@ class MessageWritePlanTest {
 
     plans.clear();
     store.record(senderId, outcomes, claimed, 3, attempt -> Duration.ofSeconds(1)).await();
-    List<MessageQueueStore.Settled> settled =
-        store.applyReceipts(senderId, List.of(senderId), receipts).await();
+    List<ReceiptStore.Settled> settled =
+        new ReceiptStore(explained).applyReceipts(senderId, List.of(senderId), receipts).await();
 
     assertThat(settled).hasSize(BATCH).allMatch(s -> s.status().equals("delivered"));
     Row counts =
