@@ -78,22 +78,37 @@ public final class MessageStore {
   /**
    * The rest of a statement that writes one event per row of the CTE {@code cte}, which returns
    * message rows ({@code messages.*}) with each event's id as {@code eid}: the events of type
-   * {@code typeParam} (a parameter reference such as {@code $4}), snapshotted from those rows, and
-   * their queue rows. For an {@code UPDATE ... RETURNING} CTE it writes events for exactly the rows
-   * the update changed, without looking them up again.
+   * {@code typeExpr} (a parameter reference such as {@code $4}, or an expression over the row
+   * {@code m}), snapshotted from those rows, and their queue rows. For an {@code UPDATE ...
+   * RETURNING} CTE it writes events for exactly the rows the update changed, without looking them
+   * up again.
    */
-  public static String eventsOf(String cte, String typeParam) {
+  public static String eventsOf(String cte, String typeExpr) {
+    return appendedFrom(cte, typeExpr) + Outbox.enqueue("appended");
+  }
+
+  /**
+   * {@link #eventsOf} as two more CTEs, {@code appended} and {@code queued} (one row per queue row
+   * written), for a statement that must answer something else.
+   */
+  public static String eventsCte(String cte, String typeExpr) {
+    return appendedFrom(cte, typeExpr)
+        + ", queued AS ("
+        + Outbox.enqueue("appended")
+        + " RETURNING 1)";
+  }
+
+  private static String appendedFrom(String cte, String typeExpr) {
     return " appended AS (INSERT INTO events (id, account_id, type, subject_id, data)"
         + " SELECT m.eid, m.account_id, "
-        + typeParam
+        + typeExpr
         + ", m.id, "
         + EVENT_DATA
         + " FROM "
         + cte
         + " m"
         + EVENT_ROW
-        + " RETURNING id, account_id) "
-        + Outbox.enqueue("appended");
+        + " RETURNING id, account_id) ";
   }
 
   /** Event ids for {@code n} events, in order. */

@@ -3,6 +3,7 @@ package herald.message;
 import herald.channel.Receipt;
 import herald.channel.StatusUpdate;
 import herald.event.EventType;
+import herald.platform.database.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -127,7 +128,7 @@ public final class ReceiptStore {
   /** What applying receipts did: the provider ids that matched no part, the messages settled. */
   private record Applied(Set<String> unmatched, List<Settled> settled) {}
 
-  /** Applies receipts in {@code tx}. */
+  /** Applies receipts in {@code tx}, with the events of the messages they settle: one statement. */
   private static Future<Applied> apply(SqlClient tx, List<UUID> senderIds, List<Receipt> receipts) {
     String[] pids = receipts.stream().map(Receipt::providerId).toArray(String[]::new);
     Boolean[] ok = receipts.stream().map(Receipt::delivered).toArray(Boolean[]::new);
@@ -157,35 +158,49 @@ public final class ReceiptStore {
                 + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= agg.parts THEN now() ELSE m.done_at END,"
                 + " updated_at = now()"
                 + " FROM agg, l WHERE m.id = agg.message_id AND m.id = l.id"
-                + " RETURNING m.id, m.status, m.sender_id, extract(epoch FROM now() - m.sent_at)::float8 AS lag)"
+                + " RETURNING m.*, extract(epoch FROM now() - m.sent_at)::float8 AS lag),"
+                // The settled messages take the event ids in id order; there are never more of
+                // them than receipts, and as many ids as receipts are passed.
+                + " settled AS (SELECT u.*, ($6::uuid[])[row_number() OVER (ORDER BY u.id)] AS eid"
+                + " FROM upd u WHERE u.status IN ('delivered', 'undelivered')),"
+                + MessageStore.eventsCte(
+                    "settled", "CASE m.status WHEN 'delivered' THEN $7 ELSE $8 END")
                 + " SELECT 'u' AS kind, id::text AS value, status, sender_id, lag FROM upd"
                 + " UNION ALL SELECT 'm', r.pid, NULL, NULL, NULL FROM r"
-                + " WHERE NOT EXISTS (SELECT 1 FROM p WHERE p.pid = r.pid)")
-        .execute(Tuple.of(senderIds.toArray(UUID[]::new), pids, ok, stats, errs))
+                + " WHERE NOT EXISTS (SELECT 1 FROM p WHERE p.pid = r.pid)"
+                + " UNION ALL SELECT 'q', count(*)::text, NULL, NULL, NULL FROM queued")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  senderIds.toArray(UUID[]::new),
+                  pids,
+                  ok,
+                  stats,
+                  errs,
+                  MessageStore.eventIds(receipts.size()),
+                  EventType.MESSAGE_DELIVERED.type(),
+                  EventType.MESSAGE_UNDELIVERED.type()
+                }))
         .compose(
             rows -> {
-              List<UUID> delivered = new ArrayList<>();
-              List<UUID> undelivered = new ArrayList<>();
               List<Settled> settled = new ArrayList<>();
               Set<String> unmatched = new HashSet<>();
               rows.forEach(
                   row -> {
                     String status = row.getString("status");
-                    if (row.getString("kind").equals("m")) {
-                      unmatched.add(row.getString("value"));
-                    } else if ("delivered".equals(status) || "undelivered".equals(status)) {
-                      (status.equals("delivered") ? delivered : undelivered)
-                          .add(UUID.fromString(row.getString("value")));
-                      Double lag = row.getDouble("lag");
-                      settled.add(
-                          new Settled(row.getUUID("sender_id"), status, lag == null ? 0 : lag));
+                    switch (row.getString("kind")) {
+                      case "m" -> unmatched.add(row.getString("value"));
+                      case "q" -> Outbox.appended(tx, Integer.parseInt(row.getString("value")));
+                      default -> {
+                        if ("delivered".equals(status) || "undelivered".equals(status)) {
+                          Double lag = row.getDouble("lag");
+                          settled.add(
+                              new Settled(row.getUUID("sender_id"), status, lag == null ? 0 : lag));
+                        }
+                      }
                     }
                   });
-              return MessageStore.appendEvents(tx, EventType.MESSAGE_DELIVERED, delivered)
-                  .compose(
-                      v ->
-                          MessageStore.appendEvents(tx, EventType.MESSAGE_UNDELIVERED, undelivered))
-                  .map(new Applied(unmatched, settled));
+              return Future.succeededFuture(new Applied(unmatched, settled));
             });
   }
 
