@@ -34,6 +34,16 @@ public final class ReceiptStore {
   }
 
   /**
+   * Run first in a receipt batch's transaction. With each batch's array sizes the settle
+   * statement's custom plan always looked cheaper to PostgreSQL than its generic plan, so it was
+   * planned again on nearly every call, and planning its CTEs cost more than running them: applying
+   * batches of 20 receipts on one connection took 132 to 231 µs of backend CPU per receipt, and 86
+   * to 100 with the generic plan. The plan does not depend on the values (every row is found by
+   * key), so the generic plan, made once per connection, is the same plan.
+   */
+  private static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
+
+  /**
    * A message a delivery receipt settled.
    *
    * @param status {@code delivered} or {@code undelivered}
@@ -56,7 +66,10 @@ public final class ReceiptStore {
       UUID receivedBy, List<UUID> senderIds, List<Receipt> receipts) {
     return pool.withTransaction(
         tx ->
-            lockProviderIds(tx, receipts.stream().map(Receipt::providerId).toList())
+            tx.query(GENERIC_PLANS)
+                .execute()
+                .compose(
+                    v -> lockProviderIds(tx, receipts.stream().map(Receipt::providerId).toList()))
                 .compose(v -> apply(tx, senderIds, receipts))
                 .compose(
                     applied -> {

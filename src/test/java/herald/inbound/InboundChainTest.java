@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import herald.testing.TestHerald;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
@@ -44,14 +43,9 @@ class InboundChainTest {
   static void start() {
     herald = TestHerald.start();
     pool = herald.herald().platform().pool();
-    Row sender =
-        pool.query("SELECT id, account_id FROM senders ORDER BY id LIMIT 1")
-            .execute()
-            .await()
-            .iterator()
-            .next();
-    senderId = sender.getUUID("id");
-    accountId = sender.getUUID("account_id");
+    TestHerald.Sender sender = herald.firstSender();
+    senderId = sender.id();
+    accountId = sender.accountId();
   }
 
   @AfterAll

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.channel.OutboundItem;
 import herald.channel.SendOutcome;
-import herald.channel.sms.Encoding;
-import herald.event.EventType;
-import herald.platform.database.Ids;
-import herald.testing.TestHerald;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -32,55 +27,27 @@ import org.junit.jupiter.api.Test;
  * part in a deadlock with the outcome or receipt writers; the rows they can lock they still handle.
  */
 class MessageLockOrderTest {
-  private static TestHerald herald;
+  private static InFlight fixture;
   private static Pool pool;
   private static UUID accountId;
   private static UUID senderId;
 
   @BeforeAll
   static void start() {
-    // The lanes' own stale sweep must leave this test's hour-old rows alone.
-    herald =
-        TestHerald.start(
-            new JsonObject().put("engine", new JsonObject().put("stale_sending_seconds", 86_400)));
-    pool = herald.herald().platform().pool();
-    Row sender =
-        pool.query("SELECT id, account_id FROM senders ORDER BY id LIMIT 1")
-            .execute()
-            .await()
-            .iterator()
-            .next();
-    senderId = sender.getUUID("id");
-    accountId = sender.getUUID("account_id");
+    fixture = InFlight.start();
+    pool = fixture.pool;
+    senderId = fixture.senderId;
+    accountId = fixture.accountId;
   }
 
   @AfterAll
   static void stop() {
-    herald.close();
+    fixture.close();
   }
 
   /** Messages as a process killed mid-send leaves them: {@code sending}, an hour untouched. */
   private static List<UUID> inFlight(int n) {
-    List<MessageStore.NewMessage> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(
-          new MessageStore.NewMessage(
-              Ids.newId(),
-              senderId,
-              "+1415555" + (7000 + i),
-              "+15551230000",
-              "in flight",
-              Encoding.GSM_7,
-              1,
-              null,
-              null,
-              null));
-    }
-    pool.withTransaction(
-            tx ->
-                MessageStore.insert(
-                    tx, accountId, "outbound", "sending", rows, EventType.MESSAGE_QUEUED))
-        .await();
+    List<MessageStore.NewMessage> rows = fixture.insert(n, "sending", 7000, "in flight");
     List<UUID> ids = rows.stream().map(MessageStore.NewMessage::id).toList();
     pool.preparedQuery(
             "UPDATE messages SET updated_at = now() - interval '1 hour' WHERE id = ANY($1)")

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import herald.channel.OutboundItem;
 import herald.channel.Receipt;
 import herald.channel.SendOutcome;
-import herald.channel.sms.Encoding;
-import herald.event.EventType;
-import herald.platform.database.Ids;
-import herald.testing.TestHerald;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -28,55 +24,25 @@ import org.junit.jupiter.api.Test;
  * parts; a receipt that matches no part is parked until its sent record arrives.
  */
 class ReceiptStoreTest {
-  private static TestHerald herald;
+  private static InFlight fixture;
   private static Pool pool;
   private static UUID accountId;
-  private static UUID senderId;
 
   @BeforeAll
   static void start() {
-    // The lanes' stale sweep must leave this test's in-flight rows alone.
-    herald =
-        TestHerald.start(
-            new JsonObject().put("engine", new JsonObject().put("stale_sending_seconds", 86_400)));
-    pool = herald.herald().platform().pool();
-    Row sender =
-        pool.query("SELECT id, account_id FROM senders ORDER BY id LIMIT 1")
-            .execute()
-            .await()
-            .iterator()
-            .next();
-    senderId = sender.getUUID("id");
-    accountId = sender.getUUID("account_id");
+    fixture = InFlight.start();
+    pool = fixture.pool;
+    accountId = fixture.accountId;
   }
 
   @AfterAll
   static void stop() {
-    herald.close();
+    fixture.close();
   }
 
   /** Messages being sent (status {@code sending}), as a lane holds them; none is claimed again. */
   private static List<OutboundItem> sending(int n) {
-    List<MessageStore.NewMessage> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(
-          new MessageStore.NewMessage(
-              Ids.newId(),
-              senderId,
-              "+1415555" + (8000 + i),
-              "+15551230000",
-              "receipt test",
-              Encoding.GSM_7,
-              1,
-              null,
-              null,
-              null));
-    }
-    pool.withTransaction(
-            tx ->
-                MessageStore.insert(
-                    tx, accountId, "outbound", "sending", rows, EventType.MESSAGE_QUEUED))
-        .await();
+    List<MessageStore.NewMessage> rows = fixture.insert(n, "sending", 8000, "receipt test");
     return rows.stream()
         .map(m -> new OutboundItem(m.id(), accountId, m.to(), m.from(), m.body(), null, 1, null))
         .toList();
@@ -100,7 +66,7 @@ class ReceiptStoreTest {
     String tag = delivered.toString().substring(24);
     new MessageQueueStore(pool)
         .record(
-            senderId,
+            fixture.senderId,
             List.of(
                 SendOutcome.sent(delivered, List.of("d-" + tag)),
                 SendOutcome.sent(undelivered, List.of("u-" + tag)),
@@ -113,8 +79,8 @@ class ReceiptStoreTest {
     List<ReceiptStore.Settled> settled =
         new ReceiptStore(pool)
             .applyReceipts(
-                senderId,
-                List.of(senderId),
+                fixture.senderId,
+                List.of(fixture.senderId),
                 List.of(
                     new Receipt("d-" + tag, true, "DELIVRD", "000"),
                     new Receipt("u-" + tag, false, "UNDELIV", "013"),

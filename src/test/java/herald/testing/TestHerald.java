@@ -228,6 +228,23 @@ public final class TestHerald implements AutoCloseable {
     return vertx;
   }
 
+  /** A sender and the account it belongs to. */
+  public record Sender(java.util.UUID id, java.util.UUID accountId) {}
+
+  /** The first sender by id: one of the simulator senders Herald seeds on a fresh database. */
+  public Sender firstSender() {
+    io.vertx.sqlclient.Row row =
+        herald
+            .platform()
+            .pool()
+            .query("SELECT id, account_id FROM senders ORDER BY id LIMIT 1")
+            .execute()
+            .await()
+            .iterator()
+            .next();
+    return new Sender(row.getUUID("id"), row.getUUID("account_id"));
+  }
+
   /** Name of this instance's database, for tests that inspect rows directly. */
   public String database() {
     return database;

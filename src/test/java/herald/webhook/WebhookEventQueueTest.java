@@ -334,6 +334,14 @@ class WebhookEventQueueTest {
    * dispatcher a transaction), and once the webhook consumer takes the account the wake-up says
    * {@code true}.
    */
+  private static void appendAnEvent(UUID account) {
+    pool.withTransaction(
+            tx ->
+                Outbox.append(
+                    tx, account, EventType.CONTACT_CREATED, Ids.newId(), new JsonObject()))
+        .await();
+  }
+
   @Test
   void aWakeUpSaysWhetherAConsumerHasEventsWaiting() {
     UUID account = Ids.newId();
@@ -344,22 +352,14 @@ class WebhookEventQueueTest {
             .eventBus()
             .localConsumer(Addresses.EVENTS_APPENDED, message -> wakes.add(message.body()));
     try {
-      pool.withTransaction(
-              tx ->
-                  Outbox.append(
-                      tx, account, EventType.CONTACT_CREATED, Ids.newId(), new JsonObject()))
-          .await();
+      appendAnEvent(account);
       Await.until(
           "a wake-up saying nothing was queued",
           WELL_BEFORE_THE_SWEEP,
           () -> wakes.contains(false));
 
       pool.withTransaction(tx -> Outbox.subscribe(tx, EventQueue.WEBHOOKS, account)).await();
-      pool.withTransaction(
-              tx ->
-                  Outbox.append(
-                      tx, account, EventType.CONTACT_CREATED, Ids.newId(), new JsonObject()))
-          .await();
+      appendAnEvent(account);
       Await.until(
           "a wake-up saying events were queued", WELL_BEFORE_THE_SWEEP, () -> wakes.contains(true));
     } finally {
