@@ -2,6 +2,7 @@ package herald.campaign;
 
 import herald.blacklist.BlacklistStore;
 import herald.event.EventType;
+import herald.message.MessageEvents;
 import herald.message.MessageStore;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;
@@ -339,7 +340,8 @@ final class RecipientStore {
             rows -> {
               List<UUID> ids = new ArrayList<>();
               rows.forEach(row -> ids.add(row.getUUID("id")));
-              return MessageStore.appendEvents(tx, EventType.MESSAGE_CANCELED, ids).map(ids.size());
+              return MessageEvents.appendEvents(tx, EventType.MESSAGE_CANCELED, ids)
+                  .map(ids.size());
             })
         .compose(
             canceled ->

@@ -148,7 +148,7 @@ public final class MessageQueueStore {
           + " FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS u(id, pid, eid), "
           + lockInOrder("$1")
           + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending' RETURNING m.*, u.eid),"
-          + MessageStore.eventsOf("sent", "$4");
+          + MessageEvents.eventsOf("sent", "$4");
 
   private static Future<List<ReceiptStore.Settled>> markSent(
       SqlClient tx,
@@ -169,7 +169,7 @@ public final class MessageQueueStore {
                         Tuple.of(
                             ids.toArray(UUID[]::new),
                             firstIds.toArray(String[]::new),
-                            MessageStore.eventIds(ids.size()),
+                            MessageEvents.eventIds(ids.size()),
                             EventType.MESSAGE_SENT.type()))
                     .onSuccess(rows -> Outbox.appended(tx, rows.rowCount())))
         .compose(
@@ -231,7 +231,7 @@ public final class MessageQueueStore {
                 ids.toArray(UUID[]::new),
                 codes.toArray(String[]::new),
                 messages.toArray(String[]::new)))
-        .compose(v -> MessageStore.appendEvents(tx, EventType.MESSAGE_FAILED, ids));
+        .compose(v -> MessageEvents.appendEvents(tx, EventType.MESSAGE_FAILED, ids));
   }
 
   /**
@@ -293,7 +293,7 @@ public final class MessageQueueStore {
                     canceled -> {
                       List<UUID> ids = new ArrayList<>();
                       canceled.forEach(row -> ids.add(row.getUUID("id")));
-                      return MessageStore.appendEvents(tx, EventType.MESSAGE_CANCELED, ids)
+                      return MessageEvents.appendEvents(tx, EventType.MESSAGE_CANCELED, ids)
                           .map(ids.size());
                     })
                 .compose(

@@ -176,7 +176,7 @@ public final class ReceiptStore {
                 // them than receipts, and as many ids as receipts are passed.
                 + " settled AS (SELECT u.*, ($6::uuid[])[row_number() OVER (ORDER BY u.id)] AS eid"
                 + " FROM upd u WHERE u.status IN ('delivered', 'undelivered')),"
-                + MessageStore.eventsCte(
+                + MessageEvents.eventsCte(
                     "settled", "CASE m.status WHEN 'delivered' THEN $7 ELSE $8 END")
                 + " SELECT 'u' AS kind, id::text AS value, status, sender_id, lag FROM upd"
                 + " UNION ALL SELECT 'm', r.pid, NULL, NULL, NULL FROM r"
@@ -190,7 +190,7 @@ public final class ReceiptStore {
                   ok,
                   stats,
                   errs,
-                  MessageStore.eventIds(receipts.size()),
+                  MessageEvents.eventIds(receipts.size()),
                   EventType.MESSAGE_DELIVERED.type(),
                   EventType.MESSAGE_UNDELIVERED.type()
                 }))
@@ -298,7 +298,7 @@ public final class ReceiptStore {
                                   failed,
                                   update.errorCode(),
                                   update.errorMessage()))
-                          .compose(x -> MessageStore.appendEvents(tx, event, List.of(id)))
+                          .compose(x -> MessageEvents.appendEvents(tx, event, List.of(id)))
                           .map(true);
                     }));
   }

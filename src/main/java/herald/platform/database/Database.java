@@ -60,9 +60,9 @@ public final class Database {
                           .setDatabase(pg.database())
                           .setUser(pg.user())
                           .setPassword(pg.password());
-              // The hot path's statements (a batch and its events, its queue rows) run to 2 to 4 KB
-              // of SQL; above the client's default limit of 2 KB a statement is not cached, so it
-              // was parsed and planned again on every call.
+              // Some hot-path statements (a batch, its events and their queue rows in one) are
+              // longer than the client's default limit of 2 KB, above which a statement is not
+              // cached: it was parsed and planned again on every call.
               return connect
                   .setCachePreparedStatements(true)
                   .setPreparedStatementCacheSqlLimit(PREPARED_SQL_LIMIT);
