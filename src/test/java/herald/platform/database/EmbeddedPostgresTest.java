@@ -124,7 +124,11 @@ class EmbeddedPostgresTest {
     }
     long newPid = postmasterPid();
     second.close();
-    assertThat(PostmasterPid.isAlive(newPid)).as("postmaster %d alive", newPid).isFalse();
+    // pg_ctl stop -w returns once the postmaster removed its pid file, just before it exits.
+    Await.until(
+        "postmaster " + newPid + " to exit",
+        Duration.ofSeconds(10),
+        () -> !PostmasterPid.isAlive(newPid));
     assertThat(dataDir.resolve("pg/postmaster.pid")).doesNotExist();
   }
 
