@@ -2,6 +2,7 @@ package herald.message;
 
 import herald.event.EventType;
 import herald.platform.database.GroupCommit;
+import herald.platform.database.Pipelined;
 import herald.platform.http.IdempotencyStore;
 import herald.platform.metrics.Metrics;
 import io.vertx.core.Future;
@@ -83,27 +84,22 @@ final class IntakeCommitter {
     Map<UUID, List<MessageStore.NewMessage>> byAccount = new LinkedHashMap<>();
     group.forEach(
         r -> byAccount.computeIfAbsent(r.accountId(), k -> new ArrayList<>()).addAll(r.rows()));
-    return pool.<Void>withTransaction(
+    return Pipelined.<Void>transaction(
+            pool,
             tx -> {
-              Future<Void> chain = Future.succeededFuture();
-              for (Map.Entry<UUID, List<MessageStore.NewMessage>> e : byAccount.entrySet()) {
-                chain =
-                    chain.compose(
-                        v ->
-                            MessageStore.insert(
-                                tx,
-                                e.getKey(),
-                                "outbound",
-                                "queued",
-                                e.getValue(),
-                                EventType.MESSAGE_QUEUED));
-              }
+              // Independent statements, written without waiting for each other (Pipelined).
+              List<Future<Void>> statements = new ArrayList<>();
+              byAccount.forEach(
+                  (account, rows) ->
+                      statements.add(
+                          MessageStore.insert(
+                              tx, account, "outbound", "queued", rows, EventType.MESSAGE_QUEUED)));
               for (Request r : group) {
                 if (r.idempotencyKey() != null) {
-                  chain = chain.compose(v -> saveKey(tx, r));
+                  statements.add(saveKey(tx, r));
                 }
               }
-              return chain;
+              return Future.all(statements).mapEmpty();
             })
         .onSuccess(v -> countQueued(group));
   }

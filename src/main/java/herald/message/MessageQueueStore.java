@@ -4,6 +4,7 @@ import herald.channel.OutboundItem;
 import herald.channel.SendOutcome;
 import herald.event.EventType;
 import herald.platform.database.Outbox;
+import herald.platform.database.Pipelined;
 import herald.platform.database.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -35,28 +36,34 @@ public final class MessageQueueStore {
 
   /** Claims up to {@code limit} due messages of a sender, marking them {@code sending}. */
   public Future<List<OutboundItem>> claim(UUID senderId, int limit) {
-    return pool.preparedQuery(
-            "UPDATE messages m SET status = 'sending', attempts = m.attempts + 1,"
-                + " updated_at = now() FROM (SELECT id FROM messages WHERE sender_id = $1 AND status = 'queued'"
-                + " AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) c"
-                + " WHERE m.id = c.id"
-                + " RETURNING m.id, m.account_id, m.to_number, m.from_number, m.body, m.encoding, m.attempts,"
-                + " m.content")
-        .execute(Tuple.of(senderId, limit))
-        .map(
-            rows ->
-                Rows.map(
-                    rows,
-                    row ->
-                        new OutboundItem(
-                            row.getUUID("id"),
-                            row.getUUID("account_id"),
-                            row.getString("to_number"),
-                            row.getString("from_number"),
-                            row.getString("body"),
-                            row.getString("encoding"),
-                            row.getInteger("attempts"),
-                            row.getJsonObject("content"))));
+    // Unflushed: a claim lost with PostgreSQL leaves its messages queued, which is what the
+    // sweep of stale claims would make of them anyway; whatever of them was sent is recorded by
+    // a durable sent record, whose commit flushes the claim's WAL too.
+    return Pipelined.unflushedTransaction(
+        pool,
+        tx ->
+            tx.preparedQuery(
+                    "UPDATE messages m SET status = 'sending', attempts = m.attempts + 1,"
+                        + " updated_at = now() FROM (SELECT id FROM messages WHERE sender_id = $1 AND status = 'queued'"
+                        + " AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) c"
+                        + " WHERE m.id = c.id"
+                        + " RETURNING m.id, m.account_id, m.to_number, m.from_number, m.body, m.encoding, m.attempts,"
+                        + " m.content")
+                .execute(Tuple.of(senderId, limit))
+                .map(
+                    rows ->
+                        Rows.map(
+                            rows,
+                            row ->
+                                new OutboundItem(
+                                    row.getUUID("id"),
+                                    row.getUUID("account_id"),
+                                    row.getString("to_number"),
+                                    row.getString("from_number"),
+                                    row.getString("body"),
+                                    row.getString("encoding"),
+                                    row.getInteger("attempts"),
+                                    row.getJsonObject("content")))));
   }
 
   /**
@@ -121,14 +128,16 @@ public final class MessageQueueStore {
         }
       }
     }
-    return pool.withTransaction(
-        tx ->
-            markSent(tx, senderId, sentIds, firstIds, partIds, partMessages, partNumbers)
-                .compose(
-                    settled ->
-                        requeue(tx, retryIds, retryDelays, retryCounts, retryCodes, retryMessages)
-                            .compose(v -> fail(tx, failedIds, failedCodes, failedMessages))
-                            .map(settled)));
+    return Pipelined.chainedTransaction(
+        pool,
+        tx -> {
+          Future<List<ReceiptStore.Settled>> settled =
+              markSent(tx, senderId, sentIds, firstIds, partIds, partMessages, partNumbers);
+          Future<Void> requeued =
+              requeue(tx, retryIds, retryDelays, retryCounts, retryCodes, retryMessages);
+          Future<Void> failed = fail(tx, failedIds, failedCodes, failedMessages);
+          return Future.all(settled, requeued, failed).map(v -> settled.result());
+        });
   }
 
   /** Whether an outcome at this attempt fails the message rather than requeueing it. */
@@ -161,30 +170,31 @@ public final class MessageQueueStore {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return ReceiptStore.lockProviderIds(tx, partIds)
-        .compose(
-            v ->
-                tx.preparedQuery(MARK_SENT)
-                    .execute(
-                        Tuple.of(
-                            ids.toArray(UUID[]::new),
-                            firstIds.toArray(String[]::new),
-                            MessageEvents.eventIds(ids.size()),
-                            EventType.MESSAGE_SENT.type()))
-                    .onSuccess(rows -> Outbox.appended(tx, rows.rowCount())))
-        .compose(
-            v ->
-                tx.preparedQuery(
-                        "INSERT INTO message_parts (sender_id, provider_message_id, message_id, part)"
-                            + " SELECT $1, p.pid, p.mid, p.part FROM unnest($2::text[], $3::uuid[], $4::int[]) AS p(pid, mid, part)"
-                            + " ON CONFLICT DO NOTHING")
-                    .execute(
-                        Tuple.of(
-                            senderId,
-                            partIds.toArray(String[]::new),
-                            partMessages.toArray(UUID[]::new),
-                            partNumbers.toArray(Integer[]::new))))
-        .compose(v -> ReceiptStore.applyPending(tx, senderId, partIds));
+    // Written without waiting for each other (Pipelined): the provider-id locks before the row
+    // locks, as every writer of these ids takes them.
+    Future<Void> locked = ReceiptStore.lockProviderIds(tx, partIds);
+    Future<?> sent =
+        tx.preparedQuery(MARK_SENT)
+            .execute(
+                Tuple.of(
+                    ids.toArray(UUID[]::new),
+                    firstIds.toArray(String[]::new),
+                    MessageEvents.eventIds(ids.size()),
+                    EventType.MESSAGE_SENT.type()))
+            .onSuccess(rows -> Outbox.appended(tx, rows.rowCount()));
+    Future<?> parts =
+        tx.preparedQuery(
+                "INSERT INTO message_parts (sender_id, provider_message_id, message_id, part)"
+                    + " SELECT $1, p.pid, p.mid, p.part FROM unnest($2::text[], $3::uuid[], $4::int[]) AS p(pid, mid, part)"
+                    + " ON CONFLICT DO NOTHING")
+            .execute(
+                Tuple.of(
+                    senderId,
+                    partIds.toArray(String[]::new),
+                    partMessages.toArray(UUID[]::new),
+                    partNumbers.toArray(Integer[]::new)));
+    Future<List<ReceiptStore.Settled>> pending = ReceiptStore.applyPending(tx, senderId, partIds);
+    return Future.all(locked, sent, parts, pending).map(v -> pending.result());
   }
 
   private static Future<Void> requeue(

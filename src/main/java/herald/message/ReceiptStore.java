@@ -4,6 +4,7 @@ import herald.channel.Receipt;
 import herald.channel.StatusUpdate;
 import herald.event.EventType;
 import herald.platform.database.Outbox;
+import herald.platform.database.Pipelined;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -34,16 +35,6 @@ public final class ReceiptStore {
   }
 
   /**
-   * Run first in a receipt batch's transaction. With each batch's array sizes the settle
-   * statement's custom plan always looked cheaper to PostgreSQL than its generic plan, so it was
-   * planned again on nearly every call, and planning its CTEs cost more than running them: applying
-   * batches of 20 receipts on one connection took 132 to 231 µs of backend CPU per receipt, and 86
-   * to 100 with the generic plan. The plan does not depend on the values (every row is found by
-   * key), so the generic plan, made once per connection, is the same plan.
-   */
-  private static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
-
-  /**
    * A message a delivery receipt settled.
    *
    * @param status {@code delivered} or {@code undelivered}
@@ -64,35 +55,38 @@ public final class ReceiptStore {
    */
   public Future<List<Settled>> applyReceipts(
       UUID receivedBy, List<UUID> senderIds, List<Receipt> receipts) {
-    return pool.withTransaction(
-        tx ->
-            tx.query(GENERIC_PLANS)
-                .execute()
-                .compose(
-                    v -> lockProviderIds(tx, receipts.stream().map(Receipt::providerId).toList()))
-                .compose(v -> apply(tx, senderIds, receipts))
-                .compose(
-                    applied -> {
-                      List<Receipt> waiting =
-                          receipts.stream()
-                              .filter(r -> applied.unmatched().contains(r.providerId()))
-                              .toList();
-                      if (waiting.isEmpty()) {
-                        return Future.succeededFuture(applied.settled());
-                      }
-                      return tx.preparedQuery(
-                              "INSERT INTO pending_receipts (provider_message_id, sender_id, delivered, status,"
-                                  + " error_code) SELECT r.pid, $1, r.ok, r.stat, r.err"
-                                  + " FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[]) AS r(pid, ok, stat, err)")
-                          .execute(
-                              Tuple.of(
-                                  receivedBy,
-                                  waiting.stream().map(Receipt::providerId).toArray(String[]::new),
-                                  waiting.stream().map(Receipt::delivered).toArray(Boolean[]::new),
-                                  waiting.stream().map(Receipt::status).toArray(String[]::new),
-                                  waiting.stream().map(Receipt::errorCode).toArray(String[]::new)))
-                          .map(applied.settled());
-                    }));
+    return Pipelined.chainedTransaction(
+        pool,
+        tx -> {
+          // Written without waiting for each other (Pipelined), in this order.
+          Future<Void> locked =
+              lockProviderIds(tx, receipts.stream().map(Receipt::providerId).toList());
+          Future<Applied> settling = apply(tx, senderIds, receipts);
+          return Future.all(locked, settling)
+              .map(v -> settling.result())
+              .compose(
+                  applied -> {
+                    List<Receipt> waiting =
+                        receipts.stream()
+                            .filter(r -> applied.unmatched().contains(r.providerId()))
+                            .toList();
+                    if (waiting.isEmpty()) {
+                      return Future.succeededFuture(applied.settled());
+                    }
+                    return tx.preparedQuery(
+                            "INSERT INTO pending_receipts (provider_message_id, sender_id, delivered, status,"
+                                + " error_code) SELECT r.pid, $1, r.ok, r.stat, r.err"
+                                + " FROM unnest($2::text[], $3::bool[], $4::text[], $5::text[]) AS r(pid, ok, stat, err)")
+                        .execute(
+                            Tuple.of(
+                                receivedBy,
+                                waiting.stream().map(Receipt::providerId).toArray(String[]::new),
+                                waiting.stream().map(Receipt::delivered).toArray(Boolean[]::new),
+                                waiting.stream().map(Receipt::status).toArray(String[]::new),
+                                waiting.stream().map(Receipt::errorCode).toArray(String[]::new)))
+                        .map(applied.settled());
+                  });
+        });
   }
 
   /**

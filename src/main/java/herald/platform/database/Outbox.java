@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
@@ -99,13 +98,14 @@ public final class Outbox {
     }
     Vertx vertx = context.owner();
     Boolean queued = queueRows != 0;
-    Transaction transaction = tx instanceof SqlConnection c ? c.transaction() : null;
-    if (transaction == null) {
+    Future<Void> commit = Pipelined.commitOf(tx);
+    if (commit == null && tx instanceof SqlConnection c && c.transaction() != null) {
+      commit = c.transaction().completion();
+    }
+    if (commit == null) {
       vertx.eventBus().publish(Addresses.EVENTS_APPENDED, queued);
     } else {
-      transaction
-          .completion()
-          .onSuccess(v -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, queued));
+      commit.onSuccess(v -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, queued));
     }
   }
 
