@@ -2,11 +2,13 @@ package herald.testing;
 
 import com.sun.security.auth.module.UnixSystem;
 import herald.platform.database.EmbeddedPostgres;
+import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.UUID;
 
 /**
  * The one embedded PostgreSQL of a test JVM, started on first use and stopped by a shutdown hook.
@@ -31,6 +33,22 @@ public final class TestPostgres {
       Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "test-postgres-stop"));
     }
     return instance;
+  }
+
+  /**
+   * Creates an empty database on the shared server, named {@code prefix} and a random suffix, and
+   * returns how to connect to it. Blocking.
+   */
+  public static PgConnectOptions newDatabase(String prefix) {
+    EmbeddedPostgres pg = get();
+    String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    pg.createDatabase(name, null);
+    return new PgConnectOptions()
+        .setHost(pg.host())
+        .setPort(pg.port())
+        .setDatabase(name)
+        .setUser(pg.user())
+        .setPassword(pg.password());
   }
 
   private static EmbeddedPostgres start() {

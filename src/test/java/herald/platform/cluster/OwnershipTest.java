@@ -3,7 +3,6 @@ package herald.platform.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.platform.config.ClusterConfig;
-import herald.platform.database.EmbeddedPostgres;
 import herald.platform.database.Migrations;
 import herald.testing.Await;
 import herald.testing.TestPostgres;
@@ -23,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -56,16 +54,7 @@ class OwnershipTest {
 
   @BeforeAll
   static void database() {
-    EmbeddedPostgres pg = TestPostgres.get();
-    String name = "own_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    pg.createDatabase(name, null);
-    connect =
-        new PgConnectOptions()
-            .setHost(pg.host())
-            .setPort(pg.port())
-            .setDatabase(name)
-            .setUser(pg.user())
-            .setPassword(pg.password());
+    connect = TestPostgres.newDatabase("own_");
     Migrations.migrate(connect);
     vertx = Vertx.vertx();
     inspect = PgBuilder.pool().connectingTo(connect).using(vertx).build();

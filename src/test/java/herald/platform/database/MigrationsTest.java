@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,16 +35,7 @@ class MigrationsTest {
 
   @Test
   void migratesAnEmptyDatabaseAndThenReportsItCurrent() {
-    EmbeddedPostgres pg = TestPostgres.get();
-    String name = "m_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    pg.createDatabase(name, null);
-    PgConnectOptions options =
-        new PgConnectOptions()
-            .setHost(pg.host())
-            .setPort(pg.port())
-            .setDatabase(name)
-            .setUser(pg.user())
-            .setPassword(pg.password());
+    PgConnectOptions options = TestPostgres.newDatabase("m_");
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().connectingTo(options).using(vertx).build();
     try {

@@ -11,11 +11,14 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,16 +35,7 @@ class PipelinedTest {
 
   @BeforeAll
   static void database() {
-    EmbeddedPostgres pg = TestPostgres.get();
-    String name = "pipe_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    pg.createDatabase(name, null);
-    PgConnectOptions connect =
-        new PgConnectOptions()
-            .setHost(pg.host())
-            .setPort(pg.port())
-            .setDatabase(name)
-            .setUser(pg.user())
-            .setPassword(pg.password());
+    PgConnectOptions connect = TestPostgres.newDatabase("pipe_");
     vertx = Vertx.vertx();
     pool = PgBuilder.pool().connectingTo(connect).using(vertx).build();
     pool.query("CREATE TABLE t (k int PRIMARY KEY, v text NOT NULL)").execute().await();
@@ -57,7 +51,7 @@ class PipelinedTest {
     pool.query("TRUNCATE t").execute().await();
   }
 
-  private static Future<Void> insert(io.vertx.sqlclient.SqlClient c, int k, String v) {
+  private static Future<Void> insert(SqlClient c, int k, String v) {
     return c.preparedQuery("INSERT INTO t (k, v) VALUES ($1, $2)")
         .execute(Tuple.of(k, v))
         .mapEmpty();
@@ -70,10 +64,15 @@ class PipelinedTest {
   }
 
   /** Runs on a Vert.x context, as every caller of the stores does. */
-  private static <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
+  private static <T> Future<T> onContext(Supplier<Future<T>> action) {
     Promise<T> done = Promise.promise();
     vertx.getOrCreateContext().runOnContext(v -> action.get().onComplete(done));
     return done.future();
+  }
+
+  /** {@link Pipelined#transaction} of {@code work}, run on a context and awaited. */
+  private static <T> T flat(Function<SqlConnection, Future<T>> work) {
+    return onContext(() -> Pipelined.transaction(pool, work)).await();
   }
 
   @Test
@@ -97,15 +96,7 @@ class PipelinedTest {
     pool.query("INSERT INTO t VALUES (2, 'taken')").execute().await();
 
     assertThatThrownBy(
-            () ->
-                onContext(
-                        () ->
-                            Pipelined.transaction(
-                                pool,
-                                c ->
-                                    Future.all(
-                                        insert(c, 1, "a"), insert(c, 2, "dup"), insert(c, 3, "c"))))
-                    .await())
+            () -> flat(c -> Future.all(insert(c, 1, "a"), insert(c, 2, "dup"), insert(c, 3, "c"))))
         .hasMessageContaining("duplicate key");
     assertThat(keys()).containsExactly(2);
   }
@@ -140,15 +131,11 @@ class PipelinedTest {
     AtomicReference<Throwable> rolledBack = new AtomicReference<>();
     assertThatThrownBy(
             () ->
-                onContext(
-                        () ->
-                            Pipelined.transaction(
-                                pool,
-                                c -> {
-                                  Pipelined.commitOf(c).onFailure(rolledBack::set);
-                                  return Future.all(insert(c, 8, "y"), insert(c, 7, "dup"));
-                                }))
-                    .await())
+                flat(
+                    c -> {
+                      Pipelined.commitOf(c).onFailure(rolledBack::set);
+                      return Future.all(insert(c, 8, "y"), insert(c, 7, "dup"));
+                    }))
         .isNotNull();
     assertThat(rolledBack.get()).isNotNull();
     assertThat(keys()).containsExactly(7);
@@ -156,13 +143,7 @@ class PipelinedTest {
 
   @Test
   void aStatementIssuedAfterAnAnswerIsRefusedAsOutsideTheFlatTransaction() {
-    assertThatThrownBy(
-            () ->
-                onContext(
-                        () ->
-                            Pipelined.transaction(
-                                pool, c -> insert(c, 1, "a").compose(v -> insert(c, 2, "late"))))
-                    .await())
+    assertThatThrownBy(() -> flat(c -> insert(c, 1, "a").compose(v -> insert(c, 2, "late"))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("after its commit");
   }
