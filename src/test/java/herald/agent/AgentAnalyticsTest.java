@@ -41,7 +41,7 @@ class AgentAnalyticsTest {
                 .put("agents", new JsonObject().put("poll_ms", 200)));
     client = herald.client();
     admin = client.loginAdmin();
-    smsc = herald.herald().simulators().smsc();
+    smsc = herald.boundSmsc();
     // The classification call and the answer both see the message as the last user message: a
     // refund is "billing", anything about the weather answers a word that is no category.
     llm =

@@ -70,7 +70,7 @@ class AgentCrashTest {
           .isEqualTo(201);
       LlmSimulator model = first.herald().simulators().llm();
 
-      first.herald().simulators().smsc().sendMo(USER, "5550201", "survive this");
+      first.boundSmsc().sendMo(USER, "5550201", "survive this");
       Await.until(
           "the model call under way",
           Duration.ofSeconds(20),

@@ -47,7 +47,7 @@ class AgentReplyTest {
                         .put("breaker_reset_seconds", 60)));
     client = herald.client();
     admin = client.loginAdmin();
-    smsc = herald.herald().simulators().smsc();
+    smsc = herald.boundSmsc();
     llm = herald.herald().simulators().llm();
   }
 

@@ -154,7 +154,7 @@ class BlacklistRoutesTest {
 
   @Test
   void numbersRepliedStopAreListedWithTheirSource() throws Exception {
-    herald.herald().simulators().smsc().sendMo("14155550178", "Herald", "STOP");
+    herald.boundSmsc().sendMo("14155550178", "Herald", "STOP");
     Await.until(
         "the number that replied STOP blacklisted",
         Duration.ofSeconds(20),

@@ -28,10 +28,7 @@ class OptOutTest {
     herald = TestHerald.start();
     client = herald.client();
     admin = client.loginAdmin();
-    smsc = herald.herald().simulators().smsc();
-    // Readiness does not wait for the simulator sender's bind, and an MO needs a bound session.
-    Await.until(
-        "Herald's SMPP sender bound", Duration.ofSeconds(30), () -> smsc.boundSessions() > 0);
+    smsc = herald.boundSmsc();
   }
 
   @AfterAll

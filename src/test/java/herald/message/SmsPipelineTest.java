@@ -38,7 +38,7 @@ class SmsPipelineTest {
     herald = TestHerald.start();
     client = herald.client();
     admin = client.loginAdmin();
-    smsc = herald.herald().simulators().smsc();
+    smsc = herald.boundSmsc();
   }
 
   @AfterAll

@@ -30,7 +30,7 @@ class InboundRulesTest {
     herald = TestHerald.start();
     client = herald.client();
     admin = client.loginAdmin();
-    smsc = herald.herald().simulators().smsc();
+    smsc = herald.boundSmsc();
   }
 
   @AfterAll

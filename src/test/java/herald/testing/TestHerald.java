@@ -6,6 +6,7 @@ import herald.platform.config.HeraldConfig;
 import herald.platform.database.EmbeddedPostgres;
 import herald.platform.database.Migrations;
 import herald.platform.metrics.Metrics;
+import herald.sim.smpp.SmscSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
@@ -218,6 +220,17 @@ public final class TestHerald implements AutoCloseable {
 
   public TestClient client() {
     return client;
+  }
+
+  /**
+   * The in-process SMSC simulator, once Herald's simulator sender has bound to it: readiness does
+   * not wait for that bind, and a simulated MO needs a bound session.
+   */
+  public SmscSimulator boundSmsc() {
+    SmscSimulator smsc = herald.simulators().smsc();
+    Await.until(
+        "Herald's SMPP sender bound", Duration.ofSeconds(30), () -> smsc.boundSessions() > 0);
+    return smsc;
   }
 
   public Herald herald() {

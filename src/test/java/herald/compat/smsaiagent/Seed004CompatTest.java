@@ -56,7 +56,7 @@ class Seed004CompatTest {
                         .put("retry_schedule_seconds", new JsonArray().add(0))));
     client = herald.client();
     admin = client.loginAdmin();
-    smsc = herald.herald().simulators().smsc();
+    smsc = herald.boundSmsc();
     llm = herald.herald().simulators().llm();
     twilio =
         TwilioSimulator.start(herald.vertx(), TwilioSimConfig.loopback(SID, TWILIO_TOKEN)).await();
