@@ -12,7 +12,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +70,7 @@ class PipelinedTest {
   }
 
   /** {@link Pipelined#transaction} of {@code work}, run on a context and awaited. */
-  private static <T> T flat(Function<SqlConnection, Future<T>> work) {
+  private static <T> T flat(Function<SqlClient, Future<T>> work) {
     return onContext(() -> Pipelined.transaction(pool, work)).await();
   }
 
@@ -142,10 +141,21 @@ class PipelinedTest {
   }
 
   @Test
-  void aStatementIssuedAfterAnAnswerIsRefusedAsOutsideTheFlatTransaction() {
+  void aStatementIssuedAfterAnAnswerIsRefusedBeforeItRunsOutsideTheTransaction() {
     assertThatThrownBy(() -> flat(c -> insert(c, 1, "a").compose(v -> insert(c, 2, "late"))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("after its commit");
+    // The refused statement never reached PostgreSQL; the one written in time committed.
+    assertThat(keys()).containsExactly(1);
+  }
+
+  @Test
+  void aResultCompletingAfterTheCommitsAnswerIsWaitedFor() {
+    // The work's future completes 200 ms after its statement's answer, so after the COMMIT's
+    // answer too: the transaction still succeeds with the work's value.
+    Integer value = flat(c -> insert(c, 3, "c").compose(v -> vertx.timer(200).map(t -> 42)));
+    assertThat(value).isEqualTo(42);
+    assertThat(keys()).containsExactly(3);
   }
 
   @Test
