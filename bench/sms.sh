@@ -2,12 +2,13 @@
 # SMS benchmark on loopback: starts target/herald.jar (embedded PostgreSQL, SMPP simulator) with a
 # fresh data dir, then runs herald.bench.SmsBench, which reports
 #   (a) bulk intake of 1,000-message batches, (b) end to end until every message is delivered,
-#   (c) single-send latency percentiles at a fixed request rate,
+#   (c) single-send latency percentiles at a fixed request rate (after as long a warm-up at that
+#       rate, reported apart),
 # and finally Herald's peak RSS. Stops Herald (by its PID) at the end.
-# Usage: bench/sms.sh [batches=100] [concurrency=4] [rate=2000] [seconds=15]
+# Usage: bench/sms.sh [batches=100] [concurrency=4] [rate=2000] [seconds=15] [warm_seconds=30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BATCHES=${1:-100}; CONCURRENCY=${2:-4}; RATE=${3:-2000}; SECONDS_=${4:-15}
+BATCHES=${1:-100}; CONCURRENCY=${2:-4}; RATE=${3:-2000}; SECONDS_=${4:-15}; WARM_SECONDS=${5:-30}
 mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -22,5 +23,5 @@ trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 echo "Herald ready (pid $PID); $(nproc) cores; java $(java -version 2>&1 | head -1)"
 java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" herald.bench.SmsBench \
-  "$PORT" bench-password "$SMSC" "$BATCHES" "$CONCURRENCY" "$RATE" "$SECONDS_"
+  "$PORT" bench-password "$SMSC" "$BATCHES" "$CONCURRENCY" "$RATE" "$SECONDS_" "$WARM_SECONDS"
 echo "(d) Herald peak RSS: $(grep VmHWM /proc/$PID/status | awk '{printf "%.0f MB", $2/1024}')"
