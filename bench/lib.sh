@@ -51,3 +51,19 @@ stop_herald() { kill -TERM "$HERALD_PID"; wait "$HERALD_PID" 2>/dev/null || true
 
 run() { java -cp "$CP" herald.bench.SmsRun "$@"; }
 json() { python3 -c "import sys,json; d=json.load(sys.stdin); print($1)"; }
+
+# bench_key_and_sender SMPP_PORT WINDOW: on the Herald at $PORT, logs in as admin, sets api (the
+# /api/v1 base) and key (an API key for messages and senders), and creates the account's default
+# SMPP sender to 127.0.0.1:SMPP_PORT at 100,000/s with WINDOW outstanding submits
+bench_key_and_sender() {
+  local token
+  api="http://127.0.0.1:$PORT/api/v1"
+  token=$(curl -sf -H 'Content-Type: application/json' \
+    -d '{"username":"admin","password":"bench-password"}' "$api/auth/login" | json "d['token']")
+  key=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","scopes":["messages:*","senders:*"]}' "$api/api-keys" | json "d['key']")
+  curl -sf -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "{
+    \"name\": \"bench\", \"provider\": \"smpp\", \"rate_per_second\": 100000, \"is_default\": true,
+    \"settings\": {\"host\": \"127.0.0.1\", \"port\": $1, \"system_id\": \"herald\",
+                   \"password\": \"herald\", \"source_addr\": \"12345\", \"window\": $2}}" "$api/senders"
+}

@@ -23,15 +23,7 @@ PIDS+=("$!")
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$SINK_HTTP/stats" >/dev/null 2>&1 && break; sleep 0.1; done
 
 new_data_dir; start_herald
-api="http://127.0.0.1:$PORT/api/v1"
-token=$(curl -sf -H 'Content-Type: application/json' \
-  -d '{"username":"admin","password":"bench-password"}' "$api/auth/login" | json "d['token']")
-key=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","scopes":["messages:*","senders:*"]}' "$api/api-keys" | json "d['key']")
-curl -sf -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "{
-  \"name\": \"sink\", \"provider\": \"smpp\", \"rate_per_second\": 100000, \"is_default\": true,
-  \"settings\": {\"host\": \"127.0.0.1\", \"port\": $SINK, \"system_id\": \"herald\",
-                 \"password\": \"herald\", \"source_addr\": \"12345\", \"window\": 100}}" "$api/senders"
+bench_key_and_sender "$SINK" 100
 echo '{"to":"+14155550100","body":"Herald bench"}' >"$DATA/one.json"
 AB=(ab -k -q -c "$CONNECTIONS" -p "$DATA/one.json" -T application/json -H "Authorization: Bearer $key")
 "${AB[@]}" -n "$WARM" "$api/messages" >/dev/null

@@ -7,8 +7,7 @@
 # PostgreSQL server (postmaster and backends), and commits per request (pg_stat_database). Then waits
 # for every message to be delivered and says so. Loopback only; Herald is stopped by its PID.
 # Usage: bench/singles.sh [concurrency levels, default "8 32 128"]; env WARM=60000, N=20000
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 LEVELS=${*:-8 32 128}; WARM=${WARM:-60000}; N=${N:-20000}
 missing=()
 command -v ab >/dev/null || missing+=(apache2-utils)
@@ -18,12 +17,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $S apt-get install -y -q "${missing[@]}" >/dev/null
 fi
 mvn -B -q package -DskipTests
-JAR_DIR=$(mktemp -d /tmp/herald-singles-jar.XXXX); cp target/herald.jar "$JAR_DIR/herald.jar"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-PID=; DATA=
-stop() { if [ -n "$PID" ]; then kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; fi; }
-trap 'stop; rm -rf "$JAR_DIR" ${DATA:+"$DATA"}' EXIT
+# Herald runs from a copy, so a rebuild during a run cannot pull classes from under it.
+JAR=$(mktemp -d /tmp/herald-bench-jar.XXXX)/herald.jar; cp target/herald.jar "$JAR"
+DIRS+=("$(dirname "$JAR")")
 
 # thread_ticks PID: "<event-loop ticks> <JIT compiler ticks> <all ticks>" of a JVM, from /proc
 thread_ticks() {
@@ -56,23 +52,14 @@ us_per_req() { python3 -c "print(round(($2 - $1) * 1e6 / $(getconf CLK_TCK) / $N
 
 echo "level	req/s	p50_ms	p99_ms	loops_us	jit_us	jvm_us	pg_us	commits	delivered"
 for level in $LEVELS; do
-  DATA=$(mktemp -d /tmp/herald-singles.XXXX); chmod 755 "$DATA"
-  PORT=$(free_port); SMSC=$(free_port)
+  new_data_dir; PORT=$(free_port); SMSC=$(free_port)
   HERALD_DATA_DIR=$DATA HERALD_HTTP_PORT=$PORT HERALD_ADMIN_PASSWORD=bench-password \
   HERALD_ACCESS_LOG_LEVEL=WARN HERALD_RATE_LIMITS_SENDS_LIMIT=1000000 HERALD_RATE_LIMITS_OTHER_LIMIT=1000000 \
   HERALD_SIMULATORS_SMPP_PORT=$SMSC HERALD_SIMULATORS_SUBMIT_LATENCY_MS=1 HERALD_SIMULATORS_RECEIPT_DELAY_MS=50 \
-    java ${HERALD_JAVA_OPTS:-} -jar "$JAR_DIR/herald.jar" >"$DATA/herald.log" 2>&1 &
-  PID=$!
+    java ${HERALD_JAVA_OPTS:-} -jar "$JAR" >"$DATA/herald.log" 2>&1 &
+  PID=$!; PIDS=("$PID")
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
-  api="http://127.0.0.1:$PORT/api/v1"
-  token=$(curl -sf -H 'Content-Type: application/json' -d '{"username":"admin","password":"bench-password"}' \
-    "$api/auth/login" | json "d['token']")
-  key=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"name":"bench","scopes":["messages:*","senders:*"]}' "$api/api-keys" | json "d['key']")
-  curl -sf -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "{
-    \"name\": \"simulator\", \"provider\": \"smpp\", \"rate_per_second\": 100000, \"is_default\": true,
-    \"settings\": {\"host\": \"127.0.0.1\", \"port\": $SMSC, \"system_id\": \"herald\",
-                   \"password\": \"herald\", \"source_addr\": \"12345\", \"window\": 200}}" "$api/senders"
+  bench_key_and_sender "$SMSC" 200
   echo '{"to":"+14155550199","body":"singles bench"}' >"$DATA/one.json"
   export PGPASSWORD; PGPASSWORD=$(cat "$DATA/pg-password")
   sql() { psql -h 127.0.0.1 -p "$(sed -n 4p "$DATA/pg/postmaster.pid")" -U herald -d herald -At -c "$1"; }
@@ -95,6 +82,6 @@ for level in $LEVELS; do
     "$(us_per_req "$p0" "$p1")" "$(python3 -c "print(round(($c1 - $c0) / $N, 2))")" \
     "$(delivered) of $total (failed requests: $failed)"
   grep -E ' (WARN|ERROR) ' "$DATA/herald.log" | grep -v MeterRegistry | head -3 || true
-  stop; rm -rf "$DATA"; DATA=
+  kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PIDS=(); rm -rf "$DATA"
 done
 echo "(CPU in µs per measured request; PostgreSQL's is its processes alive at the end of the round)"
