@@ -152,11 +152,11 @@ public final class MessageQueueStore {
    * reported), each event snapshotted from the row the update returned.
    */
   private static final String MARK_SENT =
-      "WITH sent AS (UPDATE messages m SET status = 'sent', provider_message_id = u.pid,"
+      "WITH sent AS (UPDATE messages m SET status = 'sent', provider_message_id = l.pid,"
           + " sent_at = now(), error_code = NULL, error_message = NULL, updated_at = now()"
-          + " FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS u(id, pid, eid), "
-          + lockInOrder("$1")
-          + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending' RETURNING m.*, u.eid),"
+          + " FROM "
+          + lockInOrder("unnest($1::uuid[], $2::text[], $3::uuid[]) AS u(id, pid, eid)")
+          + " WHERE m.id = l.id AND l.status = 'sending' RETURNING m.*, l.eid),"
           + MessageEvents.eventsOf("sent", "$4");
 
   private static Future<List<ReceiptStore.Settled>> markSent(
@@ -209,12 +209,13 @@ public final class MessageQueueStore {
     }
     return tx.preparedQuery(
             "UPDATE messages m SET status = 'queued',"
-                + " next_attempt_at = now() + u.delay * interval '1 millisecond',"
-                + " attempts = CASE WHEN u.counts THEN m.attempts ELSE m.attempts - 1 END,"
-                + " error_code = u.code, error_message = u.msg, updated_at = now()"
-                + " FROM unnest($1::uuid[], $2::bigint[], $3::bool[], $4::text[], $5::text[]) AS u(id, delay, counts, code, msg), "
-                + lockInOrder("$1")
-                + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending'")
+                + " next_attempt_at = now() + l.delay * interval '1 millisecond',"
+                + " attempts = CASE WHEN l.counts THEN m.attempts ELSE m.attempts - 1 END,"
+                + " error_code = l.code, error_message = l.msg, updated_at = now() FROM "
+                + lockInOrder(
+                    "unnest($1::uuid[], $2::bigint[], $3::bool[], $4::text[], $5::text[])"
+                        + " AS u(id, delay, counts, code, msg)")
+                + " WHERE m.id = l.id AND l.status = 'sending'")
         .execute(
             Tuple.of(
                 ids.toArray(UUID[]::new),
@@ -231,11 +232,10 @@ public final class MessageQueueStore {
       return Future.succeededFuture();
     }
     return tx.preparedQuery(
-            "UPDATE messages m SET status = 'failed', error_code = u.code, error_message = u.msg,"
-                + " done_at = now(), updated_at = now()"
-                + " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, code, msg), "
-                + lockInOrder("$1")
-                + " WHERE m.id = u.id AND m.id = l.id AND l.status = 'sending'")
+            "UPDATE messages m SET status = 'failed', error_code = l.code, error_message = l.msg,"
+                + " done_at = now(), updated_at = now() FROM "
+                + lockInOrder("unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, code, msg)")
+                + " WHERE m.id = l.id AND l.status = 'sending'")
         .execute(
             Tuple.of(
                 ids.toArray(UUID[]::new),
@@ -263,17 +263,21 @@ public final class MessageQueueStore {
   }
 
   /**
-   * A sub-select, aliased {@code l}, that locks the messages of id array {@code param} in id order
-   * and yields each one's {@code id} and current {@code status} (a locked row is read in its latest
-   * version). It filters on nothing but the id, so it probes the primary key; the caller checks
-   * {@code l.status}, and {@code OFFSET 0} keeps the planner from pushing that check down into the
-   * scan. A status condition on the scan lets the planner read the partial {@code status =
-   * 'sending'} index instead, whose dead entries grow with the traffic until vacuum.
+   * A sub-select, aliased {@code l}, that locks the messages named by the rows of {@code input} (an
+   * {@code unnest(...) AS u(id, ...)} of the statement's arrays) in id order, and yields each input
+   * row with the message's current {@code status} (a locked row is read in its latest version). The
+   * input is joined here, once, on the primary key: joined again in the outer statement, the
+   * planner (which guesses ten rows for an {@code unnest} of a parameter) rescanned it for every
+   * message, so that statement grew with the square of the batch (178 ms for 1,000 messages,
+   * against 45–79 ms now). It filters on nothing but the id; the caller checks {@code l.status},
+   * and {@code OFFSET 0} keeps the planner from pushing that check down into the scan. A status
+   * condition on the scan lets the planner read the partial {@code status = 'sending'} index
+   * instead, whose dead entries grow with the traffic until vacuum.
    */
-  private static String lockInOrder(String param) {
-    return "(SELECT id, status FROM messages WHERE id = ANY("
-        + param
-        + ") ORDER BY id OFFSET 0 FOR UPDATE) l";
+  private static String lockInOrder(String input) {
+    return "(SELECT x.status, u.* FROM "
+        + input
+        + " JOIN messages x ON x.id = u.id ORDER BY x.id OFFSET 0 FOR UPDATE OF x) l";
   }
 
   /**
