@@ -16,7 +16,8 @@ build() {
   mvn -B -q test-compile
   mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
   # Herald runs from a copy, so a rebuild during a run cannot pull classes from under it.
-  JAR=$(mktemp -d /tmp/herald-bench-jar.XXXX)/herald.jar; cp target/herald.jar "$JAR"
+  # HERALD_JAR runs another build's jar instead (to compare builds with the same script).
+  JAR=$(mktemp -d /tmp/herald-bench-jar.XXXX)/herald.jar; cp "${HERALD_JAR:-target/herald.jar}" "$JAR"
   DIRS+=("$(dirname "$JAR")")
   CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
 }
@@ -66,4 +67,32 @@ bench_key_and_sender() {
     \"name\": \"bench\", \"provider\": \"smpp\", \"rate_per_second\": 100000, \"is_default\": true,
     \"settings\": {\"host\": \"127.0.0.1\", \"port\": $1, \"system_id\": \"herald\",
                    \"password\": \"herald\", \"source_addr\": \"12345\", \"window\": $2}}" "$api/senders"
+}
+
+# thread_ticks PID: "<event-loop ticks> <JIT compiler ticks> <all ticks>" of a JVM, from /proc
+thread_ticks() {
+  python3 - "$1" <<'EOF'
+import os, sys
+pid = sys.argv[1]; loops = jit = total = 0
+for t in os.listdir(f"/proc/{pid}/task"):
+    try:
+        name = open(f"/proc/{pid}/task/{t}/comm").read()
+        fields = open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    ticks = int(fields[11]) + int(fields[12])
+    total += ticks
+    if name.startswith("vert.x-eventloo"): loops += ticks
+    if "CompilerThre" in name: jit += ticks
+print(loops, jit, total)
+EOF
+}
+# pg_ticks: CPU ticks of the embedded PostgreSQL of $DATA (its postmaster and live children)
+pg_ticks() {
+  local pm p total=0
+  pm=$(head -1 "$DATA/pg/postmaster.pid")
+  for p in "$pm" $(pgrep -P "$pm" || true); do
+    total=$(( total + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
 }

@@ -21,33 +21,6 @@ mvn -B -q package -DskipTests
 JAR=$(mktemp -d /tmp/herald-bench-jar.XXXX)/herald.jar; cp target/herald.jar "$JAR"
 DIRS+=("$(dirname "$JAR")")
 
-# thread_ticks PID: "<event-loop ticks> <JIT compiler ticks> <all ticks>" of a JVM, from /proc
-thread_ticks() {
-  python3 - "$1" <<'EOF'
-import os, sys
-pid = sys.argv[1]; loops = jit = total = 0
-for t in os.listdir(f"/proc/{pid}/task"):
-    try:
-        name = open(f"/proc/{pid}/task/{t}/comm").read()
-        fields = open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()
-    except OSError:
-        continue
-    ticks = int(fields[11]) + int(fields[12])
-    total += ticks
-    if name.startswith("vert.x-eventloo"): loops += ticks
-    if "CompilerThre" in name: jit += ticks
-print(loops, jit, total)
-EOF
-}
-# pg_ticks: CPU ticks of the embedded PostgreSQL's postmaster and its live children
-pg_ticks() {
-  local pm p total=0
-  pm=$(head -1 "$DATA/pg/postmaster.pid")
-  for p in "$pm" $(pgrep -P "$pm" || true); do
-    total=$(( total + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
-  done
-  echo "$total"
-}
 us_per_req() { python3 -c "print(round(($2 - $1) * 1e6 / $(getconf CLK_TCK) / $N))"; }
 
 echo "level	req/s	p50_ms	p99_ms	loops_us	jit_us	jvm_us	pg_us	commits	delivered"
