@@ -6,6 +6,7 @@
 #       rate, reported apart),
 # and finally Herald's peak RSS. Stops Herald (by its PID) at the end.
 # Usage: bench/sms.sh [batches=100] [concurrency=4] [rate=2000] [seconds=15] [warm_seconds=30]
+#   env: HERALD_JAR runs another build's jar (to compare builds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BATCHES=${1:-100}; CONCURRENCY=${2:-4}; RATE=${3:-2000}; SECONDS_=${4:-15}; WARM_SECONDS=${5:-30}
@@ -17,7 +18,7 @@ PORT=$(free_port); SMSC=$(free_port)
 HERALD_DATA_DIR=$DATA HERALD_HTTP_PORT=$PORT HERALD_ADMIN_PASSWORD=bench-password \
 HERALD_ACCESS_LOG_LEVEL=WARN HERALD_RATE_LIMITS_SENDS_LIMIT=1000000 HERALD_RATE_LIMITS_OTHER_LIMIT=1000000 \
 HERALD_SIMULATORS_SMPP_PORT=$SMSC HERALD_SIMULATORS_SUBMIT_LATENCY_MS=1 HERALD_SIMULATORS_RECEIPT_DELAY_MS=50 \
-  java ${HERALD_JAVA_OPTS:-} -jar target/herald.jar >"$DATA/herald.log" 2>&1 &
+  java ${HERALD_JAVA_OPTS:-} -jar "${HERALD_JAR:-target/herald.jar}" >"$DATA/herald.log" 2>&1 &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
