@@ -14,13 +14,7 @@
 source "$(dirname "$0")/lib.sh"
 MESSAGES=${1:-60000}; WINDOW=${2:-100}; LEAD=${LEAD:-25}
 BATCHES=$(( MESSAGES / 1000 )); MESSAGES=$(( BATCHES * 1000 ))
-missing=()
-command -v ab >/dev/null || missing+=(apache2-utils)
-command -v psql >/dev/null || missing+=(postgresql-client)
-if [ ${#missing[@]} -gt 0 ]; then
-  S=; [ "$(id -u)" = 0 ] || S=sudo
-  $S apt-get install -y -q "${missing[@]}" >/dev/null
-fi
+need_ab_and_psql
 build
 SINK_CP="target/test-classes:$(tr ':' '\n' <target/bench.classpath | grep -E '/(jsmpp|slf4j-api)-' | paste -sd:)"
 SINK=$(free_port); SINK_HTTP=$(free_port)

@@ -96,3 +96,15 @@ pg_ticks() {
   done
   echo "$total"
 }
+
+# need_ab_and_psql: installs ApacheBench and the PostgreSQL client with apt-get (root or sudo) when
+# either is missing
+need_ab_and_psql() {
+  local missing=() S=
+  command -v ab >/dev/null || missing+=(apache2-utils)
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || S=sudo
+    $S apt-get install -y -q "${missing[@]}" >/dev/null
+  fi
+}

@@ -9,13 +9,7 @@
 # Usage: bench/singles.sh [concurrency levels, default "8 32 128"]; env WARM=60000, N=20000
 source "$(dirname "$0")/lib.sh"
 LEVELS=${*:-8 32 128}; WARM=${WARM:-60000}; N=${N:-20000}
-missing=()
-command -v ab >/dev/null || missing+=(apache2-utils)
-command -v psql >/dev/null || missing+=(postgresql-client)
-if [ ${#missing[@]} -gt 0 ]; then
-  S=; [ "$(id -u)" = 0 ] || S=sudo
-  $S apt-get install -y -q "${missing[@]}" >/dev/null
-fi
+need_ab_and_psql
 mvn -B -q package -DskipTests
 # Herald runs from a copy, so a rebuild during a run cannot pull classes from under it.
 JAR=$(mktemp -d /tmp/herald-bench-jar.XXXX)/herald.jar; cp target/herald.jar "$JAR"
