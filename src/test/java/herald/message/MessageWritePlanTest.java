@@ -201,7 +201,8 @@ class MessageWritePlanTest {
    * an outage makes) is written in time that grows with the batch, not with its square: no node of
    * any plan compares each message with every row of the statement's input arrays (a third of the
    * batch in each statement would drop 9,900 rows in such a join filter; an event's queue rows drop
-   * one row per consumer that does not take it).
+   * one row per consumer that does not take it), and none reads more than ten rows per message of
+   * the message tables (the sender's 30,000 earlier messages stay unread).
    */
   @Test
   void recordingALargeBatchAndItsReceiptsComparesEachMessageWithItsOwnOutcomeOnly() {
@@ -271,6 +272,9 @@ class MessageWritePlanTest {
         .anySatisfy(plan -> assertThat(plan).contains("status = 'failed'"))
         .anySatisfy(plan -> assertThat(plan).contains("FROM unnest($2::text[], $3::bool[]"));
     for (String plan : plans) {
+      assertThat(rowsRead(plan))
+          .as("rows read by one node of\n%s", plan)
+          .isLessThanOrEqualTo(10L * batch);
       Matcher removed = JOIN_FILTER_REMOVED.matcher(plan);
       while (removed.find()) {
         assertThat(Long.parseLong(removed.group(1)))
