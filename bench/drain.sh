@@ -49,6 +49,8 @@ s0=$(awk '{print $14+$15}' "/proc/$SINK_PID/stat")
 for _ in $(seq 1 6000); do
   [ "$(sink | json "d['submits']")" -ge "$MESSAGES" ] && break; sleep 0.1
 done
+submits=$(sink | json "d['submits']")
+[ "$submits" -ge "$MESSAGES" ] || { echo "the sink got $submits of $MESSAGES in 600 s" >&2; exit 1; }
 read -r l1 j1 t1 < <(thread_ticks "$HERALD_PID"); p1=$(pg_ticks); c1=$(commits)
 s1=$(awk '{print $14+$15}' "/proc/$SINK_PID/stat")
 us() { python3 -c "print(round(($2 - $1) * 1e6 / $(getconf CLK_TCK) / $MESSAGES))"; }

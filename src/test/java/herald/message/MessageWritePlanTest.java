@@ -81,13 +81,7 @@ class MessageWritePlanTest {
             .iterator()
             .next()
             .getUUID("account_id");
-    // A sender of its own, inactive so that no lane sends for it while the test drives the store.
-    senderId = UUID.randomUUID();
-    pool.preparedQuery(
-            "INSERT INTO senders (id, account_id, name, channel, provider, rate_per_second,"
-                + " is_active) VALUES ($1, $2, 'plan test', 'sms', 'smpp', 100, false)")
-        .execute(Tuple.of(senderId, accountId))
-        .await();
+    senderId = inactiveSender(pool, "plan test");
     // Its history, written as traffic writes it: sending, then sent with a part each.
     pool.preparedQuery(
             "INSERT INTO messages (id, account_id, sender_id, channel, to_number, body, encoding,"
@@ -208,12 +202,7 @@ class MessageWritePlanTest {
   void recordingALargeBatchAndItsReceiptsComparesEachMessageWithItsOwnOutcomeOnly() {
     int batch = 300;
     Pool pool = herald.herald().platform().pool();
-    UUID bulkSender = UUID.randomUUID();
-    pool.preparedQuery(
-            "INSERT INTO senders (id, account_id, name, channel, provider, rate_per_second,"
-                + " is_active) VALUES ($1, $2, 'plan test, large batch', 'sms', 'smpp', 100, false)")
-        .execute(Tuple.of(bulkSender, accountId))
-        .await();
+    UUID bulkSender = inactiveSender(pool, "plan test, large batch");
     pool.preparedQuery(
             "INSERT INTO messages (id, account_id, sender_id, channel, to_number, body, encoding,"
                 + " segments, status) SELECT gen_random_uuid(), $1, $2, 'sms',"
@@ -282,6 +271,20 @@ class MessageWritePlanTest {
             .isLessThanOrEqualTo(10L * batch);
       }
     }
+  }
+
+  /**
+   * A sender of the test's own, inactive so that no lane sends for it while the test drives the
+   * store.
+   */
+  private static UUID inactiveSender(Pool pool, String name) {
+    UUID id = UUID.randomUUID();
+    pool.preparedQuery(
+            "INSERT INTO senders (id, account_id, name, channel, provider, rate_per_second,"
+                + " is_active) VALUES ($1, $2, $3, 'sms', 'smpp', 100, false)")
+        .execute(Tuple.of(id, accountId, name))
+        .await();
+    return id;
   }
 
   /** The most rows any scan node of the messages or parts tables read (kept or filtered away). */
