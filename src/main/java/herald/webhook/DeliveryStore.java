@@ -110,10 +110,15 @@ public final class DeliveryStore {
       "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[],"
           + "  $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::int[])"
           + "  AS r(id, status, code, latency, body, error, at, next_at, retries_left, attempt)),"
+          // The delivery row holds its latest attempt; the one it held before moves to the
+          // history (read from the snapshot the statement started with, before the update).
           + " logged AS (INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at,"
           + "  response_status, latency_ms, response_body, error)"
-          + "  SELECT r.id, r.attempt, r.at, r.code, r.latency, r.body, r.error"
-          + "  FROM r JOIN webhook_deliveries d ON d.id = r.id ON CONFLICT DO NOTHING)"
+          + "  SELECT d.id, d.attempts, d.last_attempt_at, d.response_status, d.latency_ms,"
+          + "  d.response_body, d.error"
+          + "  FROM r JOIN webhook_deliveries d ON d.id = r.id"
+          + "  WHERE d.attempts > 0 AND d.attempts < r.attempt AND d.last_attempt_at IS NOT NULL"
+          + "  ON CONFLICT DO NOTHING)"
           + " UPDATE webhook_deliveries d SET status = r.status, attempts = r.attempt,"
           + " retries_left = r.retries_left, next_attempt_at = coalesce(r.next_at, d.next_attempt_at),"
           + " last_attempt_at = r.at, response_status = r.code, latency_ms = r.latency,"

@@ -135,6 +135,34 @@ class WebhookDeliveryTest {
         assertThat(body.getJsonObject("data").getString("to")).isEqualTo("+14155560000");
       }
 
+      // Answered on the first attempt: a history of that one attempt.
+      String endpointId = created.getString("id");
+      Await.until(
+          "the recorded outcomes",
+          Duration.ofSeconds(10),
+          () ->
+              client
+                      .get("/api/v1/webhooks/" + endpointId + "/stats", admin)
+                      .bodyAsJsonObject()
+                      .getLong("succeeded")
+                  >= 3);
+      JsonArray deliveries =
+          client
+              .get("/api/v1/webhooks/" + endpointId + "/deliveries?success=true", admin)
+              .bodyAsJsonObject()
+              .getJsonArray("data");
+      assertThat(deliveries).isNotEmpty();
+      for (Object d : deliveries) {
+        JsonObject delivery = (JsonObject) d;
+        assertThat(delivery.getInteger("attempts")).isEqualTo(1);
+        JsonArray history = delivery.getJsonArray("history");
+        assertThat(history).hasSize(1);
+        assertThat(history.getJsonObject(0).getInteger("attempt")).isEqualTo(1);
+        assertThat(history.getJsonObject(0).getInteger("response_status"))
+            .isEqualTo(delivery.getInteger("response_status"))
+            .isBetween(200, 299);
+      }
+
       TestReceiver.Received first = receiver.received().get(0);
       String tampered = first.body().replace("+14155560000", "+14155569999");
       assertThatThrownBy(() -> reference.verify(tampered, headers(first)))
@@ -183,6 +211,28 @@ class WebhookDeliveryTest {
               Duration.ofSeconds(20),
               () -> pendingAttempts(id),
               attempts -> attempts >= 5);
+      // Every attempt so far failed. The latest attempt of each delivery is kept on the delivery
+      // row (earlier ones in the history table), and the endpoint's last failure sees it.
+      JsonArray failing =
+          client
+              .get("/api/v1/webhooks/" + id + "/deliveries?status=pending", admin)
+              .bodyAsJsonObject()
+              .getJsonArray("data");
+      Instant latestAttempt =
+          failing.stream()
+              .map(JsonObject.class::cast)
+              .map(d -> d.getString("last_attempt_at"))
+              .filter(java.util.Objects::nonNull)
+              .map(Instant::parse)
+              .max(Instant::compareTo)
+              .orElseThrow();
+      String lastFailure =
+          client
+              .get("/api/v1/webhooks/" + id + "/stats", admin)
+              .bodyAsJsonObject()
+              .getString("last_failure_at");
+      assertThat(lastFailure).as("last_failure_at").isNotNull();
+      assertThat(Instant.parse(lastFailure)).isAfterOrEqualTo(latestAttempt);
       // stays down a while longer: trials fail, the circuit stays open
       Await.until(
           "two failed trials while the circuit is open",
@@ -225,8 +275,15 @@ class WebhookDeliveryTest {
               .filter(d -> d.getInteger("attempts") > 1)
               .findFirst()
               .orElseThrow();
-      assertThat(one.getJsonArray("history").size()).isEqualTo(one.getInteger("attempts"));
-      assertThat(one.getJsonArray("history").getJsonObject(0).getString("error")).isNotBlank();
+      JsonArray history = one.getJsonArray("history");
+      assertThat(history.size()).isEqualTo(one.getInteger("attempts"));
+      for (int i = 0; i < history.size(); i++) {
+        assertThat(history.getJsonObject(i).getInteger("attempt")).isEqualTo(i + 1);
+      }
+      assertThat(history.getJsonObject(0).getString("error")).isNotBlank();
+      JsonObject last = history.getJsonObject(history.size() - 1);
+      assertThat(last.getInteger("response_status")).isBetween(200, 299);
+      assertThat(last.getString("attempted_at")).isNotNull();
     }
   }
 
