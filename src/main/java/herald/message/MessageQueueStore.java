@@ -85,6 +85,7 @@ public final class MessageQueueStore {
     List<String> partIds = new ArrayList<>();
     List<UUID> partMessages = new ArrayList<>();
     List<Integer> partNumbers = new ArrayList<>();
+    List<Integer> partCounts = new ArrayList<>();
     List<UUID> retryIds = new ArrayList<>();
     List<Long> retryDelays = new ArrayList<>();
     List<Boolean> retryCounts = new ArrayList<>();
@@ -101,6 +102,7 @@ public final class MessageQueueStore {
         case SENT -> {
           sentIds.add(o.messageId());
           firstIds.add(o.providerIds().isEmpty() ? null : o.providerIds().get(0));
+          partCounts.add(o.providerIds().size());
           for (int part = 0; part < o.providerIds().size(); part++) {
             partIds.add(o.providerIds().get(part));
             partMessages.add(o.messageId());
@@ -132,7 +134,10 @@ public final class MessageQueueStore {
         pool,
         tx -> {
           Future<List<ReceiptStore.Settled>> settled =
-              markSent(tx, senderId, sentIds, firstIds, partIds, partMessages, partNumbers);
+              markSent(
+                  tx,
+                  senderId,
+                  new SentParts(sentIds, firstIds, partCounts, partIds, partMessages, partNumbers));
           Future<Void> requeued =
               requeue(tx, retryIds, retryDelays, retryCounts, retryCodes, retryMessages);
           Future<Void> failed = fail(tx, failedIds, failedCodes, failedMessages);
@@ -147,54 +152,65 @@ public final class MessageQueueStore {
   }
 
   /**
-   * Marks messages sent and writes their {@code message.sent} events in one statement: only those
-   * still {@code sending} (one taken back by the stale sweep meanwhile is neither changed nor
-   * reported), each event snapshotted from the row the update returned.
+   * Marks messages sent, writes their provider parts and their {@code message.sent} events in one
+   * statement: only those still {@code sending} are marked (one taken back by the stale sweep
+   * meanwhile is neither changed nor reported), each with its number of provider ids (what its
+   * receipts must add up to; passed with the message rather than counted from the parts written, as
+   * a join of the update with those would be planned as a loop over all of them per message), each
+   * event snapshotted from the row the update returned.
    */
   private static final String MARK_SENT =
-      "WITH sent AS (UPDATE messages m SET status = 'sent', provider_message_id = l.pid,"
-          + " sent_at = now(), error_code = NULL, error_message = NULL, updated_at = now()"
+      "WITH parts AS (INSERT INTO message_parts (sender_id, provider_message_id, message_id, part)"
+          + " SELECT $5, p.pid, p.mid, p.part FROM unnest($6::text[], $7::uuid[], $8::int[])"
+          + " AS p(pid, mid, part) ON CONFLICT DO NOTHING),"
+          + " sent AS (UPDATE messages m SET status = 'sent', provider_message_id = l.pid,"
+          + " parts = l.n, sent_at = now(), error_code = NULL, error_message = NULL,"
+          + " updated_at = now()"
           + " FROM "
-          + lockInOrder("unnest($1::uuid[], $2::text[], $3::uuid[]) AS u(id, pid, eid)")
+          + lockInOrder(
+              "unnest($1::uuid[], $2::text[], $3::uuid[], $9::int[]) AS u(id, pid, eid, n)")
           + " WHERE m.id = l.id AND l.status = 'sending' RETURNING m.*, l.eid),"
           + MessageEvents.eventsOf("sent", "$4");
 
-  private static Future<List<ReceiptStore.Settled>> markSent(
-      SqlClient tx,
-      UUID senderId,
+  /**
+   * The sent outcomes of a record: per message its id, first provider id and number of provider
+   * ids; per part its provider id, message and number.
+   */
+  private record SentParts(
       List<UUID> ids,
       List<String> firstIds,
+      List<Integer> partCounts,
       List<String> partIds,
       List<UUID> partMessages,
-      List<Integer> partNumbers) {
-    if (ids.isEmpty()) {
+      List<Integer> partNumbers) {}
+
+  private static Future<List<ReceiptStore.Settled>> markSent(
+      SqlClient tx, UUID senderId, SentParts sent) {
+    if (sent.ids().isEmpty()) {
       return Future.succeededFuture(List.of());
     }
     // Written without waiting for each other (Pipelined): the provider-id locks before the row
     // locks, as every writer of these ids takes them.
-    Future<Void> locked = ReceiptStore.lockProviderIds(tx, partIds);
-    Future<?> sent =
+    Future<Void> locked = ReceiptStore.lockProviderIds(tx, sent.partIds());
+    Future<?> marked =
         tx.preparedQuery(MARK_SENT)
             .execute(
-                Tuple.of(
-                    ids.toArray(UUID[]::new),
-                    firstIds.toArray(String[]::new),
-                    MessageEvents.eventIds(ids.size()),
-                    EventType.MESSAGE_SENT.type()))
+                Tuple.from(
+                    new Object[] {
+                      sent.ids().toArray(UUID[]::new),
+                      sent.firstIds().toArray(String[]::new),
+                      MessageEvents.eventIds(sent.ids().size()),
+                      EventType.MESSAGE_SENT.type(),
+                      senderId,
+                      sent.partIds().toArray(String[]::new),
+                      sent.partMessages().toArray(UUID[]::new),
+                      sent.partNumbers().toArray(Integer[]::new),
+                      sent.partCounts().toArray(Integer[]::new)
+                    }))
             .onSuccess(rows -> Outbox.appended(tx, rows.rowCount()));
-    Future<?> parts =
-        tx.preparedQuery(
-                "INSERT INTO message_parts (sender_id, provider_message_id, message_id, part)"
-                    + " SELECT $1, p.pid, p.mid, p.part FROM unnest($2::text[], $3::uuid[], $4::int[]) AS p(pid, mid, part)"
-                    + " ON CONFLICT DO NOTHING")
-            .execute(
-                Tuple.of(
-                    senderId,
-                    partIds.toArray(String[]::new),
-                    partMessages.toArray(UUID[]::new),
-                    partNumbers.toArray(Integer[]::new)));
-    Future<List<ReceiptStore.Settled>> pending = ReceiptStore.applyPending(tx, senderId, partIds);
-    return Future.all(locked, sent, parts, pending).map(v -> pending.result());
+    Future<List<ReceiptStore.Settled>> pending =
+        ReceiptStore.applyPending(tx, senderId, sent.partIds());
+    return Future.all(locked, marked, pending).map(v -> pending.result());
   }
 
   private static Future<Void> requeue(

@@ -150,8 +150,7 @@ public final class ReceiptStore {
                 + " LATERAL (SELECT x.message_id FROM message_parts x"
                 + " WHERE x.sender_id = s.id AND x.provider_message_id = r.pid LIMIT 1) mp),"
                 + " agg AS (SELECT message_id, count(*) FILTER (WHERE ok) AS delivered, bool_or(NOT ok) AS bad,"
-                + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat,"
-                + " (SELECT count(*) FROM message_parts x WHERE x.message_id = p.message_id) AS parts"
+                + " max(err) FILTER (WHERE NOT ok) AS err, max(stat) FILTER (WHERE NOT ok) AS stat"
                 + " FROM p GROUP BY message_id),"
                 // = ANY(ARRAY(...)) probes the primary key; IN (SELECT ...) let the planner scan
                 // every message for status 'sent' when the statistics were stale.
@@ -159,10 +158,10 @@ public final class ReceiptStore {
                 + " AND x.status = 'sent' ORDER BY x.id FOR UPDATE),"
                 + " upd AS (UPDATE messages m SET parts_delivered = m.parts_delivered + agg.delivered,"
                 + " status = CASE WHEN agg.bad THEN 'undelivered'"
-                + " WHEN m.parts_delivered + agg.delivered >= agg.parts THEN 'delivered' ELSE m.status END,"
+                + " WHEN m.parts_delivered + agg.delivered >= m.parts THEN 'delivered' ELSE m.status END,"
                 + " error_code = CASE WHEN agg.bad THEN agg.err ELSE m.error_code END,"
                 + " error_message = CASE WHEN agg.bad THEN 'delivery receipt: ' || agg.stat ELSE m.error_message END,"
-                + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= agg.parts THEN now() ELSE m.done_at END,"
+                + " done_at = CASE WHEN agg.bad OR m.parts_delivered + agg.delivered >= m.parts THEN now() ELSE m.done_at END,"
                 + " updated_at = now()"
                 + " FROM agg, l WHERE m.id = agg.message_id AND m.id = l.id"
                 + " RETURNING m.*, extract(epoch FROM now() - m.sent_at)::float8 AS lag),"

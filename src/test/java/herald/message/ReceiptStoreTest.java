@@ -123,6 +123,20 @@ class ReceiptStoreTest {
     assertThat(waiting.getString("status")).isEqualTo("sent");
     assertThat(waiting.getInteger("parts_delivered")).isEqualTo(1);
 
+    // The second part's receipt completes it: its sent record counted two parts.
+    assertThat(
+            new ReceiptStore(pool)
+                .applyReceipts(
+                    fixture.senderId,
+                    List.of(fixture.senderId),
+                    List.of(new Receipt("p2-" + tag, true, "DELIVRD", "000")))
+                .await())
+        .extracting(ReceiptStore.Settled::status)
+        .containsExactly("delivered");
+    assertThat(events(multipart))
+        .extracting(r -> r.getString("type"))
+        .containsExactly("message.queued", "message.sent", "message.delivered");
+
     assertThat(
             pool.preparedQuery(
                     "SELECT count(*) AS n FROM pending_receipts WHERE provider_message_id = $1")
