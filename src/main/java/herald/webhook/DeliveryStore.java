@@ -111,20 +111,24 @@ public final class DeliveryStore {
           + "  $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::int[])"
           + "  AS r(id, status, code, latency, body, error, at, next_at, retries_left, attempt)),"
           // The delivery row holds its latest attempt; the one it held before moves to the
-          // history (read from the snapshot the statement started with, before the update).
+          // history (read from the snapshot the statement started with, before the update). A
+          // result older than the row's attempt (never expected: one lease, one attempt at a time)
+          // goes to the history instead of over the newer one.
           + " logged AS (INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at,"
           + "  response_status, latency_ms, response_body, error)"
           + "  SELECT d.id, d.attempts, d.last_attempt_at, d.response_status, d.latency_ms,"
           + "  d.response_body, d.error"
           + "  FROM r JOIN webhook_deliveries d ON d.id = r.id"
           + "  WHERE d.attempts > 0 AND d.attempts < r.attempt AND d.last_attempt_at IS NOT NULL"
+          + "  UNION ALL SELECT r.id, r.attempt, r.at, r.code, r.latency, r.body, r.error"
+          + "  FROM r JOIN webhook_deliveries d ON d.id = r.id WHERE r.attempt < d.attempts"
           + "  ON CONFLICT DO NOTHING)"
           + " UPDATE webhook_deliveries d SET status = r.status, attempts = r.attempt,"
           + " retries_left = r.retries_left, next_attempt_at = coalesce(r.next_at, d.next_attempt_at),"
           + " last_attempt_at = r.at, response_status = r.code, latency_ms = r.latency,"
           + " response_body = r.body, error = r.error,"
           + " done_at = CASE WHEN r.status = 'pending' THEN NULL ELSE r.at END"
-          + " FROM r WHERE d.id = r.id";
+          + " FROM r WHERE d.id = r.id AND r.attempt >= d.attempts";
 
   private final Pool pool;
 
