@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -200,6 +201,19 @@ class WebhookDeliveryTest {
         .getJsonArray("data");
   }
 
+  /** The endpoint's first delivery in its log (newest first) that {@code which} accepts. */
+  private static JsonObject firstDelivery(String id, Predicate<JsonObject> which) {
+    return client
+        .get("/api/v1/webhooks/" + id + "/deliveries", admin)
+        .bodyAsJsonObject()
+        .getJsonArray("data")
+        .stream()
+        .map(JsonObject.class::cast)
+        .filter(which)
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
   void aReceiverThatIsDownAtFirstGetsEveryEventExactlyOnceWhenItReturns() throws Exception {
     try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
@@ -266,16 +280,7 @@ class WebhookDeliveryTest {
       JsonObject stats = client.get("/api/v1/webhooks/" + id + "/stats", admin).bodyAsJsonObject();
       assertThat(stats.getLong("succeeded")).isEqualTo(20);
       assertThat(stats.getLong("attempts")).isGreaterThan(20);
-      JsonObject one =
-          client
-              .get("/api/v1/webhooks/" + id + "/deliveries", admin)
-              .bodyAsJsonObject()
-              .getJsonArray("data")
-              .stream()
-              .map(JsonObject.class::cast)
-              .filter(d -> d.getInteger("attempts") > 1)
-              .findFirst()
-              .orElseThrow();
+      JsonObject one = firstDelivery(id, d -> d.getInteger("attempts") > 1);
       JsonArray history = one.getJsonArray("history");
       assertThat(history.size()).isEqualTo(one.getInteger("attempts"));
       for (int i = 0; i < history.size(); i++) {
@@ -310,35 +315,16 @@ class WebhookDeliveryTest {
       DeliveryStore store = new DeliveryStore(pool);
       Instant first = Instant.now().minusSeconds(60);
       Instant later = first.plusSeconds(30);
-      store
-          .record(
-              List.of(
-                  new DeliveryStore.Result(
-                      delivery, 1, first, 500, 12, "oops", null, "pending", later, 4)))
-          .await();
-      store
-          .record(
-              List.of(
-                  new DeliveryStore.Result(
-                      delivery, 2, later, 204, 8, "", null, "succeeded", null, 4)))
-          .await();
-      store
-          .record(
-              List.of(
-                  new DeliveryStore.Result(
-                      delivery, 1, first, 502, 15, "stale", null, "pending", later, 4)))
-          .await();
+      List.of(
+              new DeliveryStore.Result(
+                  delivery, 1, first, 500, 12, "oops", null, "pending", later, 4),
+              new DeliveryStore.Result(delivery, 2, later, 204, 8, "", null, "succeeded", null, 4),
+              // attempt 1's result again, recorded last
+              new DeliveryStore.Result(
+                  delivery, 1, first, 502, 15, "stale", null, "pending", later, 4))
+          .forEach(result -> store.record(List.of(result)).await());
 
-      JsonObject recorded =
-          client
-              .get("/api/v1/webhooks/" + id + "/deliveries", admin)
-              .bodyAsJsonObject()
-              .getJsonArray("data")
-              .stream()
-              .map(JsonObject.class::cast)
-              .filter(d -> d.getString("id").equals(delivery.toString()))
-              .findFirst()
-              .orElseThrow();
+      JsonObject recorded = firstDelivery(id, d -> d.getString("id").equals(delivery.toString()));
       assertThat(recorded.getString("status")).isEqualTo("succeeded");
       assertThat(recorded.getInteger("attempts")).isEqualTo(2);
       assertThat(recorded.getInteger("response_status")).isEqualTo(204);
