@@ -36,23 +36,29 @@ public record Delivery(
           + " d.created_at, d.done_at";
 
   /**
-   * The attempts of {@code d}, as a JSON array column named {@code history}: the earlier ones from
-   * {@code webhook_attempts}, the latest from the delivery row itself, which is the only place a
-   * delivery answered on its first attempt keeps it (no history row is written for it). Rows
-   * written before that rule also hold the latest attempt in {@code webhook_attempts}; it is read
-   * once.
+   * Every attempt of the delivery row {@code d}, as a row source with columns {@code attempt,
+   * attempted_at, response_status, latency_ms, response_body, error}: the earlier ones from {@code
+   * webhook_attempts}, the latest from the delivery row itself, which is the only place a delivery
+   * answered on its first attempt keeps it (no history row is written for it). Rows written before
+   * that rule also hold the latest attempt in {@code webhook_attempts}; it is read once.
+   */
+  static final String ATTEMPTS =
+      "(SELECT h.attempt, h.attempted_at, h.response_status, h.latency_ms, h.response_body, h.error"
+          + " FROM webhook_attempts h WHERE h.delivery_id = d.id AND h.attempt <> d.attempts"
+          + " UNION ALL SELECT d.attempts, d.last_attempt_at, d.response_status, d.latency_ms,"
+          + " d.response_body, d.error WHERE d.attempts > 0 AND d.last_attempt_at IS NOT NULL)";
+
+  /**
+   * The attempts of {@code d} ({@link #ATTEMPTS}), as a JSON array column named {@code history}.
    */
   static final String HISTORY =
       "(SELECT coalesce(json_agg(json_build_object('attempt', a.attempt, 'attempted_at',"
           + " to_char(a.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
           + " 'response_status', a.response_status, 'latency_ms', a.latency_ms, 'response_body',"
           + " a.response_body, 'error', a.error) ORDER BY a.attempt), '[]'::json)"
-          + " FROM (SELECT h.attempt, h.attempted_at, h.response_status, h.latency_ms,"
-          + " h.response_body, h.error FROM webhook_attempts h"
-          + " WHERE h.delivery_id = d.id AND h.attempt <> d.attempts"
-          + " UNION ALL SELECT d.attempts, d.last_attempt_at, d.response_status, d.latency_ms,"
-          + " d.response_body, d.error WHERE d.attempts > 0 AND d.last_attempt_at IS NOT NULL) a)"
-          + " AS history";
+          + " FROM "
+          + ATTEMPTS
+          + " a) AS history";
 
   static Delivery from(Row row) {
     Object history = row.getValue("history");

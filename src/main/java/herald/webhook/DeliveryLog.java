@@ -81,13 +81,10 @@ final class DeliveryLog {
             .map(rows -> totals(rows.iterator().next()));
     Future<String> lastFailure =
         pool.preparedQuery(
-                // Latest attempts live on the delivery rows, earlier ones in webhook_attempts.
-                "SELECT max(at) AS at FROM (SELECT a.attempted_at AS at FROM webhook_attempts a"
-                    + " JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1"
-                    + " AND (a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)"
-                    + " UNION ALL SELECT last_attempt_at FROM webhook_deliveries WHERE endpoint_id = $1"
-                    + " AND last_attempt_at IS NOT NULL"
-                    + " AND (response_status IS NULL OR response_status NOT BETWEEN 200 AND 299)) f")
+                "SELECT max(a.attempted_at) AS at FROM webhook_deliveries d CROSS JOIN LATERAL "
+                    + Delivery.ATTEMPTS
+                    + " a WHERE d.endpoint_id = $1"
+                    + " AND (a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)")
             .execute(Tuple.of(endpointId))
             .map(rows -> Rows.iso(rows.iterator().next(), "at"));
     Future<JsonArray> byType =

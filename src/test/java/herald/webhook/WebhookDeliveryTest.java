@@ -14,8 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -290,51 +287,6 @@ class WebhookDeliveryTest {
       JsonObject last = history.getJsonObject(history.size() - 1);
       assertThat(last.getInteger("response_status")).isBetween(200, 299);
       assertThat(last.getString("attempted_at")).isNotNull();
-    }
-  }
-
-  /**
-   * The delivery row holds the latest attempt and the history the earlier ones; a result older than
-   * the row's attempt (which one lease per delivery should never let happen) joins the history
-   * without overwriting the newer outcome.
-   */
-  @Test
-  void recordedAttemptsKeepTheLatestOnTheRowAndEveryOneInTheHistory() throws Exception {
-    try (TestReceiver receiver = TestReceiver.start(herald.vertx())) {
-      String id = createEndpoint(client, admin, endpoint(receiver, "webhook.test")).getString("id");
-      Pool pool = herald.herald().platform().pool();
-      UUID delivery = UUID.randomUUID();
-      // Not due for an hour: only the results below touch it.
-      pool.preparedQuery(
-              "INSERT INTO webhook_deliveries (id, endpoint_id, account_id, event_id, event_type,"
-                  + " retries_left, next_attempt_at) SELECT $1, w.id, w.account_id, $3,"
-                  + " 'webhook.test', 5, now() + interval '1 hour' FROM webhook_endpoints w"
-                  + " WHERE w.id = $2")
-          .execute(Tuple.of(delivery, UUID.fromString(id), UUID.randomUUID()))
-          .await();
-      DeliveryStore store = new DeliveryStore(pool);
-      Instant first = Instant.now().minusSeconds(60);
-      Instant later = first.plusSeconds(30);
-      List.of(
-              new DeliveryStore.Result(
-                  delivery, 1, first, 500, 12, "oops", null, "pending", later, 4),
-              new DeliveryStore.Result(delivery, 2, later, 204, 8, "", null, "succeeded", null, 4),
-              // attempt 1's result again, recorded last
-              new DeliveryStore.Result(
-                  delivery, 1, first, 502, 15, "stale", null, "pending", later, 4))
-          .forEach(result -> store.record(List.of(result)).await());
-
-      JsonObject recorded = firstDelivery(id, d -> d.getString("id").equals(delivery.toString()));
-      assertThat(recorded.getString("status")).isEqualTo("succeeded");
-      assertThat(recorded.getInteger("attempts")).isEqualTo(2);
-      assertThat(recorded.getInteger("response_status")).isEqualTo(204);
-      JsonArray history = recorded.getJsonArray("history");
-      assertThat(history).hasSize(2);
-      assertThat(history.getJsonObject(0).getInteger("attempt")).isEqualTo(1);
-      assertThat(history.getJsonObject(0).getInteger("response_status")).isEqualTo(500);
-      assertThat(history.getJsonObject(0).getString("response_body")).isEqualTo("oops");
-      assertThat(history.getJsonObject(1).getInteger("attempt")).isEqualTo(2);
-      assertThat(history.getJsonObject(1).getInteger("response_status")).isEqualTo(204);
     }
   }
 
